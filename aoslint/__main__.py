@@ -1,0 +1,5 @@
+"""Allow ``python -m aoslint``."""
+
+from aoslint.cli import main
+
+raise SystemExit(main())
