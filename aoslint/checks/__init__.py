@@ -1,0 +1,22 @@
+"""The check families; importing this package registers every rule.
+
+Each family module exposes ``check(context) -> Iterable[Diagnostic]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import aoslint.parse
+import aoslint.source  # noqa: F401  (defines the bad-input rules)
+from aoslint.checks import metadata, placeholder_check, structure
+from aoslint.checks.context import CheckContext
+from aoslint.diagnostics import Diagnostic
+
+DOCUMENT_CHECKS: tuple[Callable[[CheckContext], Iterable[Diagnostic]], ...] = (
+    structure.check,
+    metadata.check,
+    placeholder_check.check,
+)
+
+__all__ = ["DOCUMENT_CHECKS", "CheckContext"]

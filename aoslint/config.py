@@ -1,0 +1,102 @@
+"""Finding, reading and validating ``[tool.aoslint]`` or ``.aoslint.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aoslint.errors import UsageError
+from aoslint.resources import schema
+
+CONFIG_FILES = (".aoslint.toml", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated settings and the file they came from (``None``: defaults)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+    root: Path = Path(".")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+def find_config_file(start: Path, stop: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest config at or above ``start``; ``.aoslint.toml`` wins in one folder."""
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            data = _read_toml(candidate)
+            if name == "pyproject.toml":
+                tool = data.get("tool", {})
+                if not isinstance(tool, dict) or "aoslint" not in tool:
+                    continue
+                data = tool["aoslint"]
+                if not isinstance(data, dict):
+                    raise UsageError(f"{candidate}: [tool.aoslint] must be a table")
+            return candidate, data
+        if stop is not None and folder == stop:
+            break
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def load_config(start: Path, stop: Path | None = None,
+                explicit: Path | None = None) -> Config:
+    """Read and validate the config that applies to ``start``."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise UsageError(f"{explicit}: config file not found")
+        data = _read_toml(explicit)
+        if explicit.name == "pyproject.toml":
+            data = data.get("tool", {}).get("aoslint", {})
+        found: tuple[Path, dict[str, Any]] | None = (explicit, data)
+    else:
+        found = find_config_file(start, stop)
+    if found is None:
+        return Config(root=start if start.is_dir() else start.parent)
+    path, data = found
+    validate_config(path, data)
+    return Config(values=data, path=path, root=path.parent)
+
+
+def validate_config(path: Path, data: dict[str, Any]) -> None:
+    """Raise one UsageError listing every unknown key and wrong type, with its file."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    config_schema = schema("config.schema.json")
+    validator = Draft202012Validator(config_schema, format_checker=FormatChecker())
+    problems = []
+    section = "[tool.aoslint]" if path.name == "pyproject.toml" else "config"
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        key = ".".join(str(p) for p in error.absolute_path) or section
+        if error.validator == "additionalProperties":
+            known = ", ".join(sorted(config_schema["properties"]))
+            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            for name in unknown:
+                problems.append(f"{path}: unknown key '{name}' in {section} (known keys: {known})")
+            continue
+        if error.validator == "type":
+            expected = error.validator_value
+            problems.append(f"{path}: '{key}' must be of type {expected}, "
+                            f"got {type(error.instance).__name__} {error.instance!r}")
+            continue
+        problems.append(f"{path}: '{key}': {error.message}")
+    if problems:
+        raise UsageError("\n".join(problems))

@@ -1,0 +1,155 @@
+"""Which files a run checks: named paths, or the configured include/exclude patterns.
+
+Patterns are gitignore-style (``pathspec``). An excluded file stays excluded
+even when its name is passed on the command line, because pre-commit passes
+every changed file by name.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from aoslint.config import Config
+from aoslint.layout import Layout, display_path
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+DEFAULT_INCLUDE = (
+    "docs/incidents/**/*.md",
+    "docs/postmortems/**/*.md",
+    "incidents/**/*.md",
+    "postmortems/**/*.md",
+)
+DEFAULT_EXCLUDE = (".git/", ".venv/", "venv/", "node_modules/")
+AOS_NON_DOCUMENT_DIRS = ("agents", "skills", "workflows", "scripts", "rules", "templates")
+_GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to check; ``explicit`` files get a finding where a scan would skip."""
+
+    path: Path
+    display: str
+    explicit: bool
+
+
+@dataclass(frozen=True)
+class FileSelector:
+    """The compiled include and exclude patterns of one run."""
+
+    root: Path
+    include_patterns: tuple[str, ...]
+    include: pathspec.GitIgnoreSpec
+    exclude: pathspec.GitIgnoreSpec
+
+    def excluded(self, relative: str, is_dir: bool = False) -> bool:
+        return bool(self.exclude.match_file(relative + "/" if is_dir else relative))
+
+    def included(self, relative: str) -> bool:
+        return bool(self.include.match_file(relative)) and not self.excluded(relative)
+
+
+def _tree_relative(layout: Layout, path: Path | None) -> str | None:
+    if path is None:
+        return None
+    rel = layout.relative(path)
+    return "" if rel == "." else rel
+
+
+def build_selector(config: Config, layout: Layout) -> FileSelector:
+    """Defaults that follow the AOS tree, replaced or extended by the config."""
+    aos = _tree_relative(layout, layout.aos_dir)
+    include = list(config.get("include", DEFAULT_INCLUDE))
+    if "include" not in config.values and aos:
+        include += [f"{aos}/incidents/**/*.md", f"{aos}/postmortems/**/*.md"]
+    include += config.get("extend-include", [])
+    exclude = list(config.get("exclude", DEFAULT_EXCLUDE))
+    # Templates, rules and agent definitions are never filled incident documents.
+    never = [layout.templates_dir, layout.rules_dir]
+    if layout.aos_dir is not None:
+        never += [layout.aos_dir / name for name in AOS_NON_DOCUMENT_DIRS]
+    for folder in never:
+        relative = _tree_relative(layout, folder)
+        if relative and not relative.startswith(("..", "/")):
+            exclude.append(f"/{relative}/")
+    exclude += config.get("extend-exclude", [])
+    return FileSelector(
+        root=layout.root,
+        include_patterns=tuple(include),
+        include=pathspec.GitIgnoreSpec.from_lines(include),
+        exclude=pathspec.GitIgnoreSpec.from_lines(exclude),
+    )
+
+
+def _static_prefix(pattern: str) -> str:
+    """The literal folder a rooted pattern starts in (``docs/incidents``), or ``""``."""
+    stripped = pattern.lstrip("/")
+    if "/" not in stripped.rstrip("/") or pattern.startswith("!"):
+        return ""
+    parts: list[str] = []
+    for part in stripped.split("/")[:-1]:
+        if _GLOB_CHARS & set(part):
+            break
+        parts.append(part)
+    return "/".join(parts)
+
+
+def _walk(selector: FileSelector, start: Path) -> Iterator[Path]:
+    """Markdown files under ``start``, pruning excluded folders before entering them."""
+    root = selector.root
+    for folder, dirs, files in os.walk(start):
+        base = Path(folder)
+        rel_base = base.relative_to(root).as_posix() if base.is_relative_to(root) else None
+        if rel_base is not None:
+            prefix = "" if rel_base == "." else rel_base + "/"
+            dirs[:] = sorted(d for d in dirs if not selector.excluded(prefix + d, is_dir=True))
+        else:
+            dirs.sort()
+        for name in sorted(files):
+            if name.lower().endswith(MARKDOWN_SUFFIXES):
+                yield base / name
+
+
+def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path]) -> list[Candidate]:
+    """The run's files, each once, in a stable order."""
+    seen: set[Path] = set()
+    result: list[Candidate] = []
+
+    def add(path: Path, explicit: bool) -> None:
+        resolved = path.resolve()
+        if resolved in seen:
+            return
+        seen.add(resolved)
+        result.append(Candidate(path, display_path(path), explicit))
+
+    if not paths:
+        prefixes = {_static_prefix(p) for p in selector.include_patterns}
+        if "" in prefixes:
+            prefixes = {""}
+        for prefix in sorted(prefixes):
+            start = layout.root / prefix
+            if not start.is_dir():
+                continue
+            for found in _walk(selector, start):
+                if selector.included(found.relative_to(layout.root).as_posix()):
+                    add(found, explicit=False)
+        return result
+
+    for path in paths:
+        rel = layout.relative(path)
+        inside = not rel.startswith("/") and not rel.startswith("..")
+        if path.is_dir():
+            if inside and rel != "." and selector.excluded(rel, is_dir=True):
+                continue
+            for found in _walk(selector, path):
+                found_rel = layout.relative(found)
+                if not (inside and selector.excluded(found_rel)):
+                    add(found, explicit=False)
+        elif not (inside and selector.excluded(rel)):
+            add(path, explicit=True)
+    return result

@@ -1,0 +1,187 @@
+"""Document types as data: JSON Schemas with an ``x-aoslint`` block.
+
+The block names a type's sections (title, aliases, required, order) and how to
+recognise a document of that type. Repositories add or extend types with their
+own schema files, named in the config; no Python is needed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from aoslint.config import Config
+from aoslint.errors import UsageError
+from aoslint.normalize import normalize_title
+from aoslint.resources import data_dir, load_json
+
+BUILTIN_SCHEMAS = ("postmortem.schema.json", "incident-plan.schema.json")
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """A section a document type knows, and every title that names it."""
+
+    key: str
+    title: str
+    required: bool
+    names: frozenset[str]
+    empty_while_open: bool = False
+
+
+@dataclass(frozen=True)
+class DocType:
+    """One document type: its schema, sections and recognition hints."""
+
+    name: str
+    schema: dict[str, Any]
+    sections: tuple[SectionSpec, ...]
+    ordered: bool
+    titles: tuple[str, ...]
+    filenames: tuple[re.Pattern[str], ...]
+    min_sections: int
+    source: str
+
+    def section_for(self, normalized_title: str) -> SectionSpec | None:
+        for spec in self.sections:
+            if normalized_title in spec.names:
+                return spec
+        return None
+
+    @cached_property
+    def validator(self) -> Any:
+        """The compiled JSON Schema validator, built once and reused for every document."""
+        from jsonschema import FormatChecker
+        from jsonschema.validators import validator_for
+
+        cls = validator_for(self.schema)
+        return cls(self.schema, format_checker=FormatChecker())
+
+    def field_title(self, key: str) -> str:
+        props = self.schema.get("properties", {}).get("metadata", {}).get("properties", {})
+        title = props.get(key, {}).get("title")
+        return str(title) if title else key
+
+    def field_hint(self, key: str) -> str:
+        props = self.schema.get("properties", {}).get("metadata", {}).get("properties", {})
+        return str(props.get(key, {}).get("x-hint", ""))
+
+
+def _section_specs(raw: list[dict[str, Any]], source: str) -> tuple[SectionSpec, ...]:
+    specs = []
+    for entry in raw:
+        try:
+            names = {normalize_title(entry["title"]), normalize_title(entry["key"])}
+            names.update(normalize_title(a) for a in entry.get("aliases", []))
+            specs.append(SectionSpec(entry["key"], entry["title"], bool(entry.get("required")),
+                                     frozenset(names), bool(entry.get("empty_while_open"))))
+        except (KeyError, TypeError):
+            raise UsageError(f"{source}: each x-aoslint section needs a 'key' and a 'title'; "
+                             f"got {json.dumps(entry)}") from None
+    return tuple(specs)
+
+
+def _build(schema: dict[str, Any], source: str) -> DocType:
+    meta = schema.get("x-aoslint")
+    if not isinstance(meta, dict) or not isinstance(meta.get("type"), str):
+        raise UsageError(f"{source}: a document-type schema needs \"x-aoslint\": "
+                         "{\"type\": NAME, \"sections\": [...]}")
+    detect = meta.get("detect", {})
+    try:
+        filenames = tuple(re.compile(p, re.IGNORECASE) for p in detect.get("filenames", []))
+    except re.error as exc:
+        raise UsageError(f"{source}: x-aoslint.detect.filenames: {exc}") from None
+    return DocType(
+        name=meta["type"],
+        schema=schema,
+        sections=_section_specs(meta.get("sections", []), source),
+        ordered=bool(meta.get("order")),
+        titles=tuple(normalize_title(t) for t in detect.get("titles", [])),
+        filenames=filenames,
+        min_sections=int(detect.get("min_sections", 3)),
+        source=source,
+    )
+
+
+def _merge(base: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
+    """An extending schema adds sections (same key replaces) and its own constraints."""
+    merged = copy.deepcopy(base)
+    base_meta, ext_meta = merged["x-aoslint"], extension["x-aoslint"]
+    by_key = {s["key"]: s for s in base_meta.get("sections", [])}
+    for section in ext_meta.get("sections", []):
+        by_key[section["key"]] = section
+    base_meta["sections"] = list(by_key.values())
+    for key in ("order", "detect"):
+        if key in ext_meta:
+            base_meta[key] = ext_meta[key]
+    constraints = {k: v for k, v in extension.items() if k not in ("x-aoslint", "$id", "$schema")}
+    merged.setdefault("allOf", []).append(constraints)
+    return merged
+
+
+def _enum_pattern(values: list[str], prefix_only: bool) -> str:
+    alternatives = "|".join(re.escape(v) for v in values)
+    return f"^(?i:{alternatives})" + ("\\b" if prefix_only else "$")
+
+
+def _apply_config(schema: dict[str, Any], config: Config) -> dict[str, Any]:
+    """Configured ID pattern and enumerations replace the schema's defaults."""
+    props = schema.get("properties", {}).get("metadata", {}).get("properties", {})
+    overrides = {
+        "incident_id": config.get("incident-id-pattern"),
+        "severity": _enum_pattern(config.get("severities"), False)
+        if config.get("severities") else None,
+        "status": _enum_pattern(config.get("statuses"), True) if config.get("statuses") else None,
+    }
+    for key, pattern in overrides.items():
+        if pattern and key in props:
+            props[key]["pattern"] = pattern
+    return schema
+
+
+def load_doctypes(config: Config) -> dict[str, DocType]:
+    """The built-in types, then the config's schema files, all with config overrides."""
+    schemas: dict[str, tuple[dict[str, Any], str]] = {}
+    for name in BUILTIN_SCHEMAS:
+        path = data_dir("rules-schema") / name
+        raw = load_json(path)
+        schemas[raw["x-aoslint"]["type"]] = (copy.deepcopy(raw), str(path))
+    for entry in config.get("schemas", []):
+        path = (config.root / entry).resolve()
+        schema = _read_schema(path, config)
+        meta = schema.get("x-aoslint", {})
+        extends = meta.get("extends") if isinstance(meta, dict) else None
+        if extends:
+            if extends not in schemas:
+                raise UsageError(f"{path}: x-aoslint.extends names unknown type '{extends}' "
+                                 f"(known: {', '.join(sorted(schemas))})")
+            schema = _merge(schemas[extends][0], schema)
+        _build(schema, str(path))  # validate the x-aoslint block early
+        schemas[schema["x-aoslint"]["type"]] = (schema, str(path))
+    return {name: _build(_apply_config(schema, config), source)
+            for name, (schema, source) in schemas.items()}
+
+
+def _read_schema(path: Path, config: Config) -> dict[str, Any]:
+    where = config.path or "config"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{where}: schemas: cannot read {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: a document-type schema must be a JSON object")
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import validator_for
+
+    try:
+        validator_for(data).check_schema(data)
+    except SchemaError as exc:
+        raise UsageError(f"{path}: not a valid JSON Schema: {exc.message}") from None
+    return data

@@ -1,0 +1,82 @@
+"""Where an AOS repository keeps its rules, templates and quality gate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from aoslint.config import Config
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The repository root and the AOS tree's parts, all absolute paths."""
+
+    root: Path
+    is_git: bool
+    aos_dir: Path | None
+    rules_dir: Path | None
+    templates_dir: Path | None
+    gate_file: Path | None
+
+    def relative(self, path: Path) -> str:
+        """A path as the user reads it: relative to the root when inside it, POSIX."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def display_path(path: Path) -> str:
+    """How findings name a file: relative to the working directory when inside it."""
+    absolute = path.absolute()
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def find_repository_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` with a ``.git`` entry (dir or file)."""
+    here = start.resolve()
+    if not here.is_dir():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def find_aos_dir(root: Path) -> Path | None:
+    """``.agents/`` wins over ``.agent/``; a kit repository is its own tree."""
+    for name in (".agents", ".agent"):
+        if (root / name).is_dir():
+            return root / name
+    if (root / "rules").is_dir() and (root / "agents").is_dir():
+        return root
+    return None
+
+
+def discover_layout(config: Config, start: Path) -> Layout:
+    """Root from the config file or git; AOS parts from the config or the usual places."""
+    git_root = find_repository_root(start)
+    if config.path is not None:
+        root = config.root.resolve()
+    else:
+        root = git_root or (start.resolve() if start.is_dir() else start.resolve().parent)
+
+    def configured(key: str) -> Path | None:
+        value = config.get(key)
+        return (root / value).resolve() if isinstance(value, str) else None
+
+    aos_dir = configured("aos-dir") or find_aos_dir(root)
+    rules_dir = configured("rules-dir") or (aos_dir / "rules" if aos_dir else None)
+    templates_dir = configured("templates-dir") or (aos_dir / "templates" if aos_dir else None)
+    gate_file = configured("gate-file")
+    if gate_file is None and aos_dir is not None:
+        gate_file = aos_dir / "agents" / "orchestrator.md"
+        checklist = aos_dir / "scripts" / "checklist.py"
+        if not gate_file.is_file() and checklist.is_file():
+            gate_file = checklist
+    return Layout(root=root, is_git=git_root is not None, aos_dir=aos_dir, rules_dir=rules_dir,
+                  templates_dir=templates_dir, gate_file=gate_file)

@@ -1,0 +1,212 @@
+"""The document model: a plain, immutable value that checks read and schemas validate.
+
+Every value knows its source line. ``Document.to_json()`` is what
+``aoslint model`` prints and what a document type's JSON Schema validates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from aoslint.doctypes import DocType
+from aoslint.normalize import heading_number, normalize_title, slug, trailing_notes
+from aoslint.parse import Label, ParsedDocument
+from aoslint.placeholders import has_substance
+
+
+@dataclass(frozen=True)
+class Field:
+    """One metadata field, merged from front matter and header lines."""
+
+    key: str
+    raw_key: str
+    value: Any
+    line: int
+    column: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading (or a bold label standing in for one) and the lines it spans."""
+
+    key: str
+    title: str
+    level: int
+    line: int
+    column: int
+    end_line: int
+    kind: str  # "heading" or "label"
+    known: bool
+    number: tuple[int, ...] | None
+    notes: tuple[str, ...]
+    empty: bool
+    children: tuple[Section, ...]
+
+    def walk(self) -> list[Section]:
+        found = [self]
+        for child in self.children:
+            found.extend(child.walk())
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key, "title": self.title, "level": self.level, "line": self.line,
+            "end_line": self.end_line, "kind": self.kind, "empty": self.empty,
+            "children": [c.to_json() for c in self.children],
+        }
+
+
+@dataclass(frozen=True)
+class Document:
+    """Metadata, title and section tree of one incident document."""
+
+    path: str
+    type: str
+    title: str | None
+    title_line: int
+    fields: tuple[Field, ...]
+    sections: tuple[Section, ...]
+    header_line: int
+    line_count: int
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return {f.key: f.value for f in self.fields}
+
+    def field(self, key: str) -> Field | None:
+        for candidate in self.fields:
+            if candidate.key == key:
+                return candidate
+        return None
+
+    def all_sections(self) -> list[Section]:
+        found: list[Section] = []
+        for section in self.sections:
+            found.extend(section.walk())
+        return found
+
+    def find_sections(self, key: str) -> list[Section]:
+        return [s for s in self.all_sections() if s.key == key]
+
+    def line_map(self) -> dict[str, int]:
+        lines = {"metadata": self.header_line}
+        lines.update({f"metadata.{f.key}": f.line for f in self.fields})
+        for section in self.all_sections():
+            lines.setdefault(f"sections.{section.key}", section.line)
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "type": self.type,
+            "title": self.title,
+            "metadata": self.metadata,
+            "lines": self.line_map(),
+            "sections": [s.to_json() for s in self.sections],
+        }
+
+
+def merge_fields(parsed: ParsedDocument) -> tuple[Field, ...]:
+    """Front matter first, then header lines; a key given twice keeps its first value."""
+    seen: dict[str, Field] = {}
+    for raw in parsed.fields:
+        if raw.key and raw.key not in seen:
+            seen[raw.key] = Field(raw.key, raw.raw_key, raw.value, raw.line, raw.column,
+                                  raw.source)
+    return tuple(seen.values())
+
+
+def build_document(parsed: ParsedDocument, doctype: DocType) -> Document:
+    """Key the parsed headings by the document type's section names."""
+    lines = parsed.lines
+    headings = [h for h in parsed.headings if h is not parsed.title]
+    heading_lines = {line for h in parsed.headings for line in range(h.line, h.end_line + 1)}
+    total = len(lines)
+
+    flat: list[tuple[int, Section]] = []
+    for index, heading in enumerate(headings):
+        end = total
+        for later in headings[index + 1:]:
+            if later.level <= heading.level:
+                end = later.line - 1
+                break
+        normalized = normalize_title(heading.title)
+        spec = doctype.section_for(normalized)
+        body = range(heading.end_line + 1, end + 1)
+        empty = not has_substance(lines, body, heading_lines)
+        flat.append((heading.level, Section(
+            key=spec.key if spec else slug(heading.title) or f"section-{heading.line}",
+            title=heading.title, level=heading.level, line=heading.line, column=heading.column,
+            end_line=end, kind="heading", known=spec is not None,
+            number=heading_number(heading.title), notes=tuple(trailing_notes(heading.title)),
+            empty=empty, children=(),
+        )))
+    label_sections = _label_sections(parsed, doctype, headings, total)
+    return Document(
+        path=parsed.source.display,
+        type=doctype.name,
+        title=parsed.title.title if parsed.title else _front_matter_title(parsed),
+        title_line=parsed.title.line if parsed.title else 1,
+        fields=merge_fields(parsed),
+        sections=_nest(flat, label_sections),
+        header_line=parsed.header_line,
+        line_count=total,
+    )
+
+
+def _front_matter_title(parsed: ParsedDocument) -> str | None:
+    for raw in parsed.fields:
+        if raw.key == "title" and isinstance(raw.value, str):
+            return raw.value
+    return None
+
+
+def _label_sections(parsed: ParsedDocument, doctype: DocType, headings: list[Any],
+                    total: int) -> list[Section]:
+    """Bold labels such as ``**Impact:** ...`` that name one of the type's sections."""
+    matched: list[tuple[Label, str]] = []
+    for label in parsed.labels:
+        spec = doctype.section_for(normalize_title(label.label))
+        if spec is not None:
+            matched.append((label, spec.key))
+    result = []
+    for index, (label, key) in enumerate(matched):
+        end = matched[index + 1][0].line - 1 if index + 1 < len(matched) else total
+        for heading in headings:
+            if label.line < heading.line <= end:
+                end = heading.line - 1
+                break
+        result.append(Section(
+            key=key, title=label.label, level=7, line=label.line, column=label.column,
+            end_line=end, kind="label", known=True, number=None, notes=(),
+            empty=not has_substance((label.rest,), range(1, 2))
+            and not has_substance(parsed.lines, range(label.end_line + 1, end + 1)),
+            children=(),
+        ))
+    return result
+
+
+def _nest(flat: list[tuple[int, Section]], labels: list[Section]) -> tuple[Section, ...]:
+    """Turn the flat heading list into a tree; labels hang under their heading."""
+    def build(items: list[tuple[int, Section]]) -> list[Section]:
+        result: list[Section] = []
+        index = 0
+        while index < len(items):
+            level, section = items[index]
+            child_end = index + 1
+            while child_end < len(items) and items[child_end][0] > level:
+                child_end += 1
+            children = build(items[index + 1:child_end])
+            inner = [lab for lab in labels if section.line < lab.line <= section.end_line
+                     and not any(c.line <= lab.line <= c.end_line for c in children)]
+            ordered = tuple(sorted(children + inner, key=lambda s: s.line))
+            result.append(replace(section, children=ordered))
+            index = child_end
+        return result
+
+    tree = build(flat)
+    top_labels = [lab for lab in labels
+                  if not any(s.line <= lab.line <= s.end_line for s in tree)]
+    return tuple(sorted(tree + top_labels, key=lambda s: s.line))

@@ -1,0 +1,67 @@
+"""Title and key normalisation, so that wording variants name one section or field."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"[*_`~]+")
+_NUMBERING = re.compile(r"^\s*(?:(?:\d+|[ivxlc]+|[a-z])[.)]|\d+(?:\.\d+)+\.?|\d+\s*[-:])\s+",
+                        re.IGNORECASE)
+_TRAILING_PAREN = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def strip_inline_markup(text: str) -> str:
+    """Drop Markdown emphasis, code ticks and link targets, keeping the words."""
+    return _EMPHASIS.sub("", _LINK.sub(r"\1", text)).strip()
+
+
+def _drop_symbols(text: str) -> str:
+    """Remove emoji and other symbols, keeping letters, digits and punctuation."""
+    return "".join(ch for ch in text if not unicodedata.category(ch).startswith("S")
+                   or ch == "&")
+
+
+def normalize_title(title: str) -> str:
+    """``## 3. Root Cause Analysis (RCA) 🔥`` and ``root cause analysis`` are one title."""
+    text = _drop_symbols(strip_inline_markup(title)).strip().rstrip(":").strip()
+    text = _NUMBERING.sub("", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _TRAILING_PAREN.sub("", text).rstrip(":").strip()
+    text = text.replace("&", " and ").lower()
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def heading_number(title: str) -> tuple[int, ...] | None:
+    """The number a heading gives itself (``3.`` or ``2.1``), if any."""
+    match = re.match(r"^\s*(\d+(?:\.\d+)*)[.)]?\s", strip_inline_markup(title) + " ")
+    if not match:
+        return None
+    return tuple(int(part) for part in match.group(1).split("."))
+
+
+def trailing_notes(title: str) -> list[str]:
+    """The parenthetical suffixes of a title, lower-cased: ``(Optional at this stage)``."""
+    notes: list[str] = []
+    text = strip_inline_markup(title).strip()
+    while True:
+        match = _TRAILING_PAREN.search(text)
+        if not match:
+            return notes
+        notes.append(match.group(0).strip()[1:-1].lower())
+        text = text[: match.start()]
+
+
+def normalize_key(name: str) -> str:
+    """``Incident ID`` / ``incident-id`` / ``**Incident Id**`` all become ``incident_id``."""
+    text = strip_inline_markup(name).lower()
+    return _NON_WORD.sub("_", text).strip("_")
+
+
+def slug(text: str) -> str:
+    """A kebab-case key for a section the document type does not know."""
+    return normalize_title(text).replace(" ", "-")

@@ -1,0 +1,253 @@
+"""Markdown to a flat, line-mapped structure: headings, header fields, front matter.
+
+markdown-it-py is the one parser; its block tokens carry the source lines that
+every diagnostic points at. The inline rules are switched off: checks read the
+raw inline source (``token.content``) and never need inline children, and
+block-level parsing alone is more than twice as fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from aoslint.normalize import normalize_key, strip_inline_markup
+from aoslint.registry import rule
+from aoslint.source import Source
+
+INVALID_FRONT_MATTER = rule(
+    "AOS202", "invalid-front-matter", "The YAML front matter does not parse.",
+    explanation="""
+A document may start with YAML front matter between `---` lines. When that YAML
+is malformed, none of its fields can be read, so aoslint reports the YAML
+error at the line where the parser stopped.""",
+    example="""
+---
+incident_id: INC-20261102-001
+severity: [HIGH
+---""",
+    fix="Fix the YAML syntax at the reported line (quote values that contain ':' or '[').",
+)
+
+_HEADER_FIELD = re.compile(
+    r"^(?:(?:\*\*|__)(?P<bold>[^*_:\n]{1,48}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)"
+    r"|(?P<plain>[A-Za-z][A-Za-z0-9 /&._-]{0,47}?)\s*:)(?:\s+|$)(?P<value>.*)$"
+)
+_BOLD_LABEL = re.compile(
+    r"^(?:\*\*|__)(?P<label>[^*_:\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)(?P<rest>.*)$"
+)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One ATX or setext heading, with its raw title text."""
+
+    level: int
+    title: str
+    line: int
+    column: int
+    end_line: int  # last source line of the heading itself (setext underline)
+
+
+@dataclass(frozen=True)
+class RawField:
+    """A metadata field as written: front matter key or ``Key: value`` header line."""
+
+    key: str
+    raw_key: str
+    value: Any
+    line: int
+    column: int
+    source: str  # "front-matter" or "header"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A paragraph or list item that opens with a bold label: ``**Impact:** ...``."""
+
+    label: str
+    rest: str
+    line: int
+    column: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """Everything later stages read about a document, parsed once."""
+
+    source: Source
+    lines: tuple[str, ...]
+    tokens: tuple[Token, ...]
+    headings: tuple[Heading, ...]
+    title: Heading | None
+    fields: tuple[RawField, ...]
+    labels: tuple[Label, ...]
+    front_matter_type: str | None
+    header_line: int
+    code_lines: frozenset[int]
+    errors: tuple[Any, ...] = field(default=())
+
+    @property
+    def first_section_line(self) -> int:
+        for heading in self.headings:
+            if heading is not self.title:
+                return heading.line
+        return len(self.lines) + 1
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+    md.disable("inline")
+    return md
+
+
+def parse_source(source: Source) -> ParsedDocument:
+    """Tokenise once and collect the line-mapped pieces the model is built from."""
+    text = source.text
+    tokens = tuple(_markdown().parse(text))
+    lines = tuple(text.split("\n"))
+    headings: list[Heading] = []
+    fields: list[RawField] = []
+    labels: list[Label] = []
+    code_lines: set[int] = set()
+    errors: list[Any] = []
+    front_matter_type: str | None = None
+    header_start = 0
+
+    for index, token in enumerate(tokens):
+        if token.type == "front_matter" and token.map:
+            fm_fields, error = _front_matter_fields(token.content, source.display)
+            fields.extend(fm_fields)
+            if error is not None:
+                errors.append(error)
+            for fm_field in fm_fields:
+                if fm_field.key == "type" and isinstance(fm_field.value, str):
+                    front_matter_type = fm_field.value.strip().lower()
+            header_start = header_start or 1
+        elif token.type == "heading_open" and token.map:
+            inline = tokens[index + 1]
+            start, end = token.map
+            raw_line = lines[start]
+            column = len(raw_line) - len(raw_line.lstrip()) + 1
+            headings.append(Heading(int(token.tag[1]), inline.content.strip(), start + 1,
+                                    column, end))
+        elif token.type in ("fence", "code_block", "html_block") and token.map:
+            code_lines.update(range(token.map[0] + 1, token.map[1] + 1))
+        elif token.type == "inline" and token.map and tokens[index - 1].type == "paragraph_open":
+            match = _BOLD_LABEL.match(token.content)
+            if match:
+                start, end = token.map
+                raw_line = lines[start]
+                column = raw_line.find(token.content[:2]) + 1
+                labels.append(Label(strip_inline_markup(match.group("label")).strip(),
+                                    match.group("rest").strip(), start + 1, max(column, 1), end))
+
+    title = _title_heading(headings)
+    first_section = next((h.line for h in headings if h is not title), len(lines) + 1)
+    header_fields = _header_fields(tokens, lines, first_section, title)
+    if header_fields and not header_start:
+        header_start = header_fields[0].line
+    fields.extend(header_fields)
+    return ParsedDocument(
+        source=source, lines=lines, tokens=tokens, headings=tuple(headings), title=title,
+        fields=tuple(fields), labels=tuple(labels), front_matter_type=front_matter_type,
+        header_line=header_start or (title.line if title else 1),
+        code_lines=frozenset(code_lines), errors=tuple(errors),
+    )
+
+
+def _title_heading(headings: list[Heading]) -> Heading | None:
+    """The document's title: a first-place H1 that no other H1 competes with."""
+    if not headings or headings[0].level != 1:
+        return None
+    if any(h.level == 1 for h in headings[1:]):
+        return None
+    return headings[0]
+
+
+def _header_fields(tokens: tuple[Token, ...], lines: tuple[str, ...], first_section: int,
+                   title: Heading | None) -> list[RawField]:
+    """``Key: value`` lines (plain or bold-labelled) above the first section."""
+    found: list[RawField] = []
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or not token.map or token.map[0] + 1 >= first_section:
+            continue
+        if tokens[index - 1].type not in ("paragraph_open",):
+            continue
+        if title is not None and token.map[0] + 1 == title.line:
+            continue
+        for offset, text in enumerate(token.content.split("\n")):
+            line_no = token.map[0] + offset + 1
+            if line_no >= first_section:
+                break
+            match = _HEADER_FIELD.match(text.strip())
+            if not match:
+                continue
+            raw_key = (match.group("bold") or match.group("plain") or "").strip()
+            if len(raw_key.split()) > 5:
+                continue
+            value = strip_trailing_break(match.group("value"))
+            raw_line = lines[line_no - 1]
+            column = raw_line.find(value) + 1 if value else len(raw_line.rstrip()) + 1
+            found.append(RawField(normalize_key(raw_key), raw_key, value, line_no,
+                                  max(column, 1), "header"))
+    return found
+
+
+def strip_trailing_break(value: str) -> str:
+    """Drop a hard line break (two spaces or a backslash) from a header value."""
+    value = value.strip()
+    return value[:-1].rstrip() if value.endswith("\\") else value
+
+
+def _front_matter_fields(content: str, display: str) -> tuple[list[RawField], Any]:
+    """Top-level front matter keys with their lines; a YAML error becomes a finding."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(content, Loader=loader)
+        data = yaml.load(content, Loader=loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = (mark.line + 2) if mark is not None else 1
+        column = (mark.column + 1) if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return [], INVALID_FRONT_MATTER.diagnostic(display, line, column,
+                                                   f"front matter is not valid YAML: {problem}")
+    if data is None:
+        return [], None
+    if not isinstance(data, dict) or node is None or not hasattr(node, "value"):
+        return [], INVALID_FRONT_MATTER.diagnostic(
+            display, 2, 1, "front matter must be a mapping of keys to values")
+    key_lines = {str(k.value): (k.start_mark.line + 2, k.start_mark.column + 1)
+                 for k, _ in node.value}
+    result = []
+    for key, value in data.items():
+        line, column = key_lines.get(str(key), (2, 1))
+        result.append(RawField(normalize_key(str(key)), str(key), to_json_value(value), line,
+                               column, "front-matter"))
+    return result, None
+
+
+def to_json_value(value: Any) -> Any:
+    """YAML values as JSON values: dates become ISO strings, keys become strings."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json_value(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)

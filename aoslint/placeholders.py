@@ -1,0 +1,103 @@
+"""Template text left in a document: ``[INC-YYYYMMDD-XXX]``, ``@[agent-name]``, ``HH:MM UTC``.
+
+Shared by the placeholder check (which reports each one) and the model (which
+treats a section holding nothing else as empty).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+_TEMPLATE_TOKEN = r"(?:YYYY|XXX|HH:MM|MM:SS|\bMM-DD\b|\bDD\b|\.\.\.|…)"
+_KNOWN_WORDS = (r"(?:UTC|TBD|TODO|N/A|duration|date|time|timestamp|name|owner|link|url|id|"
+                r"description|summary|details|component|service|team|value|number|agent|"
+                r"reason|impact|ticket|pr|commit|sha|rule file|file|path|title|version)")
+_PROMPT_VERB = (r"(?:describe|explain|list|add|insert|enter|link to|summari[sz]e|specify|state|"
+                r"fill in|write|provide|who|what|when|why|how|which)")
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("agent placeholder", re.compile(r"@\[[^\]\n]{1,60}\]")),
+    ("example prompt", re.compile(r"\[(?:e\.g\.|eg\b|i\.e\.|example|for example)[^\]\n]{0,200}\]",
+                                  re.IGNORECASE)),
+    ("template field", re.compile(
+        r"\[(?![ xX]\])(?=[^\]\n]{1,80}\])[^\]\n]*" + _TEMPLATE_TOKEN + r"[^\]\n]*\](?![(\[:])")),
+    ("template field", re.compile(r"\[(?:" + _KNOWN_WORDS + r"|[a-z]+(?:-[a-z]+)+)\](?![(\[:])",
+                                  re.IGNORECASE)),
+    ("prompt text", re.compile(r"\[" + _PROMPT_VERB + r"\b[^\]\n]{0,200}\](?![(\[])",
+                               re.IGNORECASE)),
+    ("time placeholder", re.compile(r"\bHH:MM(?::SS)?\b(?:\s*UTC)?")),
+    ("date placeholder", re.compile(r"\bYYYY-?MM-?DD\b")),
+    ("ID placeholder", re.compile(r"\b[A-Z]{2,5}-YYYYMMDD-X{2,}\b")),
+)
+_ENUM_CHOICE = re.compile(r"^\s*[A-Za-z0-9_-]+(?:\s*\|\s*[A-Za-z0-9_-]+)+\s*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SKELETON = re.compile(
+    r"^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?"
+    r"(?:(?:\*\*|__)[^*_\n]{1,60}?(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*)?$"
+)
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """One piece of unfilled template text at its 1-based column."""
+
+    kind: str
+    text: str
+    column: int
+
+
+def find_placeholders(line: str, extra: Iterable[re.Pattern[str]] = ()) -> Iterator[Placeholder]:
+    """Every placeholder on one line, left to right, without overlaps."""
+    taken: list[tuple[int, int]] = []
+    found: list[Placeholder] = []
+    for kind, pattern in (*PATTERNS, *(("configured placeholder", p) for p in extra)):
+        for match in pattern.finditer(line):
+            start, end = match.span()
+            if start == end or any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            found.append(Placeholder(kind, match.group(0), start + 1))
+    yield from sorted(found, key=lambda p: p.column)
+
+
+def is_enum_choice(value: str) -> bool:
+    """``LOW | MEDIUM | HIGH`` copied from the template instead of one value chosen."""
+    inner = value.strip()
+    if inner.startswith("[") and inner.endswith("]"):
+        inner = inner[1:-1]
+    if not _ENUM_CHOICE.match(inner):
+        return False
+    return all(part.strip().isupper() for part in inner.split("|"))
+
+
+def blank_comments(text: str) -> str:
+    """Replace HTML comments by spaces, keeping every column and line in place."""
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def has_substance(lines: tuple[str, ...], body: range, skip: Iterable[int] = ()) -> bool:
+    """True when the lines hold more than blank space, comments and template skeleton.
+
+    ``body`` and ``skip`` are 1-based line numbers; skipped lines (the headings
+    of subsections) do not count. A code block is content.
+    """
+    skipped = set(skip)
+    chunk = "\n".join(lines[n - 1] for n in body if 0 < n <= len(lines))
+    if "<!--" in chunk:
+        chunk = blank_comments(chunk)
+    for offset, text in enumerate(chunk.split("\n")):
+        number = body.start + offset
+        if number in skipped:
+            continue
+        if not text.strip() or _TABLE_RULE.match(text) or text.strip() in ("---", "***", "___"):
+            continue
+        for placeholder in find_placeholders(text):
+            text = text.replace(placeholder.text, " ")
+        if _SKELETON.match(text):
+            continue
+        stripped = text.replace("|", " ").strip()
+        if any(ch.isalnum() for ch in stripped):
+            return True
+    return False

@@ -1,0 +1,164 @@
+"""One ``aoslint check`` run: discover, parse, model, check, filter.
+
+Each file is read and parsed once; the config, layout, document types and
+compiled validators are built once per run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aoslint.checks import DOCUMENT_CHECKS, CheckContext
+from aoslint.checks.structure import UNKNOWN_DOCUMENT_TYPE
+from aoslint.config import Config, load_config
+from aoslint.detect import TypeDetector
+from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.discover import Candidate, build_selector, collect
+from aoslint.doctypes import DocType, load_doctypes
+from aoslint.errors import UsageError
+from aoslint.layout import Layout, discover_layout
+from aoslint.model import Document, build_document
+from aoslint.parse import ParsedDocument, parse_source
+from aoslint.registry import all_rules, matches
+from aoslint.source import Source, read_source
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything about the repository that a run computes once."""
+
+    config: Config
+    layout: Layout
+    doctypes: dict[str, DocType]
+    detector: TypeDetector
+    extra_placeholders: tuple[re.Pattern[str], ...]
+
+
+@dataclass
+class RunResult:
+    """Findings plus what a verbose run tells the user about itself."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def _start_of(paths: Sequence[Path]) -> Path:
+    if not paths:
+        return Path.cwd()
+    resolved = [p.resolve() for p in paths]
+    common = Path(os.path.commonpath([str(p) for p in resolved]))
+    return common if common.is_dir() else common.parent
+
+
+def load_project(paths: Sequence[Path], config_file: Path | None = None) -> Project:
+    """Config (nearest to the checked paths), layout and document types."""
+    start = _start_of(paths)
+    config = load_config(start, explicit=config_file)
+    layout = discover_layout(config, start)
+    doctypes = load_doctypes(config)
+    try:
+        extra = tuple(re.compile(p) for p in config.get("placeholders", []))
+    except re.error as exc:
+        raise UsageError(
+            f"{config.path}: placeholders: invalid regular expression: {exc}") from None
+    return Project(config, layout, doctypes, TypeDetector(doctypes, config), extra)
+
+
+def validate_selectors(selectors: Sequence[str], option: str) -> None:
+    """An unknown code or name in --select/--ignore is a usage error, not a silent no-op."""
+    rules = all_rules()
+    for selector in selectors:
+        if not any(matches(selector, r.code, r.name) for r in rules):
+            raise UsageError(f"{option}: '{selector}' matches no rule code, prefix or name "
+                             "(see 'aoslint rules')")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A document that parsed and whose type is known."""
+
+    parsed: ParsedDocument
+    document: Document
+    doctype: DocType
+    reason: str
+
+
+def load_document(project: Project, candidate: Candidate,
+                  sink: list[Diagnostic]) -> Loaded | None:
+    """Read, parse and model one file; bad input goes to ``sink`` as findings."""
+    source = read_source(candidate.path, candidate.display, explicit=candidate.explicit)
+    if source is None:
+        return None
+    if not isinstance(source, Source):
+        sink.append(source)
+        return None
+    parsed = parse_source(source)
+    sink.extend(parsed.errors)
+    detection = project.detector.detect(parsed, candidate.display)
+    if detection.doctype is None:
+        if detection.unknown_type_name is not None:
+            known = ", ".join(sorted(project.doctypes))
+            sink.append(UNKNOWN_DOCUMENT_TYPE.diagnostic(
+                candidate.display, 2, 1,
+                f"front matter declares type '{detection.unknown_type_name}', "
+                f"which is not a known document type (known: {known})",
+                severity=Severity.ERROR))
+        elif candidate.explicit:
+            why = "the file is empty" if not source.text.strip() else detection.reason
+            sink.append(UNKNOWN_DOCUMENT_TYPE.diagnostic(
+                candidate.display, 1, 1,
+                f"not recognised as an incident plan or postmortem ({why})"))
+        return None
+    document = build_document(parsed, detection.doctype)
+    return Loaded(parsed, document, detection.doctype, detection.reason)
+
+
+def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
+              ignore: Sequence[str] = (), config_file: Path | None = None) -> RunResult:
+    """Check the named paths (or the configured documents) and filter the findings."""
+    project = load_project(paths, config_file)
+    config = project.config
+    chosen_select = list(select) if select is not None else list(config.get("select", []))
+    chosen_ignore = list(config.get("ignore", [])) + list(ignore)
+    validate_selectors(chosen_select, "--select")
+    validate_selectors(chosen_ignore, "--ignore")
+
+    result = RunResult()
+    where = f"config: {config.path}" if config.path else "config: none found, using defaults"
+    result.notes.append(where)
+    result.notes.append(f"root: {project.layout.root}")
+    result.notes.append(f"AOS tree: {project.layout.aos_dir or 'not found'}")
+    selector = build_selector(config, project.layout)
+    findings: list[Diagnostic] = []
+    for candidate in collect(selector, project.layout, paths):
+        loaded = load_document(project, candidate, findings)
+        if loaded is None:
+            continue
+        result.checked.append(candidate.display)
+        result.notes.append(f"{candidate.display}: {loaded.doctype.name} ({loaded.reason})")
+        context = CheckContext(loaded.document, loaded.parsed, loaded.doctype, config,
+                               project.extra_placeholders)
+        for family in DOCUMENT_CHECKS:
+            findings.extend(family(context))
+
+    def wanted(diag: Diagnostic) -> bool:
+        if chosen_select and not any(matches(s, diag.code, diag.name) for s in chosen_select):
+            return False
+        return not any(matches(s, diag.code, diag.name) for s in chosen_ignore)
+
+    result.diagnostics = sorted((d for d in findings if wanted(d)), key=sort_key)
+    return result
+
+
+def sort_key(diag: Diagnostic) -> tuple[str, int, int, str, str]:
+    """Findings in file, then line, then column order."""
+    return (diag.path, diag.line, diag.column, diag.code, diag.message)
