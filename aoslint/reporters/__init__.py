@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from aoslint.diagnostics import Diagnostic
 from aoslint.registry import Rule
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class RenderContext:
     color: bool = False
     tool_version: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    checked_paths: tuple[str, ...] = ()
 
 
 Renderer = Callable[[Sequence[Diagnostic], RenderContext], str]
