@@ -113,6 +113,7 @@ def _check(args: argparse.Namespace) -> int:
     context = RenderContext(
         rules={r.code: r for r in all_rules()},
         checked_files=len(result.checked),
+        checked_paths=tuple(result.checked),
         color=not to_file and args.format == "text" and _use_color(args.color, sys.stdout),
         tool_version=__version__,
     )

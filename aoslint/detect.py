@@ -62,7 +62,7 @@ class TypeDetector:
         has_id = any(f.key == "incident_id" for f in parsed.fields)
         best: tuple[int, DocType] | None = None
         for doctype in self.doctypes.values():
-            score = sum(1 for spec in doctype.sections if spec.names & names)
+            score = sum(1 for spec in doctype.sections if (spec.names | spec.fallbacks) & names)
             needed = doctype.min_sections - (1 if has_id else 0)
             if score >= max(needed, 1) and (best is None or score > best[0]):
                 best = (score, doctype)

@@ -31,6 +31,7 @@ class SectionSpec:
     title: str
     required: bool
     names: frozenset[str]
+    fallbacks: frozenset[str] = frozenset()
     empty_while_open: bool = False
 
 
@@ -47,10 +48,19 @@ class DocType:
     min_sections: int
     source: str
 
-    def section_for(self, normalized_title: str) -> SectionSpec | None:
+    def section_for(self, normalized_title: str) -> tuple[SectionSpec, bool] | None:
+        """The spec a title names, and whether only as a fallback (a stand-in title).
+
+        A fallback such as "Executive Summary" satisfies the Impact requirement
+        when no Impact heading exists, but it is a section of its own: a
+        document with both is not duplicating anything.
+        """
         for spec in self.sections:
             if normalized_title in spec.names:
-                return spec
+                return spec, False
+        for spec in self.sections:
+            if normalized_title in spec.fallbacks:
+                return spec, True
         return None
 
     @cached_property
@@ -78,8 +88,10 @@ def _section_specs(raw: list[dict[str, Any]], source: str) -> tuple[SectionSpec,
         try:
             names = {normalize_title(entry["title"]), normalize_title(entry["key"])}
             names.update(normalize_title(a) for a in entry.get("aliases", []))
+            fallbacks = frozenset(normalize_title(a) for a in entry.get("fallbacks", []))
             specs.append(SectionSpec(entry["key"], entry["title"], bool(entry.get("required")),
-                                     frozenset(names), bool(entry.get("empty_while_open"))))
+                                     frozenset(names), fallbacks - names,
+                                     bool(entry.get("empty_while_open"))))
         except (KeyError, TypeError):
             raise UsageError(f"{source}: each x-aoslint section needs a 'key' and a 'title'; "
                              f"got {json.dumps(entry)}") from None

@@ -39,6 +39,7 @@ class Section:
     end_line: int
     kind: str  # "heading" or "label"
     known: bool
+    fallback: bool
     number: tuple[int, ...] | None
     notes: tuple[str, ...]
     empty: bool
@@ -53,7 +54,8 @@ class Section:
     def to_json(self) -> dict[str, Any]:
         return {
             "key": self.key, "title": self.title, "level": self.level, "line": self.line,
-            "end_line": self.end_line, "kind": self.kind, "empty": self.empty,
+            "end_line": self.end_line, "kind": self.kind, "fallback": self.fallback,
+            "empty": self.empty,
             "children": [c.to_json() for c in self.children],
         }
 
@@ -132,14 +134,14 @@ def build_document(parsed: ParsedDocument, doctype: DocType) -> Document:
             if later.level <= heading.level:
                 end = later.line - 1
                 break
-        normalized = normalize_title(heading.title)
-        spec = doctype.section_for(normalized)
+        match = doctype.section_for(normalize_title(heading.title))
+        spec, fallback = match if match else (None, False)
         body = range(heading.end_line + 1, end + 1)
         empty = not has_substance(lines, body, heading_lines)
         flat.append((heading.level, Section(
             key=spec.key if spec else slug(heading.title) or f"section-{heading.line}",
             title=heading.title, level=heading.level, line=heading.line, column=heading.column,
-            end_line=end, kind="heading", known=spec is not None,
+            end_line=end, kind="heading", known=spec is not None, fallback=fallback,
             number=heading_number(heading.title), notes=tuple(trailing_notes(heading.title)),
             empty=empty, children=(),
         )))
@@ -168,9 +170,9 @@ def _label_sections(parsed: ParsedDocument, doctype: DocType, headings: list[Any
     """Bold labels such as ``**Impact:** ...`` that name one of the type's sections."""
     matched: list[tuple[Label, str]] = []
     for label in parsed.labels:
-        spec = doctype.section_for(normalize_title(label.label))
-        if spec is not None:
-            matched.append((label, spec.key))
+        match = doctype.section_for(normalize_title(label.label))
+        if match is not None:
+            matched.append((label, match[0].key))
     result = []
     for index, (label, key) in enumerate(matched):
         end = matched[index + 1][0].line - 1 if index + 1 < len(matched) else total
@@ -180,7 +182,7 @@ def _label_sections(parsed: ParsedDocument, doctype: DocType, headings: list[Any
                 break
         result.append(Section(
             key=key, title=label.label, level=7, line=label.line, column=label.column,
-            end_line=end, kind="label", known=True, number=None, notes=(),
+            end_line=end, kind="label", known=True, fallback=True, number=None, notes=(),
             empty=not has_substance((label.rest,), range(1, 2))
             and not has_substance(parsed.lines, range(label.end_line + 1, end + 1)),
             children=(),

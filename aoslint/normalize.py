@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"[*_`~]+")
 _NUMBERING = re.compile(r"^\s*(?:(?:\d+|[ivxlc]+|[a-z])[.)]|\d+(?:\.\d+)+\.?|\d+\s*[-:])\s+",
@@ -14,7 +15,9 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def strip_inline_markup(text: str) -> str:
-    """Drop Markdown emphasis, code ticks and link targets, keeping the words."""
+    """Drop HTML comments, Markdown emphasis, code ticks and link targets, keeping the words."""
+    if "<!--" in text:
+        text = _COMMENT.sub("", text)
     return _EMPHASIS.sub("", _LINK.sub(r"\1", text)).strip()
 
 
@@ -58,8 +61,7 @@ def trailing_notes(title: str) -> list[str]:
 
 def normalize_key(name: str) -> str:
     """``Incident ID`` / ``incident-id`` / ``**Incident Id**`` all become ``incident_id``."""
-    text = strip_inline_markup(name).lower()
-    return _NON_WORD.sub("_", text).strip("_")
+    return _NON_WORD.sub("_", name.strip("*` ").lower()).strip("_")
 
 
 def slug(text: str) -> str:

@@ -205,7 +205,9 @@ def _header_fields(tokens: tuple[Token, ...], lines: tuple[str, ...], first_sect
 
 
 def strip_trailing_break(value: str) -> str:
-    """Drop a hard line break (two spaces or a backslash) from a header value."""
+    """Drop comments and a hard line break (two spaces or a backslash) from a header value."""
+    if "<!--" in value:
+        value = re.sub(r"<!--.*?(?:-->|$)", "", value)
     value = value.strip()
     return value[:-1].rstrip() if value.endswith("\\") else value
 
@@ -214,12 +216,13 @@ def _front_matter_fields(content: str, display: str) -> tuple[list[RawField], An
     """Top-level front matter keys with their lines; a YAML error becomes a finding."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = _yaml_loader()
     try:
         node = yaml.compose(content, Loader=loader)
         data = yaml.load(content, Loader=loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # An unclosed bracket or quote is best shown where it opened (the context).
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1
         column = (mark.column + 1) if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -238,6 +241,28 @@ def _front_matter_fields(content: str, display: str) -> tuple[list[RawField], An
         result.append(RawField(normalize_key(str(key)), str(key), to_json_value(value), line,
                                column, "front-matter"))
     return result, None
+
+
+@lru_cache(maxsize=1)
+def _yaml_loader() -> Any:
+    """A safe loader that keeps dates as written, so the schema judges them.
+
+    PyYAML turns ``2026-11-02`` into a date and raises on ``2026-13-45``;
+    keeping the text lets a bad date be an invalid-metadata finding.
+    """
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class TextDateLoader(base):  # type: ignore[misc,valid-type]
+        pass
+
+    TextDateLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers
+                if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    return TextDateLoader
 
 
 def to_json_value(value: Any) -> Any:

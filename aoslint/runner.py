@@ -102,13 +102,18 @@ def load_document(project: Project, candidate: Candidate,
         sink.append(source)
         return None
     parsed = parse_source(source)
-    sink.extend(parsed.errors)
+    if parsed.errors:
+        # Broken front matter: its fields are unknown, so later findings would mislead.
+        sink.extend(parsed.errors)
+        return None
     detection = project.detector.detect(parsed, candidate.display)
     if detection.doctype is None:
         if detection.unknown_type_name is not None:
             known = ", ".join(sorted(project.doctypes))
+            declared = next((f for f in parsed.fields if f.key == "type"), None)
             sink.append(UNKNOWN_DOCUMENT_TYPE.diagnostic(
-                candidate.display, 2, 1,
+                candidate.display, declared.line if declared else 1,
+                declared.column if declared else 1,
                 f"front matter declares type '{detection.unknown_type_name}', "
                 f"which is not a known document type (known: {known})",
                 severity=Severity.ERROR))

@@ -123,7 +123,7 @@ def _first_by_key(sections: list[Section]) -> dict[str, Section]:
 
 
 def _names_hint(spec: SectionSpec) -> str:
-    names = sorted(spec.names - {spec.key.replace("-", " ")})
+    names = sorted((spec.names | spec.fallbacks) - {spec.key.replace("-", " ")})
     shown = ", ".join(f"'{n}'" for n in names[:6])
     more = f" (or one of {len(names) - 6} more aliases)" if len(names) > 6 else ""
     return f"add a '## {spec.title}' section; it may also be titled {shown}{more}"
@@ -163,7 +163,7 @@ def _contains(outer: Section, inner: Section) -> bool:
 
 
 def _duplicates(ctx: CheckContext, sections: list[Section]) -> Iterator[Diagnostic]:
-    headings = [s for s in sections if s.kind == "heading" and s.known]
+    headings = [s for s in sections if s.kind == "heading" and s.known and not s.fallback]
     for index, section in enumerate(headings):
         for earlier in headings[:index]:
             if earlier.key == section.key and not _contains(earlier, section):
