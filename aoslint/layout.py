@@ -62,8 +62,12 @@ def discover_layout(config: Config, start: Path) -> Layout:
     git_root = find_repository_root(start)
     if config.path is not None:
         root = config.root.resolve()
+    elif git_root is not None:
+        root = git_root
     else:
-        root = git_root or (start.resolve() if start.is_dir() else start.resolve().parent)
+        here = start.resolve() if start.is_dir() else start.resolve().parent
+        cwd = Path.cwd().resolve()
+        root = cwd if here.is_relative_to(cwd) else here
 
     def configured(key: str) -> Path | None:
         value = config.get(key)

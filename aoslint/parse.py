@@ -39,6 +39,7 @@ _HEADER_FIELD = re.compile(
     r"^(?:(?:\*\*|__)(?P<bold>[^*_:\n]{1,48}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)"
     r"|(?P<plain>[A-Za-z][A-Za-z0-9 /&._-]{0,47}?)\s*:)(?:\s+|$)(?P<value>.*)$"
 )
+_INLINE_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _BOLD_LABEL = re.compile(
     r"^(?:\*\*|__)(?P<label>[^*_:\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)(?P<rest>.*)$"
 )
@@ -139,8 +140,10 @@ def parse_source(source: Source) -> ParsedDocument:
             start, end = token.map
             raw_line = lines[start]
             column = len(raw_line) - len(raw_line.lstrip()) + 1
-            headings.append(Heading(int(token.tag[1]), inline.content.strip(), start + 1,
-                                    column, end))
+            title = inline.content
+            if "<!--" in title:
+                title = _INLINE_COMMENT.sub("", title)
+            headings.append(Heading(int(token.tag[1]), title.strip(), start + 1, column, end))
         elif token.type in ("fence", "code_block", "html_block") and token.map:
             code_lines.update(range(token.map[0] + 1, token.map[1] + 1))
         elif token.type == "inline" and token.map and tokens[index - 1].type == "paragraph_open":
@@ -207,7 +210,7 @@ def _header_fields(tokens: tuple[Token, ...], lines: tuple[str, ...], first_sect
 def strip_trailing_break(value: str) -> str:
     """Drop comments and a hard line break (two spaces or a backslash) from a header value."""
     if "<!--" in value:
-        value = re.sub(r"<!--.*?(?:-->|$)", "", value)
+        value = _INLINE_COMMENT.sub("", value)
     value = value.strip()
     return value[:-1].rstrip() if value.endswith("\\") else value
 

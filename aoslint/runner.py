@@ -106,7 +106,7 @@ def load_document(project: Project, candidate: Candidate,
         # Broken front matter: its fields are unknown, so later findings would mislead.
         sink.extend(parsed.errors)
         return None
-    detection = project.detector.detect(parsed, candidate.display)
+    detection = project.detector.detect(parsed, project.layout.relative(candidate.path))
     if detection.doctype is None:
         if detection.unknown_type_name is not None:
             known = ", ".join(sorted(project.doctypes))

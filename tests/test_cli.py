@@ -1,0 +1,148 @@
+"""The command line as a user meets it: output shape, exit codes, selection, rule docs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from aoslint import __version__
+from tests.conftest import EXAMPLE, FIXTURES, CliResult
+
+Cli = Callable[..., CliResult]
+BAD = FIXTURES / "bad"
+GOOD = FIXTURES / "good"
+
+
+def test_text_output_has_location_code_message_name_and_hint(cli: Cli) -> None:
+    result = cli("check", str(BAD / "duplicate-section.md"), "--color", "never")
+    assert result.exit_code == 1
+    lines = result.out.splitlines()
+    path = str(BAD / "duplicate-section.md")
+    rel = Path(path).relative_to(Path.cwd()).as_posix()
+    assert lines[0] == (f"{rel}:17:1: AOS104 'Incident Timeline' is a second 'Timeline' "
+                        "section (the first is 'Timeline' at line 9) [duplicate-section]")
+    assert lines[1] == "    hint: merge it into the section at line 9"
+    assert lines[-1] == "1 document checked: 1 error."
+
+
+def test_good_documents_exit_zero(cli: Cli) -> None:
+    result = cli("check", str(GOOD))
+    assert result.exit_code == 0, result.out
+    assert result.out.strip().endswith("documents checked: all good.")
+    assert result.out.startswith(f"{len(list(GOOD.glob('*.md')))} documents checked")
+
+
+def test_warnings_alone_do_not_fail(cli: Cli) -> None:
+    result = cli("check", str(BAD / "placeholders-open.md"))
+    assert result.exit_code == 0
+    assert "AOS107 warning: unfilled agent placeholder '@[agent-name]'" in result.out
+
+
+def test_json_format_fields(cli: Cli) -> None:
+    result = cli("check", str(BAD / "section-numbering.md"), "--format", "json")
+    assert result.exit_code == 1
+    findings = result.json()
+    assert {tuple(sorted(f)) for f in findings} == {tuple(sorted(
+        ["path", "line", "column", "end_line", "code", "name", "severity", "message", "hint"]))}
+    assert [(f["line"], f["code"], f["name"], f["severity"]) for f in findings] == [
+        (15, "AOS105", "section-numbering", "error"),
+        (19, "AOS105", "section-numbering", "error"),
+    ]
+
+
+def test_select_and_ignore_by_code_prefix_and_name(cli: Cli) -> None:
+    target = str(BAD / "placeholders-open.md")
+    only_structure = cli("check", target, "--select", "AOS1", "--ignore", "unfilled-placeholder",
+                         "--format", "json").json()
+    assert {f["code"] for f in only_structure} == {"AOS102"}
+    by_name = cli("check", target, "--select", "empty-section,AOS107", "--format", "json").json()
+    assert {f["code"] for f in by_name} == {"AOS102", "AOS107"}
+
+
+def test_unknown_selector_is_a_usage_error(cli: Cli) -> None:
+    result = cli("check", str(GOOD), "--select", "AOS999")
+    assert result.exit_code == 2
+    assert "'AOS999' matches no rule" in result.err
+
+
+def test_exit_zero_and_output_file(cli: Cli, tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    result = cli("check", str(BAD / "missing-section.md"), "--format", "json",
+                 "--output-file", str(report), "--exit-zero")
+    assert result.exit_code == 0
+    assert result.out == ""
+    assert "AOS101" in report.read_text()
+
+
+def test_rules_lists_every_code_once(cli: Cli) -> None:
+    result = cli("rules")
+    codes = [line.split()[0] for line in result.out.splitlines()]
+    assert codes == sorted(set(codes))
+    assert {"AOS101", "AOS102", "AOS103", "AOS104", "AOS105", "AOS106", "AOS107", "AOS201",
+            "AOS202", "AOS901", "AOS902", "AOS903"} <= set(codes)
+
+
+def test_rule_explains_by_code_or_name_with_policy(cli: Cli) -> None:
+    by_code = cli("rule", "AOS101")
+    by_name = cli("rule", "missing-section")
+    assert by_code.out == by_name.out
+    assert "Every incident MUST conclude with a Postmortem Document" in by_code.out
+    assert "Example:" in by_code.out and "Fix:" in by_code.out
+    missing = cli("rule", "no-such-rule")
+    assert missing.exit_code == 2 and "no rule 'no-such-rule'" in missing.err
+
+
+def test_model_prints_json_with_lines(cli: Cli) -> None:
+    result = cli("model", str(GOOD / "kit-postmortem.md"))
+    assert result.exit_code == 0
+    model = result.json()
+    assert model["type"] == "postmortem"
+    assert model["metadata"]["incident_id"] == "INC-20261102-001"
+    assert model["lines"]["metadata.severity"] == 5
+    keys = [s["key"] for s in model["sections"]]
+    assert keys == ["impact", "timeline", "root-cause", "action-items", "lessons-learned",
+                    "closure-approval"]
+    assert model["sections"][2]["title"] == "3. Root Cause Analysis (RCA)"
+
+
+def test_model_of_a_non_document_says_why(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "notes.md"
+    other.write_text("# Shopping list\n\n- milk\n")
+    result = cli("model", str(other))
+    assert result.exit_code == 1
+    assert "AOS106" in result.err and "not recognised" in result.err
+
+
+def test_version_and_module_entry_point() -> None:
+    done = subprocess.run([sys.executable, "-m", "aoslint", "--version"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"aoslint {__version__}"
+
+
+def test_no_command_prints_help_and_exits_2(cli: Cli) -> None:
+    result = cli()
+    assert result.exit_code == 2
+    assert "check" in result.err
+
+
+def test_example_repository_shows_real_findings(cli: Cli) -> None:
+    result = cli("check", cwd=EXAMPLE)
+    assert result.exit_code == 1
+    assert "docs/incidents/INC-20261115-002/postmortem.md:5:11: AOS201" in result.out
+    assert "INC-20261102-001/" not in result.out  # the good incident passes clean
+
+
+def test_color_only_when_asked_and_never_with_no_color(cli: Cli, monkeypatch: object) -> None:
+    target = str(BAD / "missing-section.md")
+    assert "\x1b[" in cli("check", target, "--color", "always").out
+    assert "\x1b[" not in cli("check", target).out  # not a terminal
+    import os
+
+    os.environ["NO_COLOR"] = "1"
+    try:
+        assert "\x1b[" not in cli("check", target, "--color", "always").out
+    finally:
+        del os.environ["NO_COLOR"]
