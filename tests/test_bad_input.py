@@ -18,7 +18,7 @@ def findings(path: Path) -> list[tuple[int, int, str, str]]:
 
 
 def test_invalid_utf8_reports_byte_offset_line_and_column(tmp_path: Path) -> None:
-    data = "# Postmortem\n\nIncident ID: INC-20261102-001\nCaf".encode() + b"\xe9 ok\n"
+    data = b"# Postmortem\n\nIncident ID: INC-20261102-001\nCaf" + b"\xe9 ok\n"
     path = write_tree(tmp_path, {"pm.md": data}) / "pm.md"
     assert findings(path) == [(4, 4, "AOS902",
                                f"invalid UTF-8 at byte offset {len(data) - 5} (byte 0xE9)")]
