@@ -140,10 +140,10 @@ def parse_source(source: Source) -> ParsedDocument:
             start, end = token.map
             raw_line = lines[start]
             column = len(raw_line) - len(raw_line.lstrip()) + 1
-            title = inline.content
-            if "<!--" in title:
-                title = _INLINE_COMMENT.sub("", title)
-            headings.append(Heading(int(token.tag[1]), title.strip(), start + 1, column, end))
+            text = inline.content
+            if "<!--" in text:
+                text = _INLINE_COMMENT.sub("", text)
+            headings.append(Heading(int(token.tag[1]), text.strip(), start + 1, column, end))
         elif token.type in ("fence", "code_block", "html_block") and token.map:
             code_lines.update(range(token.map[0] + 1, token.map[1] + 1))
         elif token.type == "inline" and token.map and tokens[index - 1].type == "paragraph_open":
