@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from aoslint.actions import ACTION_SECTION_KEYS, ActionItem, extract_action_items
 from aoslint.doctypes import DocType
 from aoslint.normalize import heading_number, normalize_title, slug, trailing_notes
 from aoslint.parse import Label, ParsedDocument
@@ -72,6 +73,7 @@ class Document:
     sections: tuple[Section, ...]
     header_line: int
     line_count: int
+    action_items: tuple[ActionItem, ...] = ()
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -107,6 +109,7 @@ class Document:
             "metadata": self.metadata,
             "lines": self.line_map(),
             "sections": [s.to_json() for s in self.sections],
+            "action_items": [item.to_json() for item in self.action_items],
         }
 
 
@@ -146,16 +149,32 @@ def build_document(parsed: ParsedDocument, doctype: DocType) -> Document:
             empty=empty, children=(),
         )))
     label_sections = _label_sections(parsed, doctype, headings, total)
+    sections = _nest(flat, label_sections)
     return Document(
         path=parsed.source.display,
         type=doctype.name,
         title=parsed.title.title if parsed.title else _front_matter_title(parsed),
         title_line=parsed.title.line if parsed.title else 1,
         fields=merge_fields(parsed),
-        sections=_nest(flat, label_sections),
+        sections=sections,
         header_line=parsed.header_line,
         line_count=total,
+        action_items=_action_items(parsed, sections),
     )
+
+
+def _action_items(parsed: ParsedDocument, sections: tuple[Section, ...]) -> tuple[ActionItem, ...]:
+    """Items of every action section, outermost sections only, so none is counted twice."""
+    items: list[ActionItem] = []
+    covered: list[range] = []
+    for section in sorted((s for top in sections for s in top.walk()), key=lambda s: s.line):
+        if section.key not in ACTION_SECTION_KEYS:
+            continue
+        if any(section.line in span for span in covered):
+            continue
+        covered.append(range(section.line, section.end_line + 1))
+        items.extend(extract_action_items(parsed, section.line + 1, section.end_line))
+    return tuple(items)
 
 
 def _front_matter_title(parsed: ParsedDocument) -> str | None:

@@ -1,0 +1,222 @@
+"""Action items: checkbox lists, plain bullets and tables in the action sections.
+
+The policy asks for "explicit tasks to prevent recurrence"; this module turns
+the Action Items / AOS Hardening / Corrective Actions section into items with
+their state, owner, type and references, each with its source line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it.token import Token
+
+from aoslint.normalize import normalize_title, strip_inline_markup
+from aoslint.parse import ParsedDocument
+from aoslint.placeholders import find_placeholders
+
+ACTION_SECTION_KEYS = ("action-items",)
+_CHECKBOX = re.compile(r"^\[([ xX])\]\s*")
+_LABEL = re.compile(
+    r"^(?:\*\*|__)(?P<label>[^*_:\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*(?P<rest>.*)$",
+    re.DOTALL)
+_OWNER = re.compile(r"\b(?:owner|owners|assignee|who|dri)\s*[:=]\s*(@?[\w.-]+(?:\s+[\w.-]+)?)",
+                    re.IGNORECASE)
+_MENTION = re.compile(r"(?<![\w\[])@([A-Za-z0-9][\w-]*)")
+_URL = re.compile(r"https?://[^\s)>\]`]+")
+_PR_REF = re.compile(r"(?<![\w/&])(?:[\w.-]+/[\w.-]+)?[#!]\d+\b")
+_TICKET = re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d+\b")
+_SHA = re.compile(r"(?<![\w/.-])[0-9a-f]{7,40}(?![\w/.-])")
+_PATH = re.compile(r"(?<![\w/.@-])(?:\.{0,2}/)?(?:[\w.-]+/)*[\w-][\w.-]*\.(?:md|py|ya?ml|json|"
+                   r"toml|txt|sh|j2)\b")
+_MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+_DONE_WORDS = re.compile(r"\b(done|closed|complete|completed|fixed|resolved|merged|shipped)\b|✅|✔",
+                         re.IGNORECASE)
+_OPEN_WORDS = re.compile(r"\b(todo|open|in progress|pending|planned|not started|blocked)\b",
+                         re.IGNORECASE)
+_COLUMNS = {
+    "text": ("action item", "action items", "action", "actions", "task", "item", "description",
+             "what", "remediation", "corrective action"),
+    "owner": ("owner", "owners", "who", "assignee", "dri", "responsible"),
+    "type": ("type", "kind", "category"),
+    "ticket": ("bug", "ticket", "issue", "link", "tracking", "jira", "pr"),
+    "status": ("status", "state", "done"),
+    "due": ("due", "due date", "deadline", "eta"),
+}
+
+
+@dataclass(frozen=True)
+class References:
+    """What an item points at: files, commits, pull requests or tickets, URLs."""
+
+    paths: tuple[str, ...] = ()
+    commits: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {"paths": list(self.paths), "commits": list(self.commits),
+                "changes": list(self.changes), "urls": list(self.urls)}
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """One explicit task, as written, with where it is."""
+
+    text: str
+    label: str | None
+    done: bool | None
+    owner: str | None
+    type: str | None
+    due: str | None
+    references: References
+    line: int
+    column: int
+    end_line: int
+    source: str  # "checkbox", "bullet" or "table"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "label": self.label, "done": self.done, "owner": self.owner,
+                "type": self.type, "due": self.due, "references": self.references.to_json(),
+                "line": self.line, "column": self.column, "source": self.source}
+
+    @property
+    def has_substance(self) -> bool:
+        """False for a label with nothing after it, or nothing but template text."""
+        text = self.text
+        for placeholder in find_placeholders(text):
+            text = text.replace(placeholder.text, " ")
+        return any(ch.isalnum() for ch in strip_inline_markup(text))
+
+
+def find_references(text: str) -> References:
+    """Files, commit SHAs, PR/MR or ticket references and URLs mentioned in a text."""
+    urls = _URL.findall(text)
+    without_urls = _URL.sub(" ", text)
+    links = [target for target in _MARKDOWN_LINK.findall(without_urls)]
+    paths = [p for p in _PATH.findall(without_urls) if not p.startswith("http")]
+    paths += [t for t in links if _PATH.fullmatch(t)]
+    shas = [s for s in _SHA.findall(without_urls)
+            if any(c.isdigit() for c in s) and any(c.isalpha() for c in s)]
+    changes = _PR_REF.findall(without_urls) + _TICKET.findall(without_urls)
+    return References(tuple(dict.fromkeys(paths)), tuple(dict.fromkeys(shas)),
+                      tuple(dict.fromkeys(changes)), tuple(dict.fromkeys(urls)))
+
+
+def _owner_in(text: str) -> str | None:
+    match = _OWNER.search(text)
+    if match:
+        return match.group(1).strip()
+    mention = _MENTION.search(text)
+    return f"@{mention.group(1)}" if mention else None
+
+
+def _column_of(raw_line: str, content: str) -> int:
+    probe = content.strip()[:12]
+    index = raw_line.find(probe) if probe else -1
+    return index + 1 if index >= 0 else len(raw_line) - len(raw_line.lstrip()) + 1
+
+
+def extract_action_items(parsed: ParsedDocument, start: int, end: int) -> tuple[ActionItem, ...]:
+    """Items of the top-level lists and tables between source lines ``start`` and ``end``."""
+    items: list[ActionItem] = []
+    tokens = parsed.tokens
+    depth = 0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        line = token.map[0] + 1 if token.map else None
+        inside = line is not None and start <= line <= end
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "list_item_open" and depth == 1 and inside and token.map:
+            item = _list_item(parsed, tokens, index)
+            if item is not None:
+                items.append(item)
+        elif token.type == "table_open" and depth == 0 and inside:
+            items.extend(_table_items(parsed, tokens, index))
+        index += 1
+    return tuple(items)
+
+
+def _list_item(parsed: ParsedDocument, tokens: tuple[Token, ...], index: int) -> ActionItem | None:
+    opening = tokens[index]
+    assert opening.map is not None
+    content = ""
+    for token in tokens[index + 1:]:
+        if token.type == "inline":
+            content = token.content
+            break
+        if token.type == "list_item_close":
+            break
+    first_line = opening.map[0] + 1
+    text = " ".join(part.strip() for part in content.split("\n")).strip()
+    done: bool | None = None
+    source = "bullet"
+    checkbox = _CHECKBOX.match(text)
+    if checkbox:
+        done = checkbox.group(1) != " "
+        source = "checkbox"
+        text = text[checkbox.end():]
+    label = None
+    labelled = _LABEL.match(text)
+    if labelled:
+        label = strip_inline_markup(labelled.group("label")).strip()
+        text = labelled.group("rest").strip()
+    raw_line = parsed.lines[first_line - 1]
+    return ActionItem(
+        text=text, label=label, done=done, owner=_owner_in(text), type=None, due=None,
+        references=find_references(text), line=first_line,
+        column=_column_of(raw_line, content), end_line=opening.map[1], source=source)
+
+
+def _cells(tokens: tuple[Token, ...], start: int, closing: str) -> list[str]:
+    cells = []
+    for token in tokens[start:]:
+        if token.type == closing:
+            break
+        if token.type == "inline":
+            cells.append(token.content.strip())
+    return cells
+
+
+def _table_items(parsed: ParsedDocument, tokens: tuple[Token, ...],
+                 index: int) -> list[ActionItem]:
+    header = [normalize_title(c) for c in _cells(tokens, index, "thead_close")]
+    roles: dict[str, int] = {}
+    for role, names in _COLUMNS.items():
+        for position, name in enumerate(header):
+            if name in names and role not in roles:
+                roles[role] = position
+    if "text" not in roles:
+        roles["text"] = 0
+    items = []
+    for position in range(index, len(tokens)):
+        token = tokens[position]
+        if token.type == "table_close":
+            break
+        if token.type != "tr_open" or not token.map or tokens[position - 1].type == "thead_open":
+            continue
+        cells = _cells(tokens, position, "tr_close")
+
+        def cell(role: str, row: list[str] = cells) -> str | None:
+            at = roles.get(role)
+            value = row[at] if at is not None and at < len(row) else None
+            return value or None
+
+        text = cell("text") or ""
+        status = " ".join(filter(None, (cell("status"), cell("ticket"))))
+        done = (True if _DONE_WORDS.search(status) else False if _OPEN_WORDS.search(status)
+                else None) if status else None
+        line = token.map[0] + 1
+        everything = " ".join(cells)
+        items.append(ActionItem(
+            text=text, label=None, done=done, owner=cell("owner") or _owner_in(text),
+            type=cell("type"), due=cell("due"), references=find_references(everything),
+            line=line, column=_column_of(parsed.lines[line - 1], text), end_line=line,
+            source="table"))
+    return items
