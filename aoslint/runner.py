@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aoslint.checks import DOCUMENT_CHECKS, CheckContext
+from aoslint.checks.cross_document import check_repository
 from aoslint.checks.structure import UNKNOWN_DOCUMENT_TYPE
 from aoslint.config import Config, load_config
 from aoslint.detect import TypeDetector
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.discover import Candidate, build_selector, collect
+from aoslint.discover import Candidate, FileSelector, build_selector, collect
 from aoslint.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
 from aoslint.layout import Layout, discover_layout
@@ -144,16 +145,22 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     result.notes.append(f"AOS tree: {project.layout.aos_dir or 'not found'}")
     selector = build_selector(config, project.layout)
     findings: list[Diagnostic] = []
+    documents: dict[Path, Document] = {}
     for candidate in collect(selector, project.layout, paths):
         loaded = load_document(project, candidate, findings)
         if loaded is None:
             continue
+        documents[candidate.path.resolve()] = loaded.document
         result.checked.append(candidate.display)
         result.notes.append(f"{candidate.display}: {loaded.doctype.name} ({loaded.reason})")
         context = CheckContext(loaded.document, loaded.parsed, loaded.doctype, config,
                                project.extra_placeholders)
         for family in DOCUMENT_CHECKS:
             findings.extend(family(context))
+
+    requested = {d.path for d in documents.values()}
+    everything = list(documents.values()) + _other_documents(project, selector, documents)
+    findings.extend(check_repository(everything, requested, config))
 
     def wanted(diag: Diagnostic) -> bool:
         if chosen_select and not any(matches(s, diag.code, diag.name) for s in chosen_select):
@@ -162,6 +169,20 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 
     result.diagnostics = sorted((d for d in findings if wanted(d)), key=sort_key)
     return result
+
+
+def _other_documents(project: Project, selector: FileSelector,
+                     known: dict[Path, Document]) -> list[Document]:
+    """The repository's other incident documents, for the cross-document checks."""
+    others: list[Document] = []
+    ignored: list[Diagnostic] = []  # their own findings belong to runs that ask for them
+    for candidate in collect(selector, project.layout, ()):
+        if candidate.path.resolve() in known:
+            continue
+        loaded = load_document(project, candidate, ignored)
+        if loaded is not None:
+            others.append(loaded.document)
+    return others
 
 
 def sort_key(diag: Diagnostic) -> tuple[str, int, int, str, str]:

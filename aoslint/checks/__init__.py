@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 
 import aoslint.parse
 import aoslint.source  # noqa: F401  (defines the bad-input rules)
-from aoslint.checks import action_items, metadata, placeholder_check, structure
+from aoslint.checks import action_items, cross_document, metadata, placeholder_check, structure
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic
 
@@ -20,4 +20,4 @@ DOCUMENT_CHECKS: tuple[Callable[[CheckContext], Iterable[Diagnostic]], ...] = (
     action_items.check,
 )
 
-__all__ = ["DOCUMENT_CHECKS", "CheckContext"]
+__all__ = ["DOCUMENT_CHECKS", "CheckContext", "cross_document"]
