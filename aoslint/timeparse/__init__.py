@@ -9,6 +9,15 @@ span of a malformed attempt. Zones are resolved with the standard library's
 database.
 """
 
+from aoslint.timeparse._durations import (
+    MAX_DURATION,
+    DurationError,
+    DurationUnknown,
+    StatedDuration,
+    duration_tolerance,
+    durations_match,
+    parse_duration,
+)
 from aoslint.timeparse._stamps import (
     MAX_YEAR,
     MIN_YEAR,
@@ -21,12 +30,19 @@ from aoslint.timeparse._stamps import (
 )
 
 __all__ = [
+    "MAX_DURATION",
     "MAX_YEAR",
     "MIN_YEAR",
+    "DurationError",
+    "DurationUnknown",
     "ParsedTime",
+    "StatedDuration",
     "TimeContext",
     "TimeError",
+    "duration_tolerance",
+    "durations_match",
     "find_date_line",
     "find_timestamp",
     "find_zone_statement",
+    "parse_duration",
 ]
