@@ -188,8 +188,7 @@ def _strip_markers(body: str) -> tuple[str, bool, Bound | None]:
             body = body[len(prefix) :].lstrip()
             lowered = body.lower()
             break
-    changed = True
-    while changed:
+    for _ in range(4):  # a few markers at most; bounded so garbage costs linear time
         changed = False
         for prefix in _APPROX_PREFIXES:
             if lowered.startswith(prefix):
@@ -201,6 +200,8 @@ def _strip_markers(body: str) -> tuple[str, bool, Bound | None]:
                 approximate, changed = True, True
                 body = body[: -len(suffix)].rstrip(" \t,")
                 lowered = body.lower()
+        if not changed:
+            break
     return body, approximate, bound
 
 

@@ -181,8 +181,8 @@ _DIGIT_SUFFIX_RE = re.compile(r"(?:Z|[hH]|hrs|HRS)(?![A-Za-z0-9])")
 _SEPARATOR_RE = re.compile(r"[ \t]{0,3}(?:[:|,\-\u2013\u2014]|$)")
 _Z_RE = re.compile(r"Z(?![A-Za-z0-9])")
 _OFFSET_RE = re.compile(
-    r"(?P<off>[+\-\u2212]\d{2}(?::?\d{2})?)(?![\d:])"
-    r"|[ \t]{1,2}(?P<spaced>[+\-\u2212]\d{2}:\d{2})(?![\d:])"
+    r"(?P<off>[+\-\u2212]\d{2}(?::?\d{2})?)(?!\d)"
+    r"|[ \t]{1,2}(?P<spaced>[+\-\u2212]\d{2}:\d{2})(?!\d)"
 )
 _SPACES_RE = re.compile(r"[ \t]{0,3}")
 _OPENERS_RE = re.compile(r"(?:(?:\*\*|__|[`*_\[~\u2248])[ \t]{0,2}){0,6}")
@@ -357,7 +357,7 @@ def _read_time(text: str, pos: int, *, after_date: bool) -> tuple[time, int] | N
         return time(hour), ap.end()
     for shape in (_DOT_TIME_RE, _H_TIME_RE):
         m = shape.match(text, pos)
-        if m is not None:
+        if m is not None and (after_date or _looks_like_dotted_time(text, m)):
             ap = _AMPM_RE.match(text, m.end())
             raise _bad_time(text, pos, ap.end() if ap is not None else m.end())
     m = _DIGITS_RE.match(text, pos)
@@ -366,6 +366,24 @@ def _read_time(text: str, pos: int, *, after_date: bool) -> tuple[time, int] | N
         suffix = _DIGIT_SUFFIX_RE.match(text, end)
         raise _bad_time(text, pos, suffix.end() if suffix is not None else end)
     return None
+
+
+def _looks_like_dotted_time(text: str, m: re.Match[str]) -> bool:
+    """Whether ``15.26`` or ``9h30`` opening an entry was meant as a time.
+
+    A two-digit hour with valid minutes always is; a one-digit hour only when a
+    separator, zone or AM/PM follows, so "2.10 release rolled out" stays prose.
+    """
+    hour, minute = (int(n) for n in re.split(r"[.hH]", m.group(0)))
+    if hour > 23 or minute > 59:
+        return False
+    if hour >= 10 or m.group(0).startswith("0"):
+        return True
+    end = m.end()
+    if _AMPM_RE.match(text, end) or _SEPARATOR_RE.match(text, end):
+        return True
+    spaced = _SPACES_RE.match(text, end)
+    return spaced is not None and match_zone(text, spaced.end()) is not None
 
 
 def _looks_like_bare_time(text: str, end: int, ndigits: int) -> bool:

@@ -137,7 +137,7 @@ _ZONE_RE = re.compile(
     r"|(?P<iana>(?:" + _IANA_AREAS + r")/[A-Za-z0-9_+\-]{1,30}(?:/[A-Za-z0-9_+\-]{1,30})?)"
     r"|(?P<pair>" + "|".join(re.escape(k) for k in _GENERIC_PAIRS) + r")"
     r"|(?P<words>" + "|".join(k.replace(" ", r"[ \t]") for k in _GENERIC_WORDS) + r")"
-    r"|(?P<utc>(?i:UTC|GMT))"
+    r"|(?P<utc>(?i:UTC|GMT)|Z)"
     r"|(?P<abbr>" + "|".join(_ABBREVIATIONS) + r")"
     r"|(?P<generic>" + "|".join(_GENERIC_SHORT) + r")"
     r")"
