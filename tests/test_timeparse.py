@@ -57,7 +57,8 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, sec: in
             "2025-01-14T17:30:15+01:00",
         ),
         ("2025-01-14 16:00:00.250Z", datetime(2025, 1, 14, 16, 0, 0, 250000, UTC), None),
-        ("2025-01-14 08:00-08:00 deploy", utc(2025, 1, 14, 16), "2025-01-14 08:00-08:00"),
+        ("2025-01-14 08:00:00-08:00 deploy", utc(2025, 1, 14, 16), "2025-01-14 08:00:00-08:00"),
+        ("2025-01-14T08:00-08:00 deploy", utc(2025, 1, 14, 16), "2025-01-14T08:00-08:00"),
         ("2025-01-14 16:00 UTC", utc(2025, 1, 14, 16), "2025-01-14 16:00 UTC"),
         ("2025-01-14 16:00 GMT: x", utc(2025, 1, 14, 16), "2025-01-14 16:00 GMT"),
         ("2025-01-14 17:00 CET", utc(2025, 1, 14, 16), "2025-01-14 17:00 CET"),
@@ -162,6 +163,37 @@ def test_february_29_needs_a_leap_year_from_context() -> None:
     error = find_timestamp("Feb 29, 10:00", TimeContext(default_year=2025))
     assert isinstance(error, TimeError)
     assert "February 2025 has no day 29" in error.message
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "until"),
+    [
+        ("14:05\u201314:20 UTC: degraded", utc(2025, 1, 14, 14, 5), utc(2025, 1, 14, 14, 20)),
+        ("14:05-14:20 UTC: degraded", utc(2025, 1, 14, 14, 5), utc(2025, 1, 14, 14, 20)),
+        ("14:05 UTC - 14:20 UTC: x", utc(2025, 1, 14, 14, 5), utc(2025, 1, 14, 14, 20)),
+        ("23:50 - 00:10 CET", utc(2025, 1, 14, 22, 50), utc(2025, 1, 14, 23, 10)),
+        ("10:18 AM to 11:00 AM PST: x", utc(2025, 1, 14, 18, 18), utc(2025, 1, 14, 19)),
+        # Without T or seconds, "-08:30" after a time is a range end, not an offset.
+        ("2025-01-14 08:00-08:30 UTC", utc(2025, 1, 14, 8), utc(2025, 1, 14, 8, 30)),
+    ],
+)
+def test_time_ranges_share_their_zone(text: str, start: datetime, until: datetime) -> None:
+    result = parsed(text)
+    assert result.utc == start
+    assert result.until == until
+    assert text[result.body_start :].lstrip(" :") in {"degraded", "x", ""}
+
+
+def test_a_dash_before_prose_is_not_a_range() -> None:
+    result = parsed("14:05 - 15 people paged")
+    assert result.until is None
+    assert result.clock == time(14, 5)
+
+
+def test_next_day_moves_a_range_too() -> None:
+    result = parsed("23:50 - 00:10 UTC").next_day()
+    assert result.utc == utc(2025, 1, 15, 23, 50)
+    assert result.until == utc(2025, 1, 16, 0, 10)
 
 
 def test_approximate_marker_is_reported() -> None:
@@ -451,6 +483,29 @@ def test_hostile_input_completes(text: str) -> None:
     find_zone_statement(text)
     assert find_date_line(text, 2025) is None
     assert not isinstance(parse_duration(text), timedelta) or text.startswith(" ")
+
+
+@given(
+    st.text(alphabet=st.sampled_from("0123456789:-/ T.,*`_[]()?~APMUTCZapmJanE\u2013"), max_size=60)
+)
+def test_any_text_gives_a_value_an_error_or_nothing(text: str) -> None:
+    result = find_timestamp(text, CTX)
+    if isinstance(result, ParsedTime):
+        assert 0 <= result.start < result.end <= result.body_start <= len(text)
+    elif isinstance(result, TimeError):
+        assert 0 <= result.start < result.end <= len(text)
+        assert text[result.start : result.end] == result.found
+    find_zone_statement(text)
+    find_date_line(text, 2025)
+    parse_duration(text)
+
+
+@given(st.text(max_size=40))
+def test_arbitrary_unicode_never_raises(text: str) -> None:
+    find_timestamp(text, CTX)
+    find_zone_statement(text)
+    find_date_line(text, None)
+    parse_duration(text)
 
 
 # --- round trips for timestamps ---------------------------------------------------

@@ -78,7 +78,9 @@ class ParsedTime:
     ``value`` is aware when a zone is known (written, or from the context) and
     naive when none is known anywhere; it is None when no date is known (a
     time-only entry without a context date, or a month and day without any
-    year). ``clock`` is the wall-clock time exactly as written.
+    year). ``clock`` is the wall-clock time exactly as written. A range such as
+    ``14:05\u201314:20 UTC`` also sets ``until_clock`` and ``until`` (on the next
+    day when the end is earlier than the start); its zone applies to both ends.
     """
 
     value: datetime | None
@@ -95,6 +97,8 @@ class ParsedTime:
     ambiguous: bool = False
     approximate: bool = False
     zone_note: str | None = field(default=None, compare=False)
+    until_clock: time | None = None
+    until: datetime | None = None
 
     @property
     def naive(self) -> bool:
@@ -118,8 +122,13 @@ class ParsedTime:
             return self
         day = self.day + timedelta(days=1)
         value, ambiguous, _ = _localize(day, self.clock, self.zone)
+        until = None
+        if self.until_clock is not None:
+            until = _localize(
+                _until_day(day, self.clock, self.until_clock), self.until_clock, self.zone
+            )[0]
         note = zone_note(self.zone, day, self.clock) if self.zone is not None else None
-        return replace(self, day=day, value=value, ambiguous=ambiguous, zone_note=note)
+        return replace(self, day=day, value=value, ambiguous=ambiguous, zone_note=note, until=until)
 
 
 class _Malformed(Exception):
@@ -185,6 +194,9 @@ _OFFSET_RE = re.compile(
     r"|[ \t]{1,2}(?P<spaced>[+\-\u2212]\d{2}:\d{2})(?!\d)"
 )
 _SPACES_RE = re.compile(r"[ \t]{0,3}")
+_RANGE_RE = re.compile(
+    r"[ \t]{0,2}(?:-|\u2013|\u2014)[ \t]{0,2}|[ \t]{1,2}(?:to|until)[ \t]{1,2}", re.IGNORECASE
+)
 _OPENERS_RE = re.compile(r"(?:(?:\*\*|__|[`*_\[~\u2248])[ \t]{0,2}){0,6}")
 _CLOSERS_RE = re.compile(r"(?:[ \t]{0,2}(?:\*\*|__|[`*_\]]|:(?=[ \t]{0,2}(?:\*\*|__|[`*_\]]))))*")
 _BODY_RE = re.compile(r"[ \t:|,.\-\u2013\u2014\]`*_]*")
@@ -402,12 +414,18 @@ def _looks_like_bare_time(text: str, end: int, ndigits: int) -> bool:
 # --- zones and local times ---------------------------------------------------
 
 
-def _read_zone(text: str, pos: int) -> ZoneMatch | None:
-    """Read a zone written right after a time: Z, an offset, or a name."""
+def _read_zone(text: str, pos: int, *, negative_offsets: bool) -> ZoneMatch | None:
+    """Read a zone written right after a time: Z, an offset, or a name.
+
+    ``-07:00`` right after ``08:00`` is only an offset in ISO-style text (a
+    date with ``T`` or with seconds); otherwise ``14:05-14:20`` is a range.
+    """
     z = _Z_RE.match(text, pos)
     if z is not None:
         return ZoneMatch(UTC, "Z", z.start(), z.end())
     m = _OFFSET_RE.match(text, pos)
+    if m is not None and not negative_offsets and m.group(0).lstrip()[0] != "+":
+        m = None
     if m is not None:
         group = "off" if m.group("off") is not None else "spaced"
         off = m.group(group).replace("\u2212", "-")
@@ -437,6 +455,11 @@ def _read_zone(text: str, pos: int) -> ZoneMatch | None:
             "Europe/Berlin, UTC, or an abbreviation such as CET or PDT",
         )
     return found
+
+
+def _until_day(day: date, clock: time, until_clock: time) -> date:
+    """The day a range ends: the next one when its end is earlier than its start."""
+    return day + timedelta(days=1) if until_clock < clock else day
 
 
 def _localize(day: date, clock: time, zone: tzinfo | None) -> tuple[datetime, bool, bool]:
@@ -510,23 +533,37 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
         raise _Malformed(pos, pos + len(found), found, f"`{found}` is not a time; {EXPECTED_TIME}")
 
     start = pos
+    time_start = pos
+    iso_like = False
     parts = _read_date(text, pos)
     if parts is not None:
         sep = _AFTER_DATE_RE.match(text, parts.end)
         assert sep is not None
-        read = _read_time(text, sep.end(), after_date=True)
-        if read is None:
-            return None  # a date with no time: a date line, not a timestamp
-    else:
-        read = _read_time(text, pos, after_date=False)
-        if read is None:
-            return None
+        time_start = sep.end()
+        iso_like = sep.group(0) == "T"
+    read = _read_time(text, time_start, after_date=parts is not None)
+    if read is None:
+        return None  # prose, or a date with no time (a date line, not a timestamp)
     clock, end = read
+    iso_like = iso_like or (parts is not None and text.count(":", time_start, end) >= 2)
 
-    zone_match = _read_zone(text, end)
+    zone_match = _read_zone(text, end, negative_offsets=iso_like)
     if zone_match is not None:
         end = zone_match.end
-    elif end < len(text) and text[end].isalnum():
+    until_clock: time | None = None
+    dash = _RANGE_RE.match(text, end)
+    if dash is not None:
+        try:
+            second = _read_time(text, dash.end(), after_date=False)
+        except _Malformed:
+            second = None  # not a range end after all; leave it to the entry's text
+        if second is not None:
+            until_clock, end = second
+            end_zone = _read_zone(text, end, negative_offsets=False)
+            if end_zone is not None:
+                end = end_zone.end
+                zone_match = zone_match or end_zone
+    if zone_match is None and end < len(text) and text[end].isalnum():
         stop = end
         while stop < len(text) and stop - end < 12 and text[stop].isalnum():
             stop += 1
@@ -541,7 +578,7 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
     assert closers is not None
     after = closers.end()
     if zone_match is None and after > end:
-        late = _read_zone(text, after)
+        late = _read_zone(text, after, negative_offsets=False)
         if late is not None:
             zone_match = late
             end = late.end
@@ -569,10 +606,13 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
             _check_weekday(parts, day, text)
 
     value: datetime | None = None
+    until: datetime | None = None
     ambiguous = False
     note: str | None = None
     if day is not None:
         value, ambiguous, missing = _localize(day, clock, zone)
+        if until_clock is not None and not missing:
+            until, _, missing = _localize(_until_day(day, clock, until_clock), until_clock, zone)
         if missing:
             found = text[start:end]
             raise _Malformed(
@@ -600,6 +640,8 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
         ambiguous=ambiguous,
         approximate=approximate,
         zone_note=note,
+        until_clock=until_clock,
+        until=until,
     )
 
 

@@ -132,7 +132,7 @@ _GENERIC_SHORT = sorted((k for k in _GENERIC if " " not in k and "/" not in k), 
 _ZONE_RE = re.compile(
     r"(?P<open>[(\[][ \t]{0,2})?"
     r"(?:"
-    r"(?P<utcoff>(?i:UTC|GMT)[ \t]?(?P<sign>[+\-\u2212])[ \t]?(?P<oh>\d{1,2})"
+    r"(?P<utcoff>(?i:UTC|GMT)[ \t]?(?P<sign>[+\-\u2212])(?P<oh>\d{1,2})"
     r"(?::?(?P<om>\d{2}))?)"
     r"|(?P<iana>(?:" + _IANA_AREAS + r")/[A-Za-z0-9_+\-]{1,30}(?:/[A-Za-z0-9_+\-]{1,30})?)"
     r"|(?P<pair>" + "|".join(re.escape(k) for k in _GENERIC_PAIRS) + r")"
