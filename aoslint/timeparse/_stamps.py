@@ -8,7 +8,7 @@ length of its input whatever that input is.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from aoslint.timeparse._zones import ZoneMatch, match_zone, zone_note
@@ -81,6 +81,16 @@ class ParsedTime:
     year). ``clock`` is the wall-clock time exactly as written. A range such as
     ``14:05\u201314:20 UTC`` also sets ``until_clock`` and ``until`` (on the next
     day when the end is earlier than the start); its zone applies to both ends.
+
+    ``start``/``end`` delimit the timestamp in the caller's text, without
+    surrounding Markdown; ``body_start`` is where the entry's own words begin.
+    ``date_from_context`` means no date was written (time only), so the caller's
+    midnight-rollover rule applies; ``year_from_context`` means a month and day
+    were written without a year. ``zone_explicit`` tells a written zone from
+    the context's; ``zone_text`` is the zone as written. ``ambiguous`` marks a
+    wall time repeated by a DST fall-back (its first occurrence is used);
+    ``approximate`` a leading ``~``. ``zone_note`` explains a season-specific
+    abbreviation used out of season ("PDT" in January), for a warning.
     """
 
     value: datetime | None
@@ -96,7 +106,7 @@ class ParsedTime:
     zone_text: str | None = None
     ambiguous: bool = False
     approximate: bool = False
-    zone_note: str | None = field(default=None, compare=False)
+    zone_note: str | None = None
     until_clock: time | None = None
     until: datetime | None = None
 
@@ -485,6 +495,12 @@ def find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | TimeError | None
     Returns None when the text does not start with anything timestamp-like,
     and a TimeError when it starts with an attempt that is malformed, so the
     caller can tell prose from a broken timeline entry.
+
+    A season-specific abbreviation (PDT, CEST) is its fixed offset whatever the
+    date, and ``zone_note`` says when it is used out of season; an IANA or
+    generic name (``Europe/Berlin``, ``PT``, or CET stated for a whole timeline
+    in ``ctx.zone``) follows daylight saving time for the timestamp's date.
+    A local time skipped by a DST change is a TimeError.
     """
     try:
         return _find_timestamp(text, ctx)
@@ -687,6 +703,7 @@ def find_zone_statement(text: str) -> tzinfo | None:
 
 _LINE_PREFIX_RE = re.compile(r"[ \t]{0,3}(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,3}[.)][ \t]+)?")
 _WRAPPERS = ("**", "__", "*", "_", "`")
+_WEEKDAY_NOTE_RE = re.compile(r"\((?:" + "|".join(_WEEKDAY_NAMES) + r")\)", re.IGNORECASE)
 
 
 def find_date_line(text: str, default_year: int | None) -> date | None:
@@ -713,7 +730,7 @@ def find_date_line(text: str, default_year: int | None) -> date | None:
     if parts is None:
         return None
     rest = body[parts.end :].strip()
-    if rest and not re.fullmatch(r"\((?:" + "|".join(_WEEKDAY_NAMES) + r")\)", rest, re.I):
+    if rest and not _WEEKDAY_NOTE_RE.fullmatch(rest):
         return None
     year = parts.year if parts.year is not None else default_year
     if year is None or not MIN_YEAR <= year <= MAX_YEAR:
