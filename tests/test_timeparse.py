@@ -90,6 +90,7 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, sec: in
         ("09:05 America/New_York: x", utc(2025, 1, 14, 14, 5), None),
         ("09:05 ET", utc(2025, 1, 14, 14, 5), None),
         ("16:00UTC", utc(2025, 1, 14, 16), None),
+        ("16:00h UTC - paged", utc(2025, 1, 14, 16), "16:00h UTC"),
     ],
 )
 def test_supported_styles_give_the_written_instant(
@@ -427,6 +428,7 @@ def test_prose_is_not_a_zone_statement(text: str) -> None:
         ("14th March", date(2024, 3, 14)),
         ("2025-01-14 (Tuesday)", date(2025, 1, 14)),
         ("- 2025-01-15", date(2025, 1, 15)),
+        ("2015-10-21 (all times UTC)", date(2015, 10, 21)),
     ],
 )
 def test_date_lines(text: str, expected: date) -> None:

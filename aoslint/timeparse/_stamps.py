@@ -196,6 +196,7 @@ _HOUR_AMPM_RE = re.compile(r"(?P<h>\d{1,2})(?=[ \t]{0,2}[AaPp]\.?[ \t]?[Mm]\.?(?
 _DOT_TIME_RE = re.compile(r"\d{1,2}\.\d{2}(?![\d%]|\.\d)")
 _H_TIME_RE = re.compile(r"\d{1,2}[hH]\d{2}(?!\d)")
 _DIGITS_RE = re.compile(r"\d{1,12}")
+_HOURS_SUFFIX_RE = re.compile(r"(?:h|hrs|Uhr)(?![A-Za-z0-9])")
 _DIGIT_SUFFIX_RE = re.compile(r"(?:Z|[hH]|hrs|HRS)(?![A-Za-z0-9])")
 _SEPARATOR_RE = re.compile(r"[ \t]{0,3}(?:[:|,\-\u2013\u2014]|$)")
 _Z_RE = re.compile(r"Z(?![A-Za-z0-9])")
@@ -342,6 +343,9 @@ def _read_time(text: str, pos: int, *, after_date: bool) -> tuple[time, int] | N
         ap = _AMPM_RE.match(text, end)
         if ap is not None:
             end = ap.end()
+        else:
+            suffix = _HOURS_SUFFIX_RE.match(text, end)  # "14:05h", as some Europeans write
+            end = suffix.end() if suffix is not None else end
         found = text[pos:end].rstrip()
         if end < len(text) and text[end].isdigit():
             digits = _DIGITS_RE.match(text, end)
@@ -710,8 +714,10 @@ def find_date_line(text: str, default_year: int | None) -> date | None:
     """Read a line or heading that is only a date, setting the date of following rows.
 
     Markup (heading hashes, list markers, emphasis, a trailing colon) is
-    ignored; a weekday name is allowed but not checked. A date without a year
-    takes ``default_year``, and without one gives None.
+    ignored; a weekday name is allowed but not checked, and so is a zone
+    statement in parentheses ("2015-10-21 (all times UTC)", read it with
+    :func:`find_zone_statement`). A date without a year takes ``default_year``,
+    and without one gives None.
     """
     prefix = _LINE_PREFIX_RE.match(text)
     assert prefix is not None
@@ -730,7 +736,8 @@ def find_date_line(text: str, default_year: int | None) -> date | None:
     if parts is None:
         return None
     rest = body[parts.end :].strip()
-    if rest and not _WEEKDAY_NOTE_RE.fullmatch(rest):
+    zone_note_ok = rest.startswith("(") and find_zone_statement(rest) is not None
+    if rest and not (_WEEKDAY_NOTE_RE.fullmatch(rest) or zone_note_ok):
         return None
     year = parts.year if parts.year is not None else default_year
     if year is None or not MIN_YEAR <= year <= MAX_YEAR:
