@@ -168,6 +168,7 @@ class GitFacts:
         self._window_paths: list[str] | None = None
         self._base_lines: LineTracker | Issue | None = None
         self._merge_base: str | Issue | None = None
+        self._files: dict[str, str | None] = {}
 
     # ------------------------------------------------------------------ load
 
@@ -558,7 +559,9 @@ class GitFacts:
             elif not self.base_complete:
                 complete, issue = False, _shallow_issue(f"find where HEAD left {self.base}")
             else:
-                shas |= self.base_range
+                # Merges inside base..HEAD bring base's own changes (main merged
+                # into the branch); the branch's work is in its other commits.
+                shas |= {s for s in self.base_range if len(self.commits[s].parents) < 2}
         return shas - self.grafted, complete, issue
 
     def changes_to(self, path: str, since: datetime | None = None) -> Changes:
@@ -782,13 +785,15 @@ class GitFacts:
             good_rev = rev is None or valid_rev(rev) is not None
             names.append(None if checked is None or not good_rev else
                          (f":0:{checked}" if rev is None else f"{rev}:{checked}"))
-        wanted = [n for n in names if n is not None]
-        if self.blocker is not None or not wanted:
+        if self.blocker is not None:
             return [None] * len(pairs)
-        stdin = "".join(f"{n}\n" for n in wanted).encode()
-        contents = iter(parse_batch(self.runner.run("cat-file", "--batch", stdin=stdin),
-                                    len(wanted)))
-        return [None if n is None else _text(next(contents)) for n in names]
+        wanted = sorted({n for n in names if n is not None and n not in self._files})
+        if wanted:
+            stdin = "".join(f"{n}\n" for n in wanted).encode()
+            out = self.runner.run("cat-file", "--batch", stdin=stdin)
+            for name, data in zip(wanted, parse_batch(out, len(wanted)), strict=True):
+                self._files[name] = _text(data)
+        return [None if n is None else self._files[n] for n in names]
 
     def _baseline(self, since: datetime) -> str | Issue | None:
         """The last commit on HEAD's first-parent chain at or before ``since`` (None: none)."""

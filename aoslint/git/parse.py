@@ -100,7 +100,7 @@ def parse_log(text: str) -> list[LogRecord]:
                 header.append("")
             changes = []
             continue
-        status = token[:1]
+        status = token[:1]  # "R087" -> "R": the score is not needed
         if status in ("R", "C") and i + 1 < len(tokens):
             changes.append(FileChange(status, tokens[i + 1], tokens[i]))
             i += 2
