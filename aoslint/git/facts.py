@@ -13,7 +13,7 @@ never a false "no" and never a false "yes".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -158,14 +158,18 @@ class GitFacts:
         self.head_seen: set[str] = set()
         self.base_range: set[str] = set()
         self.base_complete = True
+        self._base_work: set[str] = set()
+        self._graft_times: list[datetime] = []
         self.staged: tuple[FileChange, ...] = ()
         self._staged_patch: list[PatchRecord] | None = None
         self._upstream: Upstream | None = None
         self._reach: dict[str, dict[str, bool]] = {}
         self._lineage: dict[str, frozenset[str]] = {}
+        self._edges: dict[str, set[str]] | None = None
         self._touching: dict[str, set[str]] | None = None
         self._window_lines: tuple[LineTracker, list[tuple[datetime, bool]]] | None = None
         self._window_paths: list[str] | None = None
+        self._window_grafts: list[datetime] = []
         self._base_lines: LineTracker | Issue | None = None
         self._merge_base: str | Issue | None = None
         self._files: dict[str, str | None] = {}
@@ -336,14 +340,16 @@ class GitFacts:
         records = parse_log(decode(self.runner.run("log", *_LOG_OPTIONS, *args, stdin=stdin)))
         for record in records:
             self.commits.setdefault(record.commit.sha, record.commit)
-        self._lineage.clear()
-        self._touching = None
+        self._forget_derived()
         return records
 
     def _load_base_range(self) -> None:
         assert self.base_sha is not None and self.head is not None
         records = self._read_log("--stdin", stdin=f"{self.head}\n^{self.base_sha}\n".encode())
         self.base_range = {r.commit.sha for r in records}
+        # Merges inside base..HEAD bring base's own changes (main merged into
+        # the branch); the branch's work is in its other commits.
+        self._base_work = {r.commit.sha for r in records if len(r.commit.parents) < 2}
         self._reach.setdefault(self.head, {}).update(dict.fromkeys(self.base_range, True))
         # Without the merge base in the clone, base..HEAD runs into the graft
         # and would include commits that are already on base.
@@ -357,6 +363,7 @@ class GitFacts:
             args.append(f"--since=@{int((self.since - CLOCK_SKEW).timestamp())}")
         records = self._read_log(*args, "--end-of-options", "HEAD")
         self.head_seen = {r.commit.sha for r in records}
+        self._graft_times = [self.commits[s].committed_at for s in self.head_seen & self.grafted]
         self.head_window = True
         assert self.head is not None
         self._reach.setdefault(self.head, {}).update(dict.fromkeys(self.head_seen, True))
@@ -369,13 +376,19 @@ class GitFacts:
             stdin = "".join(f"{sha}\n" for sha in missing).encode()
             self._read_log("--no-walk=unsorted", "--stdin", stdin=stdin)
 
+    def _forget_derived(self) -> None:
+        """Drop indexes built from the commits when more commits are read."""
+        self._lineage.clear()
+        self._edges = None
+        self._touching = None
+
     def _load_staged(self) -> None:
         if self._staged_patch is None:
             self._staged_patch = parse_patch(
                 decode(self.runner.run("diff", "--cached", *_PATCH_OPTIONS, "--"))
             )
             self.staged = tuple(f.change() for r in self._staged_patch for f in r.files)
-            self._lineage.clear()
+            self._forget_derived()
 
     # ----------------------------------------------------------- environment
 
@@ -494,18 +507,7 @@ class GitFacts:
         """
         if path in self._lineage:
             return self._lineage[path]
-        edges: dict[str, set[str]] = {}
-        renames = [
-            ch
-            for commit in self.commits.values()
-            if commit.sha not in self.grafted
-            for ch in commit.changes
-            if ch.old_path is not None and ch.status.startswith("R")
-        ] + [ch for ch in self.staged if ch.old_path is not None and ch.status == "R"]
-        for change in renames:
-            assert change.old_path is not None
-            edges.setdefault(change.old_path, set()).add(change.path)
-            edges.setdefault(change.path, set()).add(change.old_path)
+        edges = self._rename_edges()
         seen = {path}
         todo = [path]
         while todo:
@@ -517,6 +519,22 @@ class GitFacts:
         for name in seen:
             self._lineage[name] = result
         return result
+
+    def _rename_edges(self) -> dict[str, set[str]]:
+        if self._edges is None:
+            edges: dict[str, set[str]] = {}
+            changes = [
+                ch
+                for commit in self.commits.values()
+                if commit.sha not in self.grafted
+                for ch in commit.changes
+            ]
+            for change in [*changes, *self.staged]:
+                if change.status == "R" and change.old_path is not None:
+                    edges.setdefault(change.old_path, set()).add(change.path)
+                    edges.setdefault(change.path, set()).add(change.old_path)
+            self._edges = edges
+        return self._edges
 
     def _touch_index(self) -> dict[str, set[str]]:
         if self._touching is None:
@@ -532,9 +550,13 @@ class GitFacts:
 
     # --------------------------------------------------------------- ranges
 
-    def _range(self, since: datetime | None) -> tuple[set[str], bool, Issue | None]:
-        """Commits that count as "after ``since``" (plus base..HEAD) and whether that is all."""
-        shas: set[str] = set()
+    def _range(self, since: datetime | None) -> tuple[Callable[[str], bool], bool, Issue | None]:
+        """Which commits count as "after ``since``" (plus base..HEAD), and is that all of them.
+
+        Returns a predicate rather than a set so that a question costs the
+        number of commits touching its file, not the size of the history.
+        """
+        use_window = False
         complete, issue = True, None
         if since is not None or self.base is None:
             if not self.head_window or (
@@ -545,11 +567,10 @@ class GitFacts:
                 issue = Issue(Problem.NOT_LOADED, f"history was loaded since {loaded} only",
                               "load the facts with an earlier `since`")
             else:
-                for sha in self.head_seen:
-                    if since is None or self.commits[sha].committed_at > since:
-                        shas.add(sha)
-                if shas & self.grafted:
+                use_window = True
+                if any(since is None or when > since for when in self._graft_times):
                     complete, issue = False, _shallow_issue("look back that far")
+        use_base = False
         if self.base is not None:
             if self.base_sha is None:
                 complete = False
@@ -559,10 +580,18 @@ class GitFacts:
             elif not self.base_complete:
                 complete, issue = False, _shallow_issue(f"find where HEAD left {self.base}")
             else:
-                # Merges inside base..HEAD bring base's own changes (main merged
-                # into the branch); the branch's work is in its other commits.
-                shas |= {s for s in self.base_range if len(self.commits[s].parents) < 2}
-        return shas - self.grafted, complete, issue
+                use_base = True
+
+        def counts(sha: str) -> bool:
+            if sha in self.grafted:
+                return False
+            if use_base and sha in self._base_work:
+                return True
+            return use_window and sha in self.head_seen and (
+                since is None or self.commits[sha].committed_at > since
+            )
+
+        return counts, complete, issue
 
     def changes_to(self, path: str, since: datetime | None = None) -> Changes:
         """Commits after ``since`` (default: the load's ``since``) that touched ``path``.
@@ -577,10 +606,10 @@ class GitFacts:
         if self.blocker is not None:
             return Changes(Verdict.UNKNOWN, "", self.blocker)
         effective = since if since is not None else self.since
-        shas, complete, issue = self._range(effective)
+        counts, complete, issue = self._range(effective)
         names = self.lineage(checked)
         index = self._touch_index()
-        hits = {sha for name in names for sha in index.get(name, ()) if sha in shas}
+        hits = {sha for name in names for sha in index.get(name, ()) if counts(sha)}
         commits = tuple(sorted((self.commits[s] for s in hits), key=lambda c: c.committed_at))
         staged = tuple(
             ch for ch in self.staged if self.staged_counts and names.intersection(ch.names())
@@ -664,13 +693,15 @@ class GitFacts:
         if wanted and not any(_under(path, p) for p in wanted):
             wanted.append(path)
             self.paths.append(path)
+        # Both names of a rename must be in the pathspec for -M to pair them.
+        # Only names outside the wanted folders are added: each extra pathspec
+        # entry slows git's tree walk for every commit.
         pathspec: set[str] = set(wanted)
-        for commit in self.commits.values():
-            for change in commit.changes:
-                if change.old_path and any(
-                    _under(n, p) for n in change.names() for p in wanted
-                ):
-                    pathspec.update(change.names())
+        for name in self._rename_edges() if wanted else ():
+            if not any(_under(name, p) for p in wanted) and any(
+                _under(other, p) for other in self._rename_edges()[name] for p in wanted
+            ):
+                pathspec.add(name)
         args = ["log", "--first-parent", "--diff-merges=first-parent", "--reverse",
                 *_PATCH_OPTIONS, f"--format={PATCH_FORMAT}"]
         if self.since is not None:
@@ -690,6 +721,7 @@ class GitFacts:
             for item in record.files:
                 tracker.apply(item, _STAGED)
         self._window_lines = (tracker, stamps)
+        self._window_grafts = [when for when, grafted in stamps if grafted]
         self._window_paths = wanted
         return self._window_lines
 
@@ -753,7 +785,7 @@ class GitFacts:
                     when, grafted = stamps[stamp]
                     if not grafted and (effective is None or when > effective):
                         lines.add(number)
-                if any(g and (effective is None or w > effective) for w, g in stamps):
+                if any(effective is None or w > effective for w in self._window_grafts):
                     complete, issue = False, _shallow_issue("look back that far")
         if self.base is not None:
             base_lines = self._ensure_base_lines() if self.base_sha else None
