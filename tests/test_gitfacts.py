@@ -613,10 +613,10 @@ def test_parse_patch_is_not_fooled_by_content_lines() -> None:
         "+++ looks like a header\n"
         "+--- so does this\n"
         "\\ No newline at end of file\n"
-        'diff --git "a/t\\tab.md" "b/t\\tab.md"\n'
+        'diff --git "a/t\\tab.md" "b/t\\tab x.md"\n'
         "new file mode 100644\n"
         "--- /dev/null\n"
-        '+++ "b/t\\tab.md"\n'
+        '+++ "b/t\\tab x.md"\t\n'
         "@@ -0,0 +1 @@\n"
         "+x\n"
         "diff --git a/old.md b/new.md\n"
@@ -627,7 +627,7 @@ def test_parse_patch_is_not_fooled_by_content_lines() -> None:
     files = parse_patch(patch)[0].files
     assert [(f.status, f.path, f.old_path) for f in files] == [
         ("M", "sp ace.md", None),
-        ("A", "t\tab.md", None),
+        ("A", "t\tab x.md", None),
         ("R", "new.md", "old.md"),
     ]
     assert files[0].hunks == [(2, 1, 2, 2)]
@@ -663,3 +663,31 @@ def test_shift_lines_through_hunks() -> None:
 
 def test_verdict_values() -> None:
     assert {v.value for v in Verdict} == {"yes", "no", "unknown"}
+
+
+def test_odd_file_names_survive_log_and_patch(world: World) -> None:
+    repo = world.repo
+    odd = ".agent/rules/ça va/règle \"une\".md"
+    body = "# R\n\n## Purpose\n\nKeep names odd.\n"
+    repo.commit("Odd name", "2026-01-15T10:00:00+00:00", {odd: body})
+    repo.git("mv", odd, ".agent/rules/ça va/tab\there.md")
+    repo.commit("Odd rename", "2026-01-15T11:00:00+00:00",
+                {".agent/rules/ça va/tab\there.md": body + "- MUST.\n"})
+    facts = repo.facts(since=INCIDENT, paths_of_interest=[".agent/rules/"])
+    assert [c.subject for c in facts.changes_to(odd).commits] == ["Odd name", "Odd rename"]
+    added = facts.added_lines(odd)
+    assert added.path == ".agent/rules/ça va/tab\there.md"
+    assert added.lines == {1, 2, 3, 4, 5, 6}
+
+
+def test_undeclared_sha_costs_one_batch_and_environment_is_reported(world: World) -> None:
+    facts = world.repo.facts(since=INCIDENT)
+    before = len(facts.calls)
+    assert facts.commit_touches(world.c1, RENAMED).yes  # not declared, older than the window
+    assert len(facts.calls) == before + 2  # cat-file --batch-check + log --no-walk
+    assert facts.commit_exists(world.c1).yes
+    assert len(facts.calls) == before + 2
+    env = facts.environment
+    assert env.branch == "refs/heads/main" and not env.detached and not env.shallow
+    assert env.head == world.c4 and env.issues == ()
+    assert facts.read_files([(world.c1, SCRIPT), (None, "nope.md")]) == [CHECKLIST, None]

@@ -254,7 +254,7 @@ class GitFacts:
             return
         self.toplevel, self.shallow, self.object_format = out[1], out[2] == "true", out[4]
         if self.shallow:
-            shallow_file = root / out[3]
+            shallow_file = self.runner.cwd / out[3]  # --git-path is relative to cwd
             try:
                 self.grafted = frozenset(shallow_file.read_text().split())
             except OSError:

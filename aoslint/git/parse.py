@@ -151,10 +151,10 @@ def _parse_hunk_header(line: str) -> Hunk:
 
 
 def _header_path(rest: str, prefix: str) -> str | None:
+    if rest.endswith("\t"):
+        rest = rest[:-1]  # git adds a tab after names that contain a space
     if rest.startswith('"'):
         rest = unquote(rest)
-    elif rest.endswith("\t"):
-        rest = rest[:-1]  # git adds a tab after names that contain a space
     if rest == "/dev/null":
         return None
     return rest[len(prefix) :] if rest.startswith(prefix) else rest
