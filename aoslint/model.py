@@ -14,6 +14,7 @@ from aoslint.doctypes import DocType
 from aoslint.normalize import heading_number, normalize_title, slug, trailing_notes
 from aoslint.parse import Label, ParsedDocument
 from aoslint.placeholders import has_substance
+from aoslint.timeline import Timeline, extract_timeline
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Document:
     header_line: int
     line_count: int
     action_items: tuple[ActionItem, ...] = ()
+    timeline: Timeline | None = None
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -110,6 +112,7 @@ class Document:
             "lines": self.line_map(),
             "sections": [s.to_json() for s in self.sections],
             "action_items": [item.to_json() for item in self.action_items],
+            "timeline": self.timeline.to_json() if self.timeline else None,
         }
 
 
@@ -150,30 +153,41 @@ def build_document(parsed: ParsedDocument, doctype: DocType) -> Document:
         )))
     label_sections = _label_sections(parsed, doctype, headings, total)
     sections = _nest(flat, label_sections)
+    fields = merge_fields(parsed)
+    timeline = None
+    if any(spec.key == "timeline" for spec in doctype.sections):
+        spans = _outermost(sections, "timeline")
+        timeline = extract_timeline(parsed, {f.key: f.value for f in fields},
+                                    [(s.line, s.end_line, s.title) for s in spans])
     return Document(
         path=parsed.source.display,
         type=doctype.name,
         title=parsed.title.title if parsed.title else _front_matter_title(parsed),
         title_line=parsed.title.line if parsed.title else 1,
-        fields=merge_fields(parsed),
+        fields=fields,
         sections=sections,
         header_line=parsed.header_line,
         line_count=total,
         action_items=_action_items(parsed, sections),
+        timeline=timeline,
     )
+
+
+def _outermost(sections: tuple[Section, ...], key: str) -> list[Section]:
+    """Sections with this key that are not nested in another one with it."""
+    found: list[Section] = []
+    for section in sorted((s for top in sections for s in top.walk()), key=lambda s: s.line):
+        if section.key == key and not any(o.line <= section.line <= o.end_line for o in found):
+            found.append(section)
+    return found
 
 
 def _action_items(parsed: ParsedDocument, sections: tuple[Section, ...]) -> tuple[ActionItem, ...]:
     """Items of every action section, outermost sections only, so none is counted twice."""
     items: list[ActionItem] = []
-    covered: list[range] = []
-    for section in sorted((s for top in sections for s in top.walk()), key=lambda s: s.line):
-        if section.key not in ACTION_SECTION_KEYS:
-            continue
-        if any(section.line in span for span in covered):
-            continue
-        covered.append(range(section.line, section.end_line + 1))
-        items.extend(extract_action_items(parsed, section.line + 1, section.end_line))
+    for key in ACTION_SECTION_KEYS:
+        for section in _outermost(sections, key):
+            items.extend(extract_action_items(parsed, section.line + 1, section.end_line))
     return tuple(items)
 
 

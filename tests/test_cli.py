@@ -21,7 +21,7 @@ def test_text_output_has_location_code_message_name_and_hint(cli: Cli) -> None:
     lines = result.out.splitlines()
     path = str(BAD / "duplicate-section.md")
     rel = Path(path).relative_to(Path.cwd()).as_posix()
-    assert lines[0] == (f"{rel}:17:1: AOS104 'Incident Timeline' is a second 'Timeline' "
+    assert lines[0] == (f"{rel}:18:1: AOS104 'Incident Timeline' is a second 'Timeline' "
                         "section (the first is 'Timeline' at line 9) [duplicate-section]")
     assert lines[1] == "    hint: merge it into the section at line 9"
     assert lines[-1] == "1 document checked: 1 error."
@@ -47,8 +47,8 @@ def test_json_format_fields(cli: Cli) -> None:
     assert {tuple(sorted(f)) for f in findings} == {tuple(sorted(
         ["path", "line", "column", "end_line", "code", "name", "severity", "message", "hint"]))}
     assert [(f["line"], f["code"], f["name"], f["severity"]) for f in findings] == [
-        (15, "AOS105", "section-numbering", "error"),
-        (19, "AOS105", "section-numbering", "error"),
+        (17, "AOS105", "section-numbering", "error"),
+        (21, "AOS105", "section-numbering", "error"),
     ]
 
 

@@ -9,7 +9,14 @@ from collections.abc import Callable, Iterable
 
 import aoslint.parse
 import aoslint.source  # noqa: F401  (defines the bad-input rules)
-from aoslint.checks import action_items, cross_document, metadata, placeholder_check, structure
+from aoslint.checks import (
+    action_items,
+    cross_document,
+    metadata,
+    placeholder_check,
+    structure,
+    timeline_checks,
+)
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic
 
@@ -18,6 +25,7 @@ DOCUMENT_CHECKS: tuple[Callable[[CheckContext], Iterable[Diagnostic]], ...] = (
     metadata.check,
     placeholder_check.check,
     action_items.check,
+    timeline_checks.check,
 )
 
 __all__ = ["DOCUMENT_CHECKS", "CheckContext", "cross_document"]

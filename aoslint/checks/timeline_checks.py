@@ -1,0 +1,204 @@
+"""Timeline: readable timestamps, a zone, order, the three key events, stated durations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aoslint.checks.context import CheckContext
+from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.lifecycle import gate_severity
+from aoslint.registry import rule
+from aoslint.timeline import KINDS, Event, Timeline, format_duration, instant
+from aoslint.timeparse import duration_tolerance, durations_match
+
+_POLICY_TIMELINE = """
+Timeline: When it happened, when it was detected, when it was fixed.
+(Incident Response & Postmortem Policy, 3)"""
+
+TIMELINE_UNPARSEABLE = rule(
+    "AOS301", "timeline-unparseable", "A timeline row's timestamp cannot be read.",
+    explanation="""
+Timeline rows start with a timestamp. aoslint reads the kit's `HH:MM UTC` (the
+date from the document's Date or the nearest date line), ISO 8601, `YYYY-MM-DD
+HH:MM`, 12-hour times and month names. A row that starts with something like a
+time but is not one (`15.26`, `1600`, `25:61`, `?`) is reported at its column,
+with what was expected; nothing computed from the timeline can use it.""",
+    example="- 15.26: cache node replaced",
+    fix="Write the time as HH:MM (24-hour) with its zone, e.g. 15:26 UTC.",
+    policy=_POLICY_TIMELINE,
+)
+TIMELINE_NO_TIMEZONE = rule(
+    "AOS302", "timeline-no-timezone", "The timeline never says which time zone it uses.",
+    severity=Severity.WARNING,
+    explanation="""
+Without a zone, `14:05` is a different instant for every reader, and the
+durations computed from it cannot be compared with alerts or logs. State the
+zone on each row (`14:05 UTC`), in a table header (`Time (UTC)`), or once for
+the whole timeline ("All times in CET").""",
+    example="""
+## Timeline
+- 14:05 deploy
+- 14:12 alert""",
+    fix="Add the zone: '(all times UTC)' under the heading, or 'UTC' on each row.",
+)
+TIMELINE_ORDER = rule(
+    "AOS303", "timeline-order", "A timeline row is earlier than the row before it.",
+    explanation="""
+Timeline rows read top to bottom in time. A row earlier than its predecessor is
+usually a typo in the hour or the date. A time-only row that is more than 12
+hours earlier than the one before is read as the next day (a midnight
+crossing), and `aoslint model` marks it `rolled_over`.""",
+    example="""
+- 14:20 UTC: rollback started
+- 14:02 UTC: alert fired""",
+    fix="Correct the time, or move the row to where it belongs.",
+)
+KEY_EVENT_MISSING = rule(
+    "AOS304", "key-event-missing", "The timeline lacks when it happened, was detected or fixed.",
+    severity=Severity.WARNING,
+    policy=_POLICY_TIMELINE,
+    explanation="""
+The policy's timeline records three moments: when the incident happened, when
+it was detected, and when it was fixed. aoslint recognises them from the kit's
+wording ("Incident occurred", "Detected via ...", "Fix deployed and verified"),
+common public wording (OUTAGE BEGINS, paged, Incident declared, Repaired,
+Resolved, OUTAGE ENDS) and front matter fields (`started_at`, `detected_at`,
+`resolved_at`); the first row stands for the start when no row says so.
+A warning while the document is open, an error once it is closed.""",
+    example="""
+- `14:05 UTC`: Incident occurred.
+- `14:40 UTC`: Fix deployed and verified.     <- no detection""",
+    fix="Add the missing moment to the timeline with its time.",
+)
+KEY_EVENT_ORDER = rule(
+    "AOS305", "key-event-order", "Key events are out of order (happened, detected, fixed).",
+    explanation="""
+An incident is detected after it happens and fixed after it is detected (and
+mitigated after it happens). A detection time before the start, or a fix
+before the detection, means one of the times is wrong.""",
+    example="""
+- `14:12 UTC`: Incident occurred.
+- `14:05 UTC`: Detected via alert.""",
+    fix="Correct the times of the key events.",
+)
+DURATION_MISMATCH = rule(
+    "AOS306", "duration-mismatch", "A stated duration contradicts the document's own timeline.",
+    explanation="""
+Stated durations (Total Downtime / Unavailability, Duration, Time to
+detect/mitigate/resolve, TTD/TTM/TTR) are recomputed from the key events.
+Teams define them differently (from the start or from detection, to the first
+fix or the last confirmation), so this fires only when the stated value
+matches none of the plausible definitions within a small tolerance (1 minute
+or 2 %, wider for values stated in hours or as approximate); the message
+names every value computed.""",
+    example="""
+**Total Downtime / Unavailability**: 2 hours
+- `14:05 UTC`: Incident occurred.
+- `14:40 UTC`: Fix deployed and verified.""",
+    fix="Correct the stated duration, or the timeline's times.",
+)
+DURATION_UNKNOWN = rule(
+    "AOS307", "duration-unknown", "A stated duration is '?', TBD or unknown.",
+    severity=Severity.WARNING,
+    explanation="""
+A duration field left as `?`, `TBD`, `unknown` or `N/A` has not been worked out.
+aoslint can usually compute it from the timeline (see `aoslint model`).""",
+    example="**Time to detect**: TBD",
+    fix="State the duration, e.g. '7 minutes' (aoslint model prints the computed value).",
+)
+
+
+def check(ctx: CheckContext) -> Iterator[Diagnostic]:
+    timeline = ctx.document.timeline
+    if timeline is None:
+        return
+    yield from _problems(ctx, timeline)
+    rows = [e for e in timeline.events if e.source != "front-matter"]
+    if rows and not timeline.has_zone:
+        line = timeline.section_line or rows[0].line
+        yield TIMELINE_NO_TIMEZONE.diagnostic(
+            ctx.path, line, 1, "the timeline states no time zone; its times are ambiguous")
+    yield from _order(ctx, rows)
+    if timeline.section_line is not None:
+        yield from _key_events(ctx, timeline)
+    yield from _durations(ctx, timeline)
+
+
+def _problems(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
+    for problem in timeline.problems:
+        yield TIMELINE_UNPARSEABLE.diagnostic(ctx.path, problem.line, problem.column,
+                                              f"unreadable timestamp: {problem.message}")
+
+
+def _order(ctx: CheckContext, rows: list[Event]) -> Iterator[Diagnostic]:
+    previous: Event | None = None
+    for event in rows:
+        if event.at is None:
+            continue
+        if previous is not None and previous.at is not None and \
+                instant(event.at) < instant(previous.at):
+            yield TIMELINE_ORDER.diagnostic(
+                ctx.path, event.line, event.column,
+                f"{event.at.isoformat(' ', 'minutes')} is earlier than the row before it "
+                f"({previous.at.isoformat(' ', 'minutes')}, line {previous.line})")
+        previous = event
+
+
+def _key_events(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
+    severity = gate_severity(ctx.document, ctx.config)
+    line = timeline.section_line or 1
+    wording = {"occurred": "when it happened ('Incident occurred')",
+               "detected": "when it was detected ('Detected via ...')",
+               "resolved": "when it was fixed ('Fix deployed and verified')"}
+    for kind in ("occurred", "detected", "resolved"):
+        if kind not in timeline.key:
+            yield KEY_EVENT_MISSING.diagnostic(
+                ctx.path, line, 1, f"the timeline does not record {wording[kind]}",
+                severity=severity)
+    order = [k for k in KINDS if k in timeline.key]
+    for earlier_index, earlier in enumerate(order):
+        for later in order[earlier_index + 1:]:
+            if earlier == "mitigated" and later == "resolved":
+                continue  # a fix may land before a separate mitigation step is logged
+            first, second = timeline.key[earlier], timeline.key[later]
+            if first.at is None or second.at is None:
+                continue
+            if instant(second.at) < instant(first.at):
+                yield KEY_EVENT_ORDER.diagnostic(
+                    ctx.path, second.line, second.column,
+                    f"{later} at {second.at.isoformat(' ', 'minutes')} is before {earlier} "
+                    f"at {first.at.isoformat(' ', 'minutes')} (line {first.line})")
+
+
+def _durations(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
+    for stated in timeline.stated:
+        if stated.unknown:
+            yield DURATION_UNKNOWN.diagnostic(
+                ctx.path, stated.line, stated.column,
+                f"{stated.label} is '{stated.text}'{_computed_hint(timeline, stated.kind)}")
+            continue
+        if stated.error is not None:
+            yield DURATION_MISMATCH.diagnostic(
+                ctx.path, stated.line, stated.column,
+                f"{stated.label} cannot be read: {stated.error}",
+                "write the duration as e.g. '4h 12m' or '35 minutes'")
+            continue
+        candidates = timeline.candidates(stated.kind)
+        if stated.value is None or not candidates:
+            continue
+        if durations_match(stated.value, [value for _, value in candidates],
+                           duration_tolerance(stated.value)):
+            continue
+        computed = ", ".join(f"{format_duration(v)} ({name})" for name, v in candidates)
+        yield DURATION_MISMATCH.diagnostic(
+            ctx.path, stated.line, stated.column,
+            f"{stated.label} says {format_duration(stated.value)}, but the timeline gives "
+            f"{computed}")
+
+
+def _computed_hint(timeline: Timeline, kind: str) -> str:
+    candidates = timeline.candidates(kind)
+    if not candidates:
+        return ""
+    name, value = candidates[0]
+    return f"; the timeline gives {format_duration(value)} ({name})"

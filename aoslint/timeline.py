@@ -1,0 +1,496 @@
+"""Timelines: events with absolute times, key events, and the durations they imply.
+
+Rows come from the Timeline section (bullets, tables, plain lines) and from
+front matter fields such as ``started_at``. The date of a time-only row comes
+from the nearest preceding date line or heading, else the document's Date or
+Timestamp; a zone stated once ("All times in CET", ``| Time (UTC) |``) applies
+to every row. Rows that cross midnight without a date line roll over to the
+next day, and the model says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it.token import Token
+
+from aoslint.normalize import normalize_key, normalize_title, strip_inline_markup
+from aoslint.parse import ParsedDocument
+from aoslint.placeholders import find_placeholders
+from aoslint.timeparse import (
+    DurationError,
+    DurationUnknown,
+    ParsedTime,
+    TimeContext,
+    TimeError,
+    find_date_line,
+    find_timestamp,
+    find_zone_statement,
+    parse_duration,
+)
+
+KINDS = ("occurred", "detected", "mitigated", "resolved")
+ROLLOVER_GAP = dt.timedelta(hours=12)
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
+_ROW_SEPARATORS = " -:|\u2014\u2013"  # also em and en dashes between time and text
+
+# Checked in this order: the first that matches classifies the event.
+_CLASSIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("resolved", re.compile(
+        r"\b(fix(ed)? deployed|resolution confirmed|resolved|repaired|recovered|recovers|"
+        r"restored|outage ends|incident ends|back to normal|all clear|fully operational|"
+        r"recovery|fixed|completes|completed)\b", re.IGNORECASE)),
+    ("mitigated", re.compile(
+        r"\b(containment|contained|mitigat\w*|rolled back|roll ?back|rollback|workaround|"
+        r"failover|failed over|traffic (?:was )?(?:drained|redirected|directed))\b",
+        re.IGNORECASE)),
+    ("detected", re.compile(
+        r"\b(detected|detection|first detected|alert(?:ed|s)? fir\w*|alerted|alert fires|"
+        r"paged|pages on-?call|incident declared|declared|reported by|user report|noticed|"
+        r"identified the issue|monitoring (?:fired|caught))\b", re.IGNORECASE)),
+    ("occurred", re.compile(
+        r"\b(incident occurred|occurred|outage begins|outage began|incident (?:began|started|"
+        r"starts)|impact (?:began|starts|started)|started failing|began failing|"
+        r"first (?:error|failure)s?)\b", re.IGNORECASE)),
+)
+_FIELD_KINDS = {
+    "started_at": "occurred", "occurred_at": "occurred", "start": "occurred",
+    "began_at": "occurred", "impact_start": "occurred",
+    "detected_at": "detected", "detection": "detected",
+    "mitigated_at": "mitigated", "contained_at": "mitigated",
+    "resolved_at": "resolved", "fixed_at": "resolved", "ended_at": "resolved",
+    "recovered_at": "resolved", "impact_end": "resolved",
+}
+_TIME_HEADERS = ("time", "time utc", "timestamp", "date", "date time", "when", "date and time")
+_DURATION_LABEL = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?:\|\s*)?(?:\*\*|__)?(?P<label>[A-Za-z][A-Za-z /()&-]{1,60}?)"
+    r"(?:(?:\*\*|__)\s*:|:\s*(?:\*\*|__)|\s*:|\s*\|)\s*(?P<value>.+?)\s*\|?\s*$")
+_DURATION_KINDS = {
+    "detect": ("time to detect", "time to detection", "ttd", "mttd", "detection time"),
+    "mitigate": ("time to mitigate", "time to mitigation", "ttm", "mttm",
+                 "time to contain", "time to containment"),
+    "resolve": ("time to repair", "time to recover", "time to recovery", "time to resolve",
+                "time to resolution", "ttr", "mttr", "time to restore", "time to fix"),
+    "downtime": ("total downtime unavailability", "total downtime", "downtime",
+                 "unavailability", "duration", "incident duration", "outage duration",
+                 "impact duration", "total duration", "length of impact", "outage length"),
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One timeline row with its absolute time (aware, or naive without any zone)."""
+
+    text: str
+    at: dt.datetime | None
+    line: int
+    column: int
+    kind: str | None
+    source: str  # "bullet", "table", "line" or "front-matter"
+    date_from_context: bool = False
+    rolled_over: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "text": self.text, "at": self.at.isoformat() if self.at else None,
+            "line": self.line, "column": self.column, "kind": self.kind, "source": self.source,
+        }
+        if self.date_from_context:
+            data["date_from_context"] = True
+        if self.rolled_over:
+            data["rolled_over"] = "next day: the row's time is earlier than the row before"
+        return data
+
+
+@dataclass(frozen=True)
+class TimeProblem:
+    """A row whose timestamp could not be read, at its line and column."""
+
+    line: int
+    column: int
+    found: str
+    message: str
+
+
+@dataclass(frozen=True)
+class StatedDuration:
+    """A duration the document states, e.g. ``**Time to detect**: 7 minutes``."""
+
+    kind: str
+    label: str
+    text: str
+    value: dt.timedelta | None
+    unknown: bool
+    error: str | None
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Events in document order, the key events, and what could not be read."""
+
+    events: tuple[Event, ...] = ()
+    problems: tuple[TimeProblem, ...] = ()
+    stated: tuple[StatedDuration, ...] = ()
+    has_zone: bool = False
+    section_line: int | None = None
+    key: dict[str, Event] = field(default_factory=dict)
+    last_resolved: Event | None = None
+    occurred_is_first_event: bool = False
+
+    def span(self, start: str, end: str, *, last: bool = False) -> dt.timedelta | None:
+        """Time between two key events, if both are known."""
+        first = self.key.get(start)
+        second = self.last_resolved if (last and end == "resolved") else self.key.get(end)
+        if first is None or second is None or first.at is None or second.at is None:
+            return None
+        return instant(second.at) - instant(first.at)
+
+    def computed(self) -> dict[str, dt.timedelta | None]:
+        return {
+            "time_to_detect": self.span("occurred", "detected"),
+            "time_to_mitigate": self.span("occurred", "mitigated"),
+            "time_to_resolve": self.span("occurred", "resolved"),
+        }
+
+    def candidates(self, kind: str) -> list[tuple[str, dt.timedelta]]:
+        """Every plausible reading of a stated duration, named for the message."""
+        pairs = {
+            "detect": [("occurred", "detected", False)],
+            "mitigate": [("occurred", "mitigated", False), ("detected", "mitigated", False)],
+            "resolve": [("occurred", "resolved", False), ("occurred", "resolved", True),
+                        ("detected", "resolved", False), ("detected", "resolved", True),
+                        ("mitigated", "resolved", False)],
+            "downtime": [("occurred", "mitigated", False), ("occurred", "resolved", False),
+                         ("occurred", "resolved", True), ("detected", "resolved", False),
+                         ("detected", "resolved", True), ("detected", "mitigated", False)],
+        }[kind]
+        found = []
+        for start, end, last in pairs:
+            value = self.span(start, end, last=last)
+            if value is not None:
+                name = f"{start} → {'last ' if last else ''}{end}"
+                found.append((name, value))
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        def fmt(value: dt.timedelta | None) -> str | None:
+            return format_duration(value) if value is not None else None
+
+        return {
+            "events": [e.to_json() for e in self.events],
+            "has_zone": self.has_zone,
+            "key_times": {k: (e.at.isoformat() if e.at else None) for k, e in self.key.items()},
+            "occurred_is_first_event": self.occurred_is_first_event,
+            "computed": {k: fmt(v) for k, v in self.computed().items()},
+            "stated": [{"kind": s.kind, "label": s.label, "text": s.text,
+                        "value": fmt(s.value), "line": s.line} for s in self.stated],
+        }
+
+
+def instant(value: dt.datetime) -> dt.datetime:
+    """Comparable instants in UTC; a naive time (no zone anywhere) is read as UTC.
+
+    Converting matters: Python subtracts two datetimes that share one tzinfo
+    by wall clock, which is an hour off across a DST change.
+    """
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def format_duration(value: dt.timedelta) -> str:
+    """``1d 5h 47m`` style, the way postmortems state durations."""
+    sign = "-" if value < dt.timedelta(0) else ""
+    minutes = int(abs(value).total_seconds() // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days}d"] if days else []
+    if hours:
+        parts.append(f"{hours}h")
+    if mins or not parts:
+        parts.append(f"{mins}m")
+    return sign + " ".join(parts)
+
+
+def classify(text: str) -> str | None:
+    """occurred, detected, mitigated or resolved, from the kit's and public wording."""
+    plain = strip_inline_markup(text)
+    for kind, pattern in _CLASSIFIERS:
+        if pattern.search(plain):
+            return kind
+    return None
+
+
+def _metadata_date(fields: dict[str, Any]) -> dt.date | None:
+    for key in ("date", "timestamp", "incident_date", "started_at"):
+        value = fields.get(key)
+        if isinstance(value, str):
+            match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+            if match:
+                try:
+                    return dt.date(int(match[1]), int(match[2]), int(match[3]))
+                except ValueError:
+                    return None
+            found = find_date_line(value, None)
+            if found is not None:
+                return found
+    return None
+
+
+class _Builder:
+    """Walks the timeline sections' tokens once, keeping the date and zone in force."""
+
+    def __init__(self, parsed: ParsedDocument, base: dt.date | None, zone: dt.tzinfo | None):
+        self.parsed = parsed
+        self.date = base
+        self.year = base.year if base else None
+        self.zone = zone
+        self.day_offset = 0
+        self.events: list[Event] = []
+        self.problems: list[TimeProblem] = []
+        self.previous: Event | None = None
+
+    def context(self) -> TimeContext:
+        return TimeContext(default_date=self.date, default_year=self.year, zone=self.zone)
+
+    def set_date(self, day: dt.date) -> None:
+        self.date, self.year, self.day_offset = day, day.year, 0
+
+    def row(self, text: str, line: int, column: int, source: str, *, report: bool) -> None:
+        """One candidate row: a date line, a timestamped event, or a bad timestamp."""
+        stripped = text.strip()
+        if not stripped:
+            return
+        # Cheap guards first: rows are many, zone statements and date lines are few.
+        zone = find_zone_statement(stripped) if "time" in stripped.lower() else None
+        day = None if _CLOCK.search(stripped) else find_date_line(stripped, self.year)
+        if day is not None:
+            self.set_date(day)
+            if zone is not None:
+                self.zone = zone
+            return
+        found = find_timestamp(stripped, self.context())
+        offset = column + (len(text) - len(text.lstrip()))
+        if isinstance(found, TimeError):
+            if report and not any(True for _ in find_placeholders(found.found)):
+                self.problems.append(TimeProblem(line, offset + found.start, found.found,
+                                                 found.message))
+            return
+        if found is None:
+            if zone is not None:
+                self.zone = zone
+            return
+        self.add(found, stripped[found.body_start:].strip(_ROW_SEPARATORS) or stripped, line,
+                 offset + found.start, source)
+
+    def add(self, found: ParsedTime, text: str, line: int, column: int, source: str) -> None:
+        rolled = False
+        if found.date_from_context:
+            for _ in range(self.day_offset):
+                found = found.next_day()
+            previous = self.previous
+            if (found.value is not None and previous is not None and previous.at is not None
+                    and previous.date_from_context
+                    and instant(previous.at) - instant(found.value) > ROLLOVER_GAP):
+                found = found.next_day()
+                self.day_offset += 1
+                rolled = True
+        event = Event(strip_inline_markup(text), found.value, line, column, classify(text),
+                      source, found.date_from_context, rolled)
+        self.events.append(event)
+        self.previous = event
+
+
+def _raw_column(parsed: ParsedDocument, line: int, content: str) -> int:
+    raw = parsed.lines[line - 1] if 0 < line <= len(parsed.lines) else ""
+    probe = content.split("\n", 1)[0].strip()[:16]
+    index = raw.find(probe) if probe else -1
+    return index + 1 if index >= 0 else 1
+
+
+def _walk_section(builder: _Builder, tokens: tuple[Token, ...], start: int, end: int) -> None:
+    parsed = builder.parsed
+    in_item = 0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        begin = token.map[0] + 1 if token.map else None
+        if token.type == "list_item_open":
+            in_item += 1
+        elif token.type == "list_item_close":
+            in_item -= 1
+        if begin is None or not start <= begin <= end:
+            index += 1
+            continue
+        if token.type == "heading_open":
+            builder.row(tokens[index + 1].content, begin, 1, "line", report=False)
+        elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
+            source = "bullet" if in_item else "line"
+            lines = token.content.split("\n")
+            for offset, text in enumerate(lines if not in_item else lines[:1]):
+                number = begin + offset
+                builder.row(text, number, _raw_column(parsed, number, text), source,
+                            report=bool(in_item))
+        elif token.type == "table_open":
+            index = _walk_table(builder, tokens, index)
+        index += 1
+
+
+def _walk_table(builder: _Builder, tokens: tuple[Token, ...], index: int) -> int:
+    """Rows of a ``| Time (UTC) | Event |`` table; returns the table's closing index."""
+    parsed = builder.parsed
+    header: list[str] = []
+    position = index
+    while tokens[position].type != "thead_close":
+        if tokens[position].type == "inline":
+            header.append(tokens[position].content)
+        position += 1
+    for cell in header:
+        zone = find_zone_statement(cell)
+        if zone is not None:
+            builder.zone = zone
+    names = [normalize_title(c) for c in header]
+    time_column = next((i for i, n in enumerate(names) if n in _TIME_HEADERS), 0)
+    while tokens[position].type != "table_close":
+        token = tokens[position]
+        if token.type == "tr_open" and token.map:
+            cells: list[str] = []
+            cursor = position + 1
+            while tokens[cursor].type != "tr_close":
+                if tokens[cursor].type == "inline":
+                    cells.append(tokens[cursor].content)
+                cursor += 1
+            line = token.map[0] + 1
+            if time_column < len(cells) and cells[time_column].strip():
+                cell = cells[time_column]
+                rest = " ".join(c for i, c in enumerate(cells) if i != time_column)
+                raw = parsed.lines[line - 1]
+                column = raw.find(cell.strip()) + 1 if cell.strip() in raw else 1
+                found = find_timestamp(cell.strip(), builder.context())
+                if isinstance(found, ParsedTime):
+                    builder.add(found, rest or cell, line, column + found.start, "table")
+                elif isinstance(found, TimeError):
+                    if not any(True for _ in find_placeholders(found.found)):
+                        builder.problems.append(TimeProblem(line, column + found.start,
+                                                            found.found, found.message))
+                elif found is None:
+                    day = find_date_line(cell.strip(), builder.year)
+                    if day is not None:
+                        builder.set_date(day)
+            position = cursor
+        position += 1
+    return position
+
+
+def _zone_anywhere(parsed: ParsedDocument, ranges: list[tuple[int, int, str]]) -> dt.tzinfo | None:
+    """A zone stated once: in a timeline heading, a timeline line, or above the sections."""
+    for _, _, title in ranges:
+        zone = find_zone_statement(title)
+        if zone is not None:
+            return zone
+    lines: set[int] = set()
+    for start, end, _ in ranges:
+        lines.update(range(start, end + 1))
+    lines.update(range(1, parsed.first_section_line))
+    for number in sorted(lines):
+        if number in parsed.code_lines or number > len(parsed.lines):
+            continue
+        text = parsed.lines[number - 1]
+        if "time" in text.lower():
+            zone = find_zone_statement(text.strip(" -*>|_"))
+            if zone is not None:
+                return zone
+    return None
+
+
+def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
+                     sections: list[tuple[int, int, str]]) -> Timeline:
+    """Build the timeline from ``(start_line, end_line, title)`` of the timeline sections."""
+    base = _metadata_date(metadata)
+    zone = _zone_anywhere(parsed, sections)
+    builder = _Builder(parsed, base, zone)
+    for start, end, title in sections:
+        builder.row(title, start, 1, "line", report=False)  # "Timeline (2025-01-14)"
+        _walk_section(builder, parsed.tokens, start + 1, end)
+    events = list(builder.events)
+    fm_events = _front_matter_events(parsed, builder)
+    key = _key_events(events + fm_events)
+    occurred_first = False
+    dated = [e for e in events if e.at is not None]
+    if "occurred" not in key and dated:
+        key["occurred"] = dated[0]  # the first row stands for the start
+        occurred_first = True
+    resolved = [e for e in events + fm_events if e.kind == "resolved" and e.at is not None]
+    last_resolved = max(resolved, key=lambda e: instant(e.at)) if resolved else None  # type: ignore[arg-type]
+    has_zone = zone is not None or any(
+        e.at is not None and e.at.tzinfo is not None for e in events + fm_events)
+    return Timeline(
+        events=tuple(events + fm_events), problems=tuple(builder.problems),
+        stated=tuple(find_stated_durations(parsed)), has_zone=has_zone,
+        section_line=sections[0][0] if sections else None, key=key,
+        last_resolved=last_resolved, occurred_is_first_event=occurred_first)
+
+
+def _front_matter_events(parsed: ParsedDocument, builder: _Builder) -> list[Event]:
+    events = []
+    for raw in parsed.fields:
+        kind = _FIELD_KINDS.get(normalize_key(raw.key))
+        if kind is None or not isinstance(raw.value, str):
+            continue
+        found = find_timestamp(raw.value, builder.context())
+        if isinstance(found, ParsedTime):
+            events.append(Event(f"{raw.raw_key}: {raw.value}", found.value, raw.line,
+                                raw.column, kind, "front-matter", found.date_from_context))
+        elif isinstance(found, TimeError):
+            builder.problems.append(TimeProblem(raw.line, raw.column + found.start, found.found,
+                                                found.message))
+    return events
+
+
+def _key_events(events: list[Event]) -> dict[str, Event]:
+    """The earliest event of each kind; front matter fields count like rows."""
+    key: dict[str, Event] = {}
+    for event in events:
+        if event.kind is None or event.at is None:
+            continue
+        current = key.get(event.kind)
+        if current is None or current.at is None or instant(event.at) < instant(current.at):
+            key[event.kind] = event
+    return key
+
+
+def find_stated_durations(parsed: ParsedDocument) -> list[StatedDuration]:
+    """``Label: value`` lines (bold or plain, bullets or table rows) that state a duration."""
+    names = {name: kind for kind, all_names in _DURATION_KINDS.items() for name in all_names}
+    found = []
+    for number, line in enumerate(parsed.lines, start=1):
+        if number in parsed.code_lines or (":" not in line and "|" not in line):
+            continue
+        match = _DURATION_LABEL.match(line)
+        if not match:
+            continue
+        label = strip_inline_markup(match.group("label"))
+        kind = names.get(normalize_title(label))
+        if kind is None:
+            continue
+        text = strip_inline_markup(match.group("value")).strip(" |")
+        parsed_value = parse_duration(text)
+        column = line.find(match.group("value")) + 1
+        if parsed_value is None:
+            continue
+        if isinstance(parsed_value, DurationUnknown):
+            found.append(StatedDuration(kind, label, text, None, True, None, number, column))
+        elif isinstance(parsed_value, DurationError):
+            if not any(True for _ in find_placeholders(text)):
+                found.append(StatedDuration(kind, label, text, None, False,
+                                            parsed_value.message, number, column))
+        else:
+            # Keep the parsed value itself: its unit and "approximate" flag set the tolerance.
+            found.append(StatedDuration(kind, label, text, parsed_value, False, None, number,
+                                        column))
+    return found

@@ -1,0 +1,111 @@
+"""Timeline extraction as `aoslint model` shows it, and the bad input it must survive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from aoslint.runner import run_check
+from tests.conftest import FIXTURES, CliResult, write_tree
+
+Cli = Callable[..., CliResult]
+GOOD = FIXTURES / "good"
+
+
+def model(cli: Cli, path: Path) -> dict[str, Any]:
+    result = cli("model", str(path))
+    assert result.exit_code == 0, result.err
+    timeline: dict[str, Any] = result.json()["timeline"]
+    return timeline
+
+
+def test_kit_timeline_key_times_and_computed_durations(cli: Cli) -> None:
+    timeline = model(cli, GOOD / "kit-postmortem.md")
+    assert timeline["key_times"] == {
+        "occurred": "2026-11-02T14:05:00+00:00", "detected": "2026-11-02T14:12:00+00:00",
+        "mitigated": "2026-11-02T14:20:00+00:00", "resolved": "2026-11-02T14:40:00+00:00"}
+    assert timeline["computed"] == {"time_to_detect": "7m", "time_to_mitigate": "15m",
+                                    "time_to_resolve": "35m"}
+    assert [e["kind"] for e in timeline["events"]] == [
+        "occurred", "detected", "mitigated", None, "resolved", "resolved"]
+    assert timeline["stated"][0]["label"] == "Total Downtime / Unavailability"
+
+
+def test_midnight_crossing_rolls_over_and_says_so(cli: Cli) -> None:
+    timeline = model(cli, GOOD / "midnight-postmortem.md")
+    ats = [(e["at"], e.get("rolled_over")) for e in timeline["events"]]
+    assert ats[0] == ("2026-03-10T22:40:00+00:00", None)
+    assert ats[2][0] == "2026-03-11T00:35:00+00:00" and ats[2][1]
+    assert ats[3] == ("2026-03-11T01:30:00+00:00", None)
+    assert timeline["computed"]["time_to_resolve"] == "2h 50m"
+
+
+def test_zone_stated_once_with_dst_change(cli: Cli) -> None:
+    timeline = model(cli, GOOD / "dst-postmortem.md")
+    assert [e["at"] for e in timeline["events"][:3]] == [
+        "2025-03-30T01:30:00+01:00", "2025-03-30T03:05:00+02:00", "2025-03-30T03:30:00+02:00"]
+    assert timeline["computed"]["time_to_resolve"] == "1h"
+
+
+def test_month_names_without_year_take_the_document_year_and_pdt(cli: Cli) -> None:
+    timeline = model(cli, GOOD / "freeform-postmortem.md")
+    assert timeline["events"][0]["at"] == "2025-11-11T15:40:00-07:00"
+    assert timeline["computed"]["time_to_resolve"] == "1h 5m"
+
+
+def test_date_line_then_time_only_rows(cli: Cli) -> None:
+    timeline = model(cli, GOOD / "gitlab-postmortem.md")
+    assert [e["at"][:16] for e in timeline["events"]] == [
+        "2025-01-14T10:12", "2025-01-14T10:18", "2025-01-14T10:31", "2025-01-14T10:50"]
+
+
+def test_duration_mismatch_names_every_computed_value(tmp_path: Path) -> None:
+    text = (GOOD / "kit-postmortem.md").read_text().replace(
+        "**Total Downtime / Unavailability**: 35 minutes (14:05 to 14:40 UTC)",
+        "**Total Downtime / Unavailability**: 2 hours")
+    path = write_tree(tmp_path, {"pm.md": text}) / "pm.md"
+    [finding] = run_check([path], select=["AOS306"]).diagnostics
+    assert (finding.line, finding.column) == (13, 38)
+    assert finding.message == (
+        "Total Downtime / Unavailability says 2h, but the timeline gives 15m (occurred → "
+        "mitigated), 35m (occurred → resolved), 1h 5m (occurred → last resolved), 28m "
+        "(detected → resolved), 58m (detected → last resolved), 8m (detected → mitigated)")
+
+
+def test_stated_duration_matching_any_definition_passes(tmp_path: Path) -> None:
+    for stated in ("1h 5m", "65 minutes", "PT35M", "58m", "~1 hour"):
+        text = (GOOD / "kit-postmortem.md").read_text().replace(
+            "35 minutes (14:05 to 14:40 UTC)", stated)
+        path = write_tree(tmp_path, {"pm.md": text}) / "pm.md"
+        assert run_check([path], select=["AOS306"]).diagnostics == [], stated
+
+
+def test_ragged_table_pipe_in_code_and_absurd_year_never_crash(tmp_path: Path) -> None:
+    text = """# Postmortem: odd table
+
+Incident ID: INC-20260101-001
+Date: 2026-01-01
+
+## Timeline
+
+| Time (UTC) | Event | Extra |
+| --- | --- | --- |
+| 10:00 | Incident occurred: `a \\| b` piped |
+| 9999-99-99 10:00 | Detected via alert | x | y | z |
+| 10:30 |
+"""
+    path = write_tree(tmp_path, {"pm.md": text}) / "pm.md"
+    result = run_check([path], select=["AOS3"])
+    codes = [(d.line, d.code) for d in result.diagnostics]
+    assert (11, "AOS301") in codes  # the absurd date, at its row
+
+
+def test_a_hundred_thousand_rows_parse(tmp_path: Path) -> None:
+    rows = "\n".join(f"- 2026-01-01 {i // 60 % 24:02}:{i % 60:02} UTC: step {i}"
+                     for i in range(1440))
+    text = ("# Postmortem: long\n\nIncident ID: INC-20260101-002\n\n## Timeline\n\n"
+            + "\n".join([rows] * 70) + "\n")
+    path = write_tree(tmp_path, {"pm.md": text}) / "pm.md"
+    result = run_check([path], select=["AOS303"])
+    assert len(result.diagnostics) == 69  # each repeat of the day goes back to 00:00
