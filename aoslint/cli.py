@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="exit 0 even when errors are found")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour text output (auto: only on a terminal, never with NO_COLOR)")
+    check.add_argument("--no-git", dest="git", action="store_false", default=None,
+                       help="skip the checks that read git history (hardening, pushed)")
+    check.add_argument("--base", metavar="REF",
+                       help="also count changes in REF..HEAD and staged changes as proof "
+                            "(pull requests, pre-commit)")
     check.add_argument("--verbose", "-v", action="store_true",
                        help="say which config applies and how each document's type was found")
 
@@ -105,7 +110,8 @@ def _check(args: argparse.Namespace) -> int:
     from aoslint.runner import run_check
 
     result = run_check(args.paths, select=_split_codes(args.select),
-                       ignore=_split_codes(args.ignore) or [], config_file=args.config)
+                       ignore=_split_codes(args.ignore) or [], config_file=args.config,
+                       git=args.git, base=args.base)
     if args.verbose:
         for note in result.notes:
             print(f"aoslint: {note}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """Open or closed: a closed document is held to every gate, as errors.
 
-The STOP rule applies exactly when a document claims to leave Incident Mode,
-so template text left in an open draft is a warning, in a closed one an error.
+The STOP rule applies exactly when a document claims to leave Incident Mode
+(its Status, its ticked Closure Approval boxes, or a dated approval), so
+template text left in an open draft is a warning, in a closed one an error.
 """
 
 from __future__ import annotations
@@ -21,10 +22,22 @@ def status_word(document: Document) -> str | None:
     return status.value.strip().split()[0].strip(",.;:()").upper()
 
 
-def claims_closure(document: Document, config: Config) -> bool:
-    """True when the Status says the incident is resolved or closed."""
+def closure_reason(document: Document, config: Config) -> str | None:
+    """Why the document claims to leave Incident Mode, or None while it is open.
+
+    A resolved or closed Status, every Closure Approval box ticked, or a dated
+    approval line: each is the document vouching that the STOP rule holds.
+    """
     closed = {s.upper() for s in config.get("closed-statuses", DEFAULT_CLOSED)}
-    return status_word(document) in closed
+    word = status_word(document)
+    if word in closed:
+        return f"its Status is {word}"
+    return document.closure.claim()
+
+
+def claims_closure(document: Document, config: Config) -> bool:
+    """True when the document claims the incident is closed."""
+    return closure_reason(document, config) is not None
 
 
 def gate_severity(document: Document, config: Config) -> Severity:

@@ -6,10 +6,11 @@ Every value knows its source line. ``Document.to_json()`` is what
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aoslint.actions import ACTION_SECTION_KEYS, ActionItem, extract_action_items
+from aoslint.closure import Closure, find_closure
 from aoslint.doctypes import DocType
 from aoslint.normalize import heading_number, normalize_title, slug, trailing_notes
 from aoslint.parse import Label, ParsedDocument
@@ -76,6 +77,7 @@ class Document:
     line_count: int
     action_items: tuple[ActionItem, ...] = ()
     timeline: Timeline | None = None
+    closure: Closure = field(default_factory=Closure)
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -113,6 +115,7 @@ class Document:
             "sections": [s.to_json() for s in self.sections],
             "action_items": [item.to_json() for item in self.action_items],
             "timeline": self.timeline.to_json() if self.timeline else None,
+            "closure": self.closure.to_json(),
         }
 
 
@@ -170,6 +173,8 @@ def build_document(parsed: ParsedDocument, doctype: DocType) -> Document:
         line_count=total,
         action_items=_action_items(parsed, sections),
         timeline=timeline,
+        closure=find_closure(parsed, [(s.line, s.end_line)
+                                      for s in _outermost(sections, "closure-approval")]),
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aoslint.checks import DOCUMENT_CHECKS, CheckContext
 from aoslint.checks.cross_document import check_repository
+from aoslint.checks.hardening import GitOptions, Subject, check_hardening
 from aoslint.checks.structure import UNKNOWN_DOCUMENT_TYPE
 from aoslint.config import Config, load_config
 from aoslint.detect import TypeDetector
@@ -129,10 +130,17 @@ def load_document(project: Project, candidate: Candidate,
 
 
 def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
-              ignore: Sequence[str] = (), config_file: Path | None = None) -> RunResult:
-    """Check the named paths (or the configured documents) and filter the findings."""
+              ignore: Sequence[str] = (), config_file: Path | None = None,
+              git: bool | None = None, base: str | None = None) -> RunResult:
+    """Check the named paths (or the configured documents) and filter the findings.
+
+    ``git=False`` skips the git-backed hardening checks; ``base`` adds the
+    changes in ``base..HEAD`` and the staged ones as proof.
+    """
     project = load_project(paths, config_file)
     config = project.config
+    options = GitOptions(enabled=config.get("git", True) if git is None else git,
+                         base=base, upstream=config.get("upstream"))
     chosen_select = list(select) if select is not None else list(config.get("select", []))
     chosen_ignore = list(config.get("ignore", [])) + list(ignore)
     validate_selectors(chosen_select, "--select")
@@ -146,11 +154,13 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     selector = build_selector(config, project.layout)
     findings: list[Diagnostic] = []
     documents: dict[Path, Document] = {}
+    subjects: list[Subject] = []
     for candidate in collect(selector, project.layout, paths):
         loaded = load_document(project, candidate, findings)
         if loaded is None:
             continue
         documents[candidate.path.resolve()] = loaded.document
+        subjects.append(Subject(loaded.document, candidate.path, loaded.parsed.lines))
         result.checked.append(candidate.display)
         result.notes.append(f"{candidate.display}: {loaded.doctype.name} ({loaded.reason})")
         context = CheckContext(loaded.document, loaded.parsed, loaded.doctype, config,
@@ -161,6 +171,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     requested = {d.path for d in documents.values()}
     everything = list(documents.values()) + _other_documents(project, selector, documents)
     findings.extend(check_repository(everything, requested, config))
+    findings.extend(check_hardening(subjects, project.layout, config, options))
 
     def wanted(diag: Diagnostic) -> bool:
         if chosen_select and not any(matches(s, diag.code, diag.name) for s in chosen_select):

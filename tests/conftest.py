@@ -55,13 +55,24 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
-def git(cwd: Path, *args: str) -> str:
+def git(cwd: Path, *args: str, date: str | None = None) -> str:
     """Run git with a fixed identity, so tests never depend on the user's config."""
     env = {
         "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
         "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
         "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(cwd), "PATH": "/usr/bin:/bin:/usr/local/bin",
     }
+    if date is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
     done = subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=cwd, env=env,
                           check=True, capture_output=True, text=True)
     return done.stdout
+
+
+# Checks of one document alone: no git history, no repository-wide joins, no
+# pending closure gates. The families left out are tested on real repositories.
+STANDALONE: dict[str, Any] = {
+    "git": False,
+    "ignore": ["AOS404", "AOS405", "AOS406", "AOS407", "AOS5", "AOS6"],
+}
+STANDALONE_ARGS = ("--no-git", "--ignore", "AOS404,AOS405,AOS406,AOS407,AOS5,AOS6")

@@ -7,14 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from aoslint.runner import run_check
-from tests.conftest import FIXTURES, CliResult, write_tree
+from tests.conftest import FIXTURES, STANDALONE, CliResult, write_tree
 
 Cli = Callable[..., CliResult]
 GOOD_PM = (FIXTURES / "good" / "kit-postmortem.md").read_text()
 
 
 def findings(path: Path) -> list[tuple[int, int, str, str]]:
-    return [(d.line, d.column, d.code, d.message) for d in run_check([path]).diagnostics]
+    result = run_check([path], **STANDALONE)
+    return [(d.line, d.column, d.code, d.message) for d in result.diagnostics]
 
 
 def test_invalid_utf8_reports_byte_offset_line_and_column(tmp_path: Path) -> None:
@@ -27,7 +28,7 @@ def test_invalid_utf8_reports_byte_offset_line_and_column(tmp_path: Path) -> Non
 def test_bom_and_crlf_are_read_like_plain_utf8(tmp_path: Path) -> None:
     data = b"\xef\xbb\xbf" + GOOD_PM.replace("\n", "\r\n").encode()
     path = write_tree(tmp_path, {"pm.md": data}) / "pm.md"
-    result = run_check([path])
+    result = run_check([path], **STANDALONE)
     assert result.checked == ["pm.md"] or result.checked[0].endswith("pm.md")
     assert result.diagnostics == []
     bad = write_tree(tmp_path, {"bad.md": b"\xef\xbb\xbf" + GOOD_PM.replace(
@@ -39,14 +40,14 @@ def test_empty_file_named_explicitly_is_reported_and_skipped_in_scans(tmp_path: 
     path = write_tree(tmp_path, {"incidents/empty.md": ""}) / "incidents/empty.md"
     assert [(code, msg) for _, _, code, msg in findings(path)] == [
         ("AOS106", "not recognised as an incident plan or postmortem (the file is empty)")]
-    assert run_check([tmp_path / "incidents"]).diagnostics == []
+    assert run_check([tmp_path / "incidents"], **STANDALONE).diagnostics == []
 
 
 def test_binary_file_is_reported_only_when_named(tmp_path: Path) -> None:
     path = write_tree(tmp_path, {"incidents/diagram.md": b"\x89PNG\r\n\x00\x00\x00"})
     target = path / "incidents/diagram.md"
     assert [code for _, _, code, _ in findings(target)] == ["AOS903"]
-    assert run_check([tmp_path / "incidents"]).diagnostics == []
+    assert run_check([tmp_path / "incidents"], **STANDALONE).diagnostics == []
 
 
 def test_unreadable_file_is_a_finding(tmp_path: Path) -> None:
@@ -68,7 +69,7 @@ def test_thousands_of_unrelated_markdown_files_are_skipped_silently(tmp_path: Pa
              for i in range(2000)}
     files["docs/incidents/real.md"] = GOOD_PM
     write_tree(tmp_path, files)
-    result = run_check([tmp_path / "docs"])
+    result = run_check([tmp_path / "docs"], **STANDALONE)
     assert result.diagnostics == []
     assert len(result.checked) == 1 and result.checked[0].endswith("real.md")
 
@@ -78,7 +79,7 @@ def test_checking_never_writes_to_the_checked_files(tmp_path: Path) -> None:
     write_tree(tmp_path, {"docs/incidents/a.md": bad, "docs/incidents/b.md": GOOD_PM})
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.rglob("*.md")}
     os.chmod(tmp_path / "docs/incidents/a.md", 0o444)
-    result = run_check([tmp_path / "docs"])
+    result = run_check([tmp_path / "docs"], **STANDALONE)
     assert result.has_errors
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.rglob("*.md")}
     assert after == before

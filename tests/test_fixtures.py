@@ -10,15 +10,23 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from aoslint.diagnostics import Severity
 from aoslint.runner import run_check
 from tests.conftest import FIXTURES
 
-# Fixtures are single documents; the checks that join a repository's documents
-# (AOS404-AOS407) are tested on whole repositories in test_cross_document.py.
-SINGLE_DOCUMENT = {"ignore": ["AOS404", "AOS405", "AOS406", "AOS407"]}
+# Fixtures are single documents outside any AOS repository: the checks that join
+# a repository's documents (AOS404-AOS407) and those that need its rules and git
+# history (AOS5xx, AOS604, AOS605) are tested on real repositories elsewhere.
+SINGLE_DOCUMENT: dict[str, Any] = {
+    "ignore": ["AOS404", "AOS405", "AOS406", "AOS407", "AOS5", "AOS604", "AOS605"],
+    "git": False,
+}  # unlike conftest.STANDALONE, the closure gates a document can see alone stay in
+# "info" findings are pending gates of open documents, not failures.
+REPORTED = (Severity.ERROR, Severity.WARNING)
 MARKER = re.compile(r"expect:\s*((?:AOS\d{3}(?:@\d+)?[\s,]*)+)")
 
 
@@ -34,14 +42,15 @@ def expected_findings(path: Path) -> Counter[tuple[int, str]]:
 
 def actual_findings(path: Path) -> Counter[tuple[int, str]]:
     result = run_check([path], **SINGLE_DOCUMENT)
-    return Counter((d.line, d.code) for d in result.diagnostics)
+    return Counter((d.line, d.code) for d in result.diagnostics if d.severity in REPORTED)
 
 
 @pytest.mark.parametrize("path", sorted((FIXTURES / "good").glob("*.md")), ids=lambda p: p.name)
 def test_good_documents_pass_clean(path: Path) -> None:
     result = run_check([path], **SINGLE_DOCUMENT)
     assert result.checked, f"{path.name} was not recognised as an incident document"
-    assert [f"{d.line}:{d.code} {d.message}" for d in result.diagnostics] == []
+    assert [f"{d.line}:{d.code} {d.message}" for d in result.diagnostics
+            if d.severity in REPORTED] == []
 
 
 @pytest.mark.parametrize("path", sorted((FIXTURES / "bad").glob("*.md")), ids=lambda p: p.name)

@@ -10,7 +10,7 @@ import pytest
 from aoslint.config import load_config
 from aoslint.layout import discover_layout
 from aoslint.runner import run_check
-from tests.conftest import FIXTURES, CliResult, write_tree
+from tests.conftest import FIXTURES, STANDALONE, CliResult, write_tree
 
 Cli = Callable[..., CliResult]
 GOOD_PM = (FIXTURES / "good" / "kit-postmortem.md").read_text()
@@ -148,24 +148,25 @@ def test_configured_enumerations_and_id_pattern(tmp_path: Path) -> None:
     document = GOOD_PM.replace("INC-20261102-001", "OPS-42").replace("Severity: HIGH",
                                                                      "Severity: Sev-A")
     write_tree(tmp_path, {"docs/incidents/a.md": document})
-    before = run_check([tmp_path / "docs/incidents/a.md"]).diagnostics
+    before = run_check([tmp_path / "docs/incidents/a.md"], **STANDALONE).diagnostics
     assert sorted(d.message.split(" is ")[0] for d in before) == ["Incident ID 'OPS-42'",
                                                                   "Severity 'Sev-A'"]
     write_tree(tmp_path, {".aoslint.toml": 'incident-id-pattern = "^OPS-[0-9]+$"\n'
                                            'severities = ["SEV-A", "SEV-B"]\n'})
-    assert run_check([tmp_path / "docs/incidents/a.md"]).diagnostics == []
+    assert run_check([tmp_path / "docs/incidents/a.md"], **STANDALONE).diagnostics == []
 
 
 def test_type_from_config_globs_and_unknown_named_file(tmp_path: Path) -> None:
     plain = "# Checkout notes\n\nIncident ID: INC-20261102-001\n\n## Impact\n\nSome.\n"
     write_tree(tmp_path, {"docs/incidents/notes.md": plain,
                           ".aoslint.toml": '[types]\npostmortem = ["docs/incidents/notes*.md"]\n'})
-    result = run_check([tmp_path / "docs/incidents/notes.md"])
+    result = run_check([tmp_path / "docs/incidents/notes.md"], **STANDALONE)
     assert result.checked and {d.code for d in result.diagnostics} == {"AOS101"}
     (tmp_path / ".aoslint.toml").unlink()
-    result = run_check([tmp_path / "docs/incidents/notes.md"])
+    result = run_check([tmp_path / "docs/incidents/notes.md"], **STANDALONE)
     assert [d.code for d in result.diagnostics] == ["AOS106"]
-    assert run_check([tmp_path / "docs/incidents"]).diagnostics == []  # a scan skips it
+    scan = run_check([tmp_path / "docs/incidents"], **STANDALONE)
+    assert scan.diagnostics == []  # a scan skips it
 
 
 def test_repository_schema_extends_a_type_without_python(tmp_path: Path) -> None:
@@ -178,7 +179,7 @@ def test_repository_schema_extends_a_type_without_python(tmp_path: Path) -> None
     write_tree(tmp_path, {".aoslint.toml": 'schemas = ["aos/postmortem-ext.schema.json"]\n',
                           "aos/postmortem-ext.schema.json": schema,
                           "docs/incidents/a.md": GOOD_PM.replace("Author: @debugger\n", "")})
-    result = run_check([tmp_path / "docs/incidents/a.md"])
+    result = run_check([tmp_path / "docs/incidents/a.md"], **STANDALONE)
     messages = sorted(d.message for d in result.diagnostics)
     assert messages == ["metadata field 'Author' is missing",
                         "postmortem has no 'Customer Communication' section"]

@@ -12,6 +12,7 @@ import aoslint.source  # noqa: F401  (defines the bad-input rules)
 from aoslint.checks import (
     action_items,
     cross_document,
+    hardening,
     metadata,
     placeholder_check,
     structure,
@@ -28,4 +29,4 @@ DOCUMENT_CHECKS: tuple[Callable[[CheckContext], Iterable[Diagnostic]], ...] = (
     timeline_checks.check,
 )
 
-__all__ = ["DOCUMENT_CHECKS", "CheckContext", "cross_document"]
+__all__ = ["DOCUMENT_CHECKS", "CheckContext", "cross_document", "hardening"]

@@ -1,0 +1,133 @@
+"""What a document records about leaving Incident Mode: approvals, QA, closure boxes.
+
+The STOP rule: nobody exits Incident Mode until QA verified stability, the
+orchestrator approved the postmortem, and the rule updates are pushed. A
+document claims closure by its Status, by ticking every Closure Approval box,
+or by carrying a dated approval; this module finds those claims and the
+evidence for QA's verification and the orchestrator's approval.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from aoslint.normalize import strip_inline_markup
+from aoslint.parse import ParsedDocument
+
+QA_AGENT = "qa-automation-engineer"
+APPROVER = "orchestrator"
+_SIGN_LINE = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?:\[(?P<box>[ xX])\]\s*)?(?:\*\*|__)?(?P<verb>approved|verified|"
+    r"signed[- ]off|stability verified|reviewed)\s+by(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*"
+    r"(?P<rest>.*)$", re.IGNORECASE)
+_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$",
+                        re.IGNORECASE)
+_MENTION = re.compile(r"(?<![\w\[])@([A-Za-z0-9][\w-]*)")
+_TICKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]\s+(?P<text>.*)$")
+_BOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<state>[ xX])\]\s+")
+_QA_WORDS = re.compile(r"\b(verif\w*|stab\w*|qa|tested|regression)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """``Approved by: @orchestrator`` (or Verified by) with its date, if any."""
+
+    verb: str
+    agents: tuple[str, ...]
+    date: str | None
+    line: int
+    column: int
+
+    def by(self, agent: str) -> bool:
+        return agent in self.agents
+
+
+@dataclass(frozen=True)
+class Closure:
+    """Closure claims and evidence found in one document."""
+
+    signatures: tuple[Signature, ...] = ()
+    boxes_total: int = 0
+    boxes_ticked: int = 0
+    qa_ticked_line: int | None = None
+
+    @property
+    def all_boxes_ticked(self) -> bool:
+        return self.boxes_total > 0 and self.boxes_ticked == self.boxes_total
+
+    @property
+    def dated_approval(self) -> Signature | None:
+        return next((s for s in self.signatures
+                     if s.verb == "approved" and s.agents and s.date), None)
+
+    def approval_by(self, agent: str) -> Signature | None:
+        return next((s for s in self.signatures
+                     if s.verb == "approved" and s.by(agent) and s.date), None)
+
+    def qa_verification(self) -> Signature | int | None:
+        """A dated ``Verified by: @qa-automation-engineer``, or the line of a ticked QA item."""
+        signed = next((s for s in self.signatures if s.verb != "approved" and s.by(QA_AGENT)
+                       and s.date), None)
+        return signed if signed is not None else self.qa_ticked_line
+
+    def claim(self) -> str | None:
+        """Why the document itself claims to be closed, or None."""
+        if self.all_boxes_ticked:
+            return "every Closure Approval box is ticked"
+        approval = self.dated_approval
+        if approval is not None:
+            return f"it is approved by {', '.join('@' + a for a in approval.agents)} " \
+                   f"on {approval.date} (line {approval.line})"
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "signatures": [{"verb": s.verb, "agents": list(s.agents), "date": s.date,
+                            "line": s.line} for s in self.signatures],
+            "boxes": {"total": self.boxes_total, "ticked": self.boxes_ticked},
+            "claims_closure": self.claim(),
+        }
+
+
+def _signature(parsed: ParsedDocument, number: int, match: re.Match[str]) -> Signature:
+    rest = strip_inline_markup(match.group("rest"))
+    agents = tuple(dict.fromkeys(_MENTION.findall(rest)))
+    date = _DATE.search(rest)
+    found = date.group(1) if date else None
+    if found is None:
+        for following in parsed.lines[number:number + 2]:
+            date_line = _DATE_LINE.match(following)
+            if date_line:
+                inner = _DATE.search(date_line.group(1))
+                found = inner.group(1) if inner else None
+                break
+    verb = match.group("verb").lower().split()[0].replace("-", " ")
+    verb = {"stability": "verified", "signed": "approved"}.get(verb, verb)
+    column = len(parsed.lines[number - 1]) - len(parsed.lines[number - 1].lstrip()) + 1
+    return Signature(verb, agents, found, number, column)
+
+
+def find_closure(parsed: ParsedDocument, closure_ranges: list[tuple[int, int]]) -> Closure:
+    """Scan the document once for signatures, ticked QA items and closure boxes."""
+    signatures: list[Signature] = []
+    qa_line: int | None = None
+    total = ticked = 0
+    in_closure = {n for start, end in closure_ranges for n in range(start, end + 1)}
+    for number, line in enumerate(parsed.lines, start=1):
+        if number in parsed.code_lines or not line.strip():
+            continue
+        match = _SIGN_LINE.match(line)
+        if match and (match.group("box") in (None, "x", "X")):
+            signatures.append(_signature(parsed, number, match))
+        box = _BOX.match(line)
+        if box is not None and number in in_closure:
+            total += 1
+            ticked += box.group("state") != " "
+        done = _TICKED.match(line)
+        if done and qa_line is None and QA_AGENT in done.group("text") and \
+                _QA_WORDS.search(done.group("text")):
+            qa_line = number
+    return Closure(tuple(signatures), total, ticked, qa_line)

@@ -1,0 +1,244 @@
+"""What a postmortem's hardening cites: rule files, the quality gate, commits.
+
+The kits name one rule file in several forms: `.agent/rules/x.md`,
+`.agents/rules/x.md`, `rules/x.md`, `x.md` or `security/x.md` relative to the
+rules directory, or a Markdown link relative to the document. All resolve to
+one file here. The gate is cited by its path, by a checklist heading of the
+orchestrator file ("Security Review Checklist"), or by a `CORE_CHECKS` name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from aoslint.actions import ActionItem, find_references
+from aoslint.layout import Layout
+from aoslint.model import Document
+from aoslint.normalize import normalize_title
+
+_RULE_LABELS = ("rule update", "rule", "rules update", "rule file", "aos gap")
+_GATE_LABELS = ("orchestrator gate update", "gate update", "quality gate update", "gate")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A file named in a hardening item or the AOS Gap, with where it was named."""
+
+    cited: str
+    path: Path | None  # the existing file it names, if any
+    line: int
+    column: int
+    commits: tuple[str, ...]
+    is_rule: bool
+
+
+@dataclass(frozen=True)
+class GateHeading:
+    """A heading of the gate file and the lines its section spans."""
+
+    title: str
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class GateCitation:
+    """The gate as an item names it: the whole file, one heading, or one check entry."""
+
+    kind: str  # "file", "heading" or "check"
+    name: str
+    line: int
+    column: int
+    heading: GateHeading | None = None
+
+
+@dataclass(frozen=True)
+class Hardening:
+    """Everything the git and closure checks need from one postmortem."""
+
+    rules: tuple[Citation, ...]
+    unresolved: tuple[Citation, ...]
+    gate: tuple[GateCitation, ...]
+    items: tuple[ActionItem, ...]
+    anchor_line: int
+    anchor_column: int
+
+
+class GateIndex:
+    """The gate file's headings or check names, read once per run."""
+
+    def __init__(self, gate_file: Path | None) -> None:
+        self.path = gate_file if gate_file is not None and gate_file.is_file() else None
+
+    @cached_property
+    def headings(self) -> tuple[GateHeading, ...]:
+        if self.path is None or self.path.suffix.lower() not in (".md", ".markdown"):
+            return ()
+        from aoslint.parse import parse_source
+        from aoslint.source import Source
+
+        try:
+            text = self.path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return ()
+        parsed = parse_source(Source(self.path, str(self.path), text))
+        found = []
+        headings = list(parsed.headings)
+        for index, heading in enumerate(headings):
+            end = len(parsed.lines)
+            for later in headings[index + 1:]:
+                if later.level <= heading.level:
+                    end = later.line - 1
+                    break
+            found.append(GateHeading(heading.title, heading.line, end))
+        return tuple(found)
+
+    @cached_property
+    def check_names(self) -> tuple[str, ...]:
+        if self.path is None or self.path.suffix != ".py":
+            return ()
+        from aoslint.gitfacts import checklist_entries
+
+        try:
+            return tuple(checklist_entries(self.path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            return ()
+
+
+def _candidates(cited: str, layout: Layout, document_dir: Path) -> list[Path]:
+    text = cited.strip().strip("`'\"").removeprefix("./")
+    tree = layout.aos_dir
+    found: list[Path] = [document_dir / text]
+    for prefix in (".agents/", ".agent/"):
+        if text.startswith(prefix) and tree is not None:
+            found.append(tree / text[len(prefix):])
+    if tree is not None:
+        found.append(tree / text)
+    if layout.rules_dir is not None:
+        found.append(layout.rules_dir / text)
+        if text.startswith("rules/"):
+            found.append(layout.rules_dir / text[len("rules/"):])
+    found.append(layout.root / text)
+    return found
+
+
+def resolve(cited: str, layout: Layout, document_dir: Path) -> Path | None:
+    """The existing file a citation names, trying every form the kits use."""
+    for candidate in _candidates(cited, layout, document_dir):
+        try:
+            if candidate.is_file():
+                return candidate.resolve()
+        except OSError:
+            continue
+    return None
+
+
+def rule_files(layout: Layout) -> list[str]:
+    """Every rule file, relative to the rules directory, for "did you mean" hints."""
+    if layout.rules_dir is None or not layout.rules_dir.is_dir():
+        return []
+    return sorted(p.relative_to(layout.rules_dir).as_posix()
+                  for p in layout.rules_dir.rglob("*") if p.is_file())
+
+
+def nearest_rule(cited: str, layout: Layout) -> str | None:
+    """The existing rule file whose name is closest to a citation that resolves to nothing."""
+    names = rule_files(layout)
+    text = cited.strip("`").removeprefix("./")
+    for prefix in (".agents/rules/", ".agent/rules/", "rules/"):
+        text = text.removeprefix(prefix)
+    close = difflib.get_close_matches(text, names, n=1, cutoff=0.4)
+    if close:
+        return close[0]
+    by_name = difflib.get_close_matches(Path(text).name, [Path(n).name for n in names], n=1,
+                                        cutoff=0.4)
+    if by_name:
+        return next(n for n in names if Path(n).name == by_name[0])
+    return None
+
+
+def _is_rule_path(path: Path | None, layout: Layout) -> bool:
+    return (path is not None and layout.rules_dir is not None
+            and path.is_relative_to(layout.rules_dir.resolve()))
+
+
+def _looks_like_rule(cited: str, labelled_rule: bool) -> bool:
+    text = cited.strip("`")
+    if "rules/" in text:
+        return True
+    return labelled_rule and text.endswith(".md") and not text.startswith(
+        ("agents/", ".agent/agents/", ".agents/agents/", "workflows/", "skills/"))
+
+
+def collect(document: Document, layout: Layout, gate: GateIndex,
+            source_path: Path, lines: tuple[str, ...]) -> Hardening:
+    """The postmortem's rule and gate citations, resolved against the repository."""
+    document_dir = source_path.resolve().parent
+    gate_path = gate.path.resolve() if gate.path is not None else None
+    rules: list[Citation] = []
+    unresolved: list[Citation] = []
+    gates: list[GateCitation] = []
+    sources: list[tuple[str, str | None, int, int, tuple[str, ...]]] = []
+    for item in document.action_items:
+        sources.append((item.text, item.label, item.line, item.column, item.references.commits))
+    for number, gap_label, gap_text in _aos_gap_lines(document, lines):
+        sources.append((gap_text, gap_label, number, 1, find_references(gap_text).commits))
+    for text, label, line, column, commits in sources:
+        normalized_label = normalize_title(label) if label else ""
+        labelled_rule = normalized_label in _RULE_LABELS
+        labelled_gate = normalized_label in _GATE_LABELS
+        for cited in find_references(text).paths:
+            path = resolve(cited, layout, document_dir)
+            if path is not None and path == gate_path:
+                gates.append(GateCitation("file", cited, line, column))
+                continue
+            if _is_rule_path(path, layout):
+                rules.append(Citation(cited, path, line, column, commits, True))
+            elif path is None and _looks_like_rule(cited, labelled_rule):
+                unresolved.append(Citation(cited, None, line, column, commits, True))
+        gates.extend(_gate_mentions(text, line, column, gate, labelled_gate))
+    anchor = next((s for s in document.all_sections() if s.key == "action-items"), None)
+    return Hardening(
+        rules=tuple(rules), unresolved=tuple(unresolved), gate=tuple(gates),
+        items=document.action_items,
+        anchor_line=anchor.line if anchor else document.title_line,
+        anchor_column=anchor.column if anchor else 1)
+
+
+def _gate_mentions(text: str, line: int, column: int, gate: GateIndex,
+                   labelled_gate: bool) -> list[GateCitation]:
+    """Checklist headings and check names of the gate that an item's text names."""
+    found: list[GateCitation] = []
+    normalized = f" {normalize_title(text)} "
+    headings = sorted(gate.headings, key=lambda h: -len(normalize_title(h.title)))
+    for heading in headings:
+        name = normalize_title(heading.title)
+        if len(name.split()) >= 2 and f" {name} " in normalized:
+            found.append(GateCitation("heading", heading.title, line, column, heading))
+            break
+    for name in gate.check_names:
+        if name and name.lower() in text.lower():
+            found.append(GateCitation("check", name, line, column))
+    if not found and labelled_gate and gate.path is not None:
+        found.append(GateCitation("file", gate.path.name, line, column))
+    return found
+
+
+def _aos_gap_lines(document: Document, lines: tuple[str, ...]) -> list[tuple[int, str, str]]:
+    """``**AOS Gap**: ...`` lines of the Root Cause section: which rule file was insufficient."""
+    import re
+
+    pattern = re.compile(r"(?:\*\*|__)\s*AOS Gap\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*(.*)$",
+                         re.IGNORECASE)
+    found = []
+    for section in document.all_sections():
+        if section.key != "root-cause":
+            continue
+        for number in range(section.line, min(section.end_line, len(lines)) + 1):
+            match = pattern.search(lines[number - 1])
+            if match:
+                found.append((number, "AOS Gap", match.group(1)))
+    return found

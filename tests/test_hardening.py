@@ -1,0 +1,284 @@
+"""Hardening proven by git, and the STOP rule, on real throwaway repositories.
+
+Each repository has a bare origin; commits carry pinned dates around the
+incident's start (2026-11-02 14:05 UTC in the kit postmortem fixture).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from aoslint.diagnostics import Severity
+from aoslint.runner import run_check
+from tests.conftest import EXAMPLE, FIXTURES, git, write_tree
+
+POSTMORTEM = (FIXTURES / "good" / "kit-postmortem.md").read_text()
+PM_PATH = "docs/incidents/INC-20261102-001/postmortem.md"
+BEFORE = "2026-10-01T10:00:00+00:00"
+AFTER = "2026-11-02T16:00:00+00:00"
+GIT_CODES = ["AOS5", "AOS6"]
+
+
+def aos_repo(tmp_path: Path, *, push: bool = True) -> Path:
+    """The example's AOS tree committed before the incident, pushed to a bare origin."""
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE / ".agent", repo / ".agent")
+    git(tmp_path, "init", "-q", "--bare", "origin.git")
+    git(tmp_path, "init", "-q", "repo")
+    git(repo, "remote", "add", "origin", str(tmp_path / "origin.git"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "AOS tree", date=BEFORE)
+    if push:
+        git(repo, "push", "-q", "-u", "origin", "main")
+    return repo
+
+
+def harden(repo: Path, *, rule: bool = True, gate: str | None = "security",
+           date: str = AFTER, push: bool = True) -> str:
+    """Commit the hardening after the incident: a rule line and a gate bullet."""
+    if rule:
+        with (repo / ".agent/rules/security/auth.md").open("a") as handle:
+            handle.write("- **Rotation**: rotated-out keys get a re-login.\n")
+    if gate is not None:
+        gate_file = repo / ".agent/agents/orchestrator.md"
+        text = gate_file.read_text()
+        anchor = {"security": "- REJECT the task if any item fails.\n\n### QA",
+                  "qa": "- REJECT the task if any item fails.\n\n### Incident"}[gate]
+        gate_file.write_text(text.replace(anchor, "- New rotated-key check.\n" + anchor, 1))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Hardening", date=date)
+    if push:
+        git(repo, "push", "-q")
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def check(repo: Path, document: str = POSTMORTEM, *, codes: list[str] | None = None,
+          **options: object) -> list[tuple[int, str, str, str]]:
+    write_tree(repo, {PM_PATH: document})
+    old = Path.cwd()
+    os.chdir(repo)
+    try:
+        result = run_check([Path(PM_PATH)], select=codes or GIT_CODES, **options)  # type: ignore[arg-type]
+    finally:
+        os.chdir(old)
+    return [(d.line, d.code, str(d.severity), d.message) for d in result.diagnostics]
+
+
+def codes_of(found: list[tuple[int, str, str, str]]) -> list[str]:
+    return [code for _, code, _, _ in found]
+
+
+def test_hardening_committed_and_pushed_after_the_incident_passes(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo)
+    assert check(repo) == []
+
+
+def test_rule_unchanged_since_the_incident(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo, rule=False)
+    assert check(repo) == [(35, "AOS505", "error",
+                            "no commit since 2026-11-02 14:05+00:00 changed "
+                            ".agent/rules/security/auth.md (closed: its Status is CLOSED)")]
+
+
+def test_open_document_gets_pending_information_not_failures(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    open_pm = POSTMORTEM.replace("Status: CLOSED", "Status: OPEN").replace(
+        "- [x] Stability verified by @qa-automation-engineer\n- [x] Rules updated and pushed",
+        "- [ ] Stability verified by @qa-automation-engineer\n- [ ] Rules updated and pushed"
+    ).replace("Verified by: @qa-automation-engineer (2026-11-03)\nApproved by: @orchestrator\n"
+              "Date: 2026-11-03\n", "")
+    found = check(repo, open_pm)
+    assert {severity for _, _, severity, _ in found} == {"info"}
+    assert sorted(set(codes_of(found))) == ["AOS505", "AOS506", "AOS601", "AOS602"]
+    assert all("pending: the document is open" in message for *_, message in found)
+
+
+def test_gate_not_updated(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo, gate=None)
+    assert codes_of(check(repo)) == ["AOS506"]
+
+
+def test_gate_changed_under_another_checklist(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo, gate="qa")
+    [(line, code, _, message)] = check(repo)
+    assert (line, code) == (37, "AOS507")
+    assert "no line was added under 'Security Review Checklist'" in message
+
+
+def test_cited_commits_must_exist_and_touch_the_rule(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    good_sha = harden(repo)
+    write_tree(repo, {"README.md": "# Readme\n"})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Readme", date=AFTER)
+    git(repo, "push", "-q")
+    other_sha = git(repo, "rev-parse", "HEAD").strip()
+    rule_line = "- [x] **Rule Update**: `.agent/rules/security/auth.md` now requires"
+
+    def citing(sha: str) -> str:
+        return POSTMORTEM.replace(rule_line, rule_line.replace("now requires",
+                                                               f"in {sha[:9]} requires"))
+
+    assert check(repo, citing(good_sha)) == []
+    assert codes_of(check(repo, citing(other_sha))) == ["AOS504"]
+    found = check(repo, citing("0123abcd0"))
+    assert [(c, m) for _, c, _, m in found] == [
+        ("AOS503", "commit 0123abcd0 does not exist in this repository")]
+
+
+def test_renamed_rule_file_is_followed(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    git(repo, "mv", ".agent/rules/security/auth.md", ".agent/rules/security/authentication.md")
+    with (repo / ".agent/rules/security/authentication.md").open("a") as handle:
+        handle.write("- rotated keys\n")
+    harden(repo, rule=False)
+    document = POSTMORTEM.replace("security/auth.md", "security/authentication.md")
+    assert check(repo, document) == []
+
+
+def test_unknown_rule_file_hint_and_missing_hardening(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo)
+    document = POSTMORTEM.replace("`.agent/rules/security/auth.md`", "`security/auth-rule.md`")
+    document = document.replace("`security/auth.md` said", "`security/auth-rule.md` said")
+    found = check(repo, document, codes=["AOS501", "AOS502"])
+    assert [(line, code) for line, code, _, _ in found] == [(29, "AOS501"), (35, "AOS501")]
+    result_hints = run_check([repo / PM_PATH], select=["AOS501"]).diagnostics
+    assert result_hints[0].hint == "did you mean 'security/auth.md' (in .agent/rules/)?"
+    nothing = POSTMORTEM.replace("`.agent/rules/security/auth.md` now", "the rule now").replace(
+        "`security/auth.md` said", "the auth rule said")
+    assert codes_of(check(repo, nothing, codes=["AOS501", "AOS502"])) == ["AOS502"]
+
+
+def test_not_pushed_is_an_error_once_closed(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    sha = harden(repo, push=False)
+    found = check(repo)
+    assert [(code, severity) for _, code, severity, _ in found] == [("AOS604", "error")]
+    assert f"commit {sha[:12]} (changes .agent/rules/security/auth.md) is not on " \
+           "refs/remotes/origin/main" in found[0][3]
+
+
+def test_staged_changes_count_with_base_but_are_not_pushed(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo, rule=False)
+    with (repo / ".agent/rules/security/auth.md").open("a") as handle:
+        handle.write("- staged rule change\n")
+    git(repo, "add", "-A")
+    assert codes_of(check(repo)) == ["AOS505"]
+    found = check(repo, base="origin/main")
+    assert [(c, m.split(" (")[0]) for _, c, _, m in found] == [
+        ("AOS604", "the change to .agent/rules/security/auth.md is only staged, not committed "
+                   "and pushed")]
+
+
+def test_closure_needs_qa_and_dated_approval_and_ticked_items(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo)
+    document = POSTMORTEM.replace("Verified by: @qa-automation-engineer (2026-11-03)\n", "")
+    document = document.replace("- [x] Stability verified by @qa-automation-engineer\n", "")
+    document = document.replace("Date: 2026-11-03\n", "Date:\n")
+    document = document.replace("- [x] **QA Suite Update**", "- [ ] **QA Suite Update**")
+    assert codes_of(check(repo, document)) == ["AOS601", "AOS602", "AOS603"]
+
+
+def test_checklist_py_gate_needs_a_new_entry(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    (repo / ".agent/agents/orchestrator.md").unlink()
+    write_tree(repo, {".agent/scripts/checklist.py": 'CORE_CHECKS = [\n'
+                      '    ("Lint", ".agent/scripts/lint.py", True),\n]\n'})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "script gate", date=BEFORE)
+    git(repo, "push", "-q")
+    harden(repo, gate=None)
+    document = POSTMORTEM.replace("added the rotated-key item to the Security Review\n"
+                                  "  Checklist in `.agent/agents/orchestrator.md`.",
+                                  "added the Rotated Key Scan check.")
+    assert codes_of(check(repo, document)) == ["AOS506"]
+    gate = repo / ".agent/scripts/checklist.py"
+    gate.write_text(gate.read_text().replace(
+        "]\n", '    ("Rotated Key Scan", ".agent/scripts/keys.py", True),\n]\n'))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "gate entry", date=AFTER)
+    git(repo, "push", "-q")
+    assert check(repo, document) == []
+
+
+def test_environments_each_say_what_is_wrong(tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    shutil.copytree(EXAMPLE / ".agent", plain / ".agent")
+    assert codes_of(check(plain)) == ["AOS508"]
+    assert check(plain, git=False) == []
+
+    repo = aos_repo(tmp_path, push=False)
+    harden(repo, push=False)
+    assert codes_of(check(repo)) == ["AOS605"]  # no upstream, no origin/HEAD
+
+    git(repo, "push", "-q", "-u", "origin", "main")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{tmp_path / 'origin.git'}", "shallow")
+    harden(shallow, date="2026-11-05T10:00:00+00:00")
+    found = check(shallow, POSTMORTEM.replace("`14:05 UTC`: Incident occurred",
+                                              "`14:05 UTC`: Incident occurred"))
+    assert found == []  # the proof lies inside the fetched history
+    deep_needed = check(shallow, POSTMORTEM.replace("Date: 2026-11-02", "Date: 2026-11-02"),
+                        codes=["AOS5"], base="HEAD~5")
+    assert codes_of(deep_needed) and set(codes_of(deep_needed)) <= {"AOS510", "AOS512"}
+
+
+def test_detached_head_uses_origin_head(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo)
+    clone = tmp_path / "ci"
+    git(tmp_path, "clone", "-q", str(tmp_path / "origin.git"), "ci")
+    git(clone, "checkout", "-q", "--detach", "HEAD")
+    assert check(clone) == []
+
+
+def test_document_values_never_act_as_git_options(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo)
+    target = tmp_path / "pwned"
+    document = POSTMORTEM.replace("now requires", f"see `--output={target}.md` now requires")
+    check(repo, document)
+    assert not target.exists() and not Path(f"{target}.md").exists()
+
+
+@pytest.mark.parametrize("claim", ["Status: CLOSED", "Approved by: @orchestrator (2026-11-03)"])
+def test_what_counts_as_claiming_closure(tmp_path: Path, claim: str) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo, push=False)
+    base = POSTMORTEM.replace("Status: CLOSED\n", "").replace(
+        "Approved by: @orchestrator\nDate: 2026-11-03\n", "")
+    base = base.replace("- [x] Rules updated and pushed", "- [ ] Rules updated and pushed")
+    found = check(repo, base.replace("Author: @debugger", f"Author: @debugger\n{claim}")
+                  if claim.startswith("Status") else base + f"\n{claim}\n", codes=["AOS604"])
+    assert {severity for _, _, severity, _ in found} == {str(Severity.ERROR)}
+
+
+def test_example_repository_in_a_clone_shows_only_the_bad_postmortem(tmp_path: Path) -> None:
+    repo = tmp_path / "example"
+    shutil.copytree(EXAMPLE, repo)
+    git(tmp_path, "init", "-q", "--bare", "origin.git")
+    git(tmp_path, "init", "-q", "example")
+    git(repo, "remote", "add", "origin", str(tmp_path / "origin.git"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "example", date=AFTER)
+    git(repo, "push", "-q", "-u", "origin", "main")
+    old = Path.cwd()
+    os.chdir(repo)
+    try:
+        result = run_check([])
+    finally:
+        os.chdir(old)
+    reported = {d.path for d in result.diagnostics if d.severity is not Severity.INFO}
+    assert reported == {"docs/incidents/INC-20261115-002/postmortem.md"}
+    assert result.has_errors
