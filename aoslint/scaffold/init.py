@@ -119,14 +119,18 @@ def _append_section(pyproject: Path, starter: str) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def copy_templates(root: Path, result: InitResult) -> None:
+def templates_folder(root: Path) -> Path:
+    """The AOS templates directory that the copies go to; a usage error when there is none."""
     config = load_config(root, stop=root)
-    layout = discover_layout(config, root)
-    folder = layout.templates_dir
+    folder = discover_layout(config, root).templates_dir
     if folder is None:
         raise UsageError("no AOS templates directory: create .agent/templates (or .agents/) "
                          "or set templates-dir in the config, then run 'aoslint init "
                          "--templates' again")
+    return folder
+
+
+def copy_templates(root: Path, folder: Path, result: InitResult) -> None:
     for name in TEMPLATE_FILES:
         target = folder / name
         shown = _show(target, root)
@@ -144,8 +148,9 @@ def copy_templates(root: Path, result: InitResult) -> None:
 def run_init(templates: bool) -> InitResult:
     """Configure the repository that holds the working directory (its git root, else here)."""
     root = find_repository_root(Path.cwd()) or Path.cwd()
+    folder = templates_folder(root) if templates else None  # fail before writing anything
     result = InitResult()
     write_config(root, result)
-    if templates:
-        copy_templates(root, result)
+    if folder is not None:
+        copy_templates(root, folder, result)
     return result
