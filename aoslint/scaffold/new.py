@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import urllib.parse
@@ -69,7 +70,7 @@ def _relative(path: Path | None, layout: Layout) -> str:
 
 
 def _used_on_branches(project: Project, ids: IdFormat, incident_id: str | None,
-                      day: Any) -> BranchScan:
+                      day: dt.date) -> BranchScan:
     if not project.layout.is_git:
         return BranchScan()
     if incident_id is not None:

@@ -141,7 +141,8 @@ def ids_on_branches(root: Path, regex: re.Pattern[str], ere: str | None = None,
     if not tips:
         return scan
     shas = sorted(tips)
-    pattern = ["-F", "-e", fixed] if fixed is not None else ["-E", "-e", ere or regex.pattern]
+    # A fixed ID must stand alone: INC-20261129-001 is not used by INC-20261129-0011.
+    pattern = ["-F", "-w", "-e", fixed] if fixed is not None else ["-E", "-e", ere or regex.pattern]
     for start in range(0, len(shas), _BATCH):
         batch = shas[start:start + _BATCH]
         done = _git(root, ["grep", "-I", "-o", "--no-color", *pattern, *batch,
