@@ -1,4 +1,4 @@
-"""Command line: ``aoslint check | model | rules | rule``.
+"""Command line: ``aoslint check | model | rules | rule | new | init``.
 
 Only what the running command needs is imported; usage and configuration
 errors exit 2 with a one-line message, never a traceback.
@@ -66,7 +66,49 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("rules", help="list every check")
     explain = commands.add_parser("rule", help="explain one check")
     explain.add_argument("code", metavar="CODE-or-name")
+    _add_new(commands)
+
+    init = commands.add_parser(
+        "init", help="write a starter .aoslint.toml (or [tool.aoslint] in pyproject.toml)",
+        description="Write a starter configuration at the repository root: .aoslint.toml, or "
+                    "a [tool.aoslint] section appended to pyproject.toml when that exists. "
+                    "Never overwrites anything; says what it wrote.")
+    init.add_argument("--templates", action="store_true",
+                      help="also copy aoslint's Jinja2 templates into the AOS templates "
+                           "directory, to customize")
     return parser
+
+
+def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    new = commands.add_parser(
+        "new", help="write a new incident plan or postmortem and print its path",
+        description="Write a new document from a template under a fresh, unique incident ID "
+                    "and print only its path, so that $EDITOR \"$(aoslint new ...)\" works.")
+    kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind, summary in (("incident-plan", "an incident plan (Incident Mode starts)"),
+                          ("postmortem", "a postmortem (the incident concludes)")):
+        sub = kinds.add_parser(kind, help=summary, description=f"Write {summary}.")
+        sub.add_argument("title", nargs="?", metavar="TITLE",
+                         help="a short title; written as plain text")
+        sub.add_argument("--id", dest="incident_id", metavar="ID",
+                         help="use this incident ID instead of minting one")
+        sub.add_argument("--severity", help="for example HIGH (configurable: severities)")
+        sub.add_argument("--author", metavar="@AGENT",
+                         help="the primary agent or author, for example @debugger")
+        sub.add_argument("--date", metavar="YYYY-MM-DD",
+                         help="the incident's date (default: $AOSLINT_DATE, else today in UTC)")
+        if kind == "postmortem":
+            sub.add_argument("--from", dest="source", metavar="PLAN-PATH-or-ID",
+                             help="pre-fill from the incident plan: ID, title, severity, "
+                                  "known timestamps, rule files it names")
+        sub.add_argument("--dir", type=Path, metavar="DIR",
+                         help="write below DIR (inside the repository) instead of new-dir")
+        sub.add_argument("--stdout", action="store_true",
+                         help="print the document instead of writing a file")
+        sub.add_argument("--template", metavar="FILE",
+                         help="render this template (a .j2 file, or a kit template whose "
+                              "header fields are filled in); 'builtin' for aoslint's own")
+        sub.add_argument("--config", type=Path, metavar="FILE")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules()
         if args.command == "rule":
             return _rule(args.code)
+        if args.command == "new":
+            return _new(args)
+        if args.command == "init":
+            return _init(args)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:
@@ -151,6 +197,34 @@ def _model(args: argparse.Namespace) -> int:
         sys.stderr.write(renderer(problems, RenderContext(rules={}, checked_files=0)))
         return EXIT_FINDINGS
     sys.stdout.write(json.dumps(loaded.document.to_json(), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from aoslint.scaffold.new import NewOptions, run_new
+
+    options = NewOptions(
+        doctype=args.kind, title=args.title, incident_id=args.incident_id,
+        severity=args.severity, author=args.author, date=args.date,
+        source=getattr(args, "source", None), directory=args.dir, stdout=args.stdout,
+        config=args.config, template=args.template)
+    result = run_new(options)
+    for note in result.notes:
+        print(f"aoslint: note: {note}", file=sys.stderr)
+    if result.path is None:
+        sys.stdout.write(result.text)
+    else:
+        from aoslint.layout import display_path
+
+        print(display_path(result.path))
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from aoslint.scaffold.init import run_init
+
+    for line in run_init(templates=args.templates).lines:
+        print(line)
     return EXIT_OK
 
 

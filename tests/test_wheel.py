@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,8 @@ import pytest
 from tests.conftest import EXAMPLE
 
 ROOT = Path(__file__).parent.parent
+# The installed aoslint must not see a source checkout through PYTHONPATH.
+ISOLATED = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +32,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert "aoslint/_data/rules-schema/postmortem.schema.json" in names
     assert "aoslint/_data/rules-schema/config.schema.json" in names
     assert "aoslint/_data/templates/README.md" in names
+    assert "aoslint/_data/templates/postmortem.md.j2" in names
+    assert "aoslint/_data/templates/incident-plan.md.j2" in names
     venv.EnvBuilder(with_pip=True).create(work / "venv")
     bin_dir = work / "venv" / "bin"
     subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)],
-                   check=True, capture_output=True, text=True)
+                   check=True, capture_output=True, text=True, env=ISOLATED)
     return bin_dir
 
 
@@ -40,8 +45,9 @@ def test_installed_wheel_checks_a_repository_outside_the_source_tree(
         installed: Path, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(EXAMPLE, repo)
-    done = subprocess.run([str(installed / "aoslint"), "check", "--format", "json"], cwd=repo,
-                          capture_output=True, text=True, check=False)
+    # A copy outside any git repository: the git-backed proofs are skipped on purpose.
+    done = subprocess.run([str(installed / "aoslint"), "check", "--format", "json", "--no-git"],
+                          cwd=repo, capture_output=True, text=True, check=False, env=ISOLATED)
     assert done.returncode == 1, done.stderr
     findings = json.loads(done.stdout)
     assert {f["path"] for f in findings} == {"docs/incidents/INC-20261115-002/postmortem.md"}
@@ -52,9 +58,22 @@ def test_installed_wheel_reads_its_own_packaged_schemas(installed: Path, tmp_pat
     probe = ("import aoslint.resources as r; "
              "print(r.data_dir('rules-schema')); print(r.data_dir('templates'))")
     done = subprocess.run([str(installed / "python"), "-c", probe], cwd=tmp_path,
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True, env=ISOLATED)
     for line in done.stdout.splitlines():
         assert "site-packages" in line and str(ROOT) not in line
     rules = subprocess.run([str(installed / "aoslint"), "rules"], cwd=tmp_path,
-                           capture_output=True, text=True, check=True)
+                           capture_output=True, text=True, check=True, env=ISOLATED)
     assert "AOS101  missing-section" in rules.stdout
+
+
+def test_installed_wheel_scaffolds_from_its_packaged_templates(
+        installed: Path, tmp_path: Path) -> None:
+    env = {**ISOLATED, "AOSLINT_DATE": "2026-11-29"}
+    done = subprocess.run([str(installed / "aoslint"), "new", "postmortem", "Checkout 500"],
+                          cwd=tmp_path, capture_output=True, text=True, check=True, env=env)
+    assert done.stdout == "docs/incidents/INC-20261129-001/postmortem.md\n"
+    text = (tmp_path / done.stdout.strip()).read_text()
+    assert "- [ ] **QA Suite Update**:" in text
+    check = subprocess.run([str(installed / "aoslint"), "check"], cwd=tmp_path,
+                           capture_output=True, text=True, check=False, env=env)
+    assert check.returncode == 0, check.stdout
