@@ -25,6 +25,7 @@ from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
 from aoslint.registry import all_rules, matches
 from aoslint.source import Source, read_source
+from aoslint.suppress import apply_suppressions
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,13 @@ class Loaded:
     reason: str
 
 
-def load_document(project: Project, candidate: Candidate,
-                  sink: list[Diagnostic]) -> Loaded | None:
-    """Read, parse and model one file; bad input goes to ``sink`` as findings."""
+def load_document(project: Project, candidate: Candidate, sink: list[Diagnostic], *,
+                  report_unknown: bool = True) -> Loaded | None:
+    """Read, parse and model one file; bad input goes to ``sink`` as findings.
+
+    A named file that is not recognised as a document is reported unless
+    ``report_unknown`` is off (pre-commit passes every changed Markdown file).
+    """
     source = read_source(candidate.path, candidate.display, explicit=candidate.explicit)
     if source is None:
         return None
@@ -117,7 +122,7 @@ def load_document(project: Project, candidate: Candidate,
                 f"front matter declares type '{detection.unknown_type_name}', "
                 f"which is not a known document type (known: {known})",
                 severity=Severity.ERROR))
-        elif candidate.explicit:
+        elif candidate.explicit and report_unknown:
             why = "the file is empty" if not source.text.strip() else detection.reason
             sink.append(UNKNOWN_DOCUMENT_TYPE.diagnostic(
                 candidate.display, 1, 1,
@@ -128,8 +133,13 @@ def load_document(project: Project, candidate: Candidate,
 
 
 def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
-              ignore: Sequence[str] = (), config_file: Path | None = None) -> RunResult:
-    """Check the named paths (or the configured documents) and filter the findings."""
+              ignore: Sequence[str] = (), config_file: Path | None = None,
+              inline_config: bool = True, skip_unknown: bool = False) -> RunResult:
+    """Check the named paths (or the configured documents) and filter the findings.
+
+    Inline directives are applied per document before ``select``/``ignore``, so
+    a directive whose code is merely deselected in this run is not called unused.
+    """
     project = load_project(paths, config_file)
     config = project.config
     chosen_select = list(select) if select is not None else list(config.get("select", []))
@@ -143,17 +153,26 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     result.notes.append(f"root: {project.layout.root}")
     result.notes.append(f"AOS tree: {project.layout.aos_dir or 'not found'}")
     selector = build_selector(config, project.layout)
+    rules = {r.code: r for r in all_rules()}
+    allow_closure = bool(config.get("allow-closure-suppression", False))
     findings: list[Diagnostic] = []
     for candidate in collect(selector, project.layout, paths):
-        loaded = load_document(project, candidate, findings)
+        loaded = load_document(project, candidate, findings, report_unknown=not skip_unknown)
         if loaded is None:
             continue
         result.checked.append(candidate.display)
         result.notes.append(f"{candidate.display}: {loaded.doctype.name} ({loaded.reason})")
         context = CheckContext(loaded.document, loaded.parsed, loaded.doctype, config,
                                project.extra_placeholders)
-        for family in DOCUMENT_CHECKS:
-            findings.extend(family(context))
+        own = [diag for family in DOCUMENT_CHECKS for diag in family(context)]
+        if inline_config:
+            applied = apply_suppressions(loaded.parsed, own, rules, allow_closure=allow_closure)
+            own = applied.kept + applied.problems
+            if applied.silenced:
+                count = len(applied.silenced)
+                result.notes.append(f"{candidate.display}: {count} finding"
+                                    f"{'s' if count != 1 else ''} silenced inline")
+        findings.extend(own)
 
     def wanted(diag: Diagnostic) -> bool:
         if chosen_select and not any(matches(s, diag.code, diag.name) for s in chosen_select):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,8 @@ import pytest
 from tests.conftest import EXAMPLE
 
 ROOT = Path(__file__).parent.parent
+# The installed copy must not see a source tree put on the path for the test run itself.
+ENV = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +34,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert "aoslint/_data/templates/README.md" in names
     venv.EnvBuilder(with_pip=True).create(work / "venv")
     bin_dir = work / "venv" / "bin"
-    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)],
+    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)], env=ENV,
                    check=True, capture_output=True, text=True)
     return bin_dir
 
@@ -41,7 +44,7 @@ def test_installed_wheel_checks_a_repository_outside_the_source_tree(
     repo = tmp_path / "repo"
     shutil.copytree(EXAMPLE, repo)
     done = subprocess.run([str(installed / "aoslint"), "check", "--format", "json"], cwd=repo,
-                          capture_output=True, text=True, check=False)
+                          env=ENV, capture_output=True, text=True, check=False)
     assert done.returncode == 1, done.stderr
     findings = json.loads(done.stdout)
     assert {f["path"] for f in findings} == {"docs/incidents/INC-20261115-002/postmortem.md"}
@@ -51,10 +54,10 @@ def test_installed_wheel_checks_a_repository_outside_the_source_tree(
 def test_installed_wheel_reads_its_own_packaged_schemas(installed: Path, tmp_path: Path) -> None:
     probe = ("import aoslint.resources as r; "
              "print(r.data_dir('rules-schema')); print(r.data_dir('templates'))")
-    done = subprocess.run([str(installed / "python"), "-c", probe], cwd=tmp_path,
+    done = subprocess.run([str(installed / "python"), "-c", probe], cwd=tmp_path, env=ENV,
                           capture_output=True, text=True, check=True)
     for line in done.stdout.splitlines():
         assert "site-packages" in line and str(ROOT) not in line
-    rules = subprocess.run([str(installed / "aoslint"), "rules"], cwd=tmp_path,
+    rules = subprocess.run([str(installed / "aoslint"), "rules"], cwd=tmp_path, env=ENV,
                            capture_output=True, text=True, check=True)
     assert "AOS101  missing-section" in rules.stdout
