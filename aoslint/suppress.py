@@ -172,6 +172,13 @@ def _grants(directives: Iterable[Directive], rules: Mapping[str, Rule], path: st
         resolved: list[tuple[str, frozenset[str]]] = []
         for selector in directive.selectors or ("",):
             codes = _resolve(selector or "ALL", rules)
+            if not codes and matches(selector, UNUSED_SUPPRESSION.code, UNUSED_SUPPRESSION.name):
+                problems.append(_problem(
+                    path, directive, f"{directive.label}: {UNUSED_SUPPRESSION.name} cannot be "
+                                     "silenced inline",
+                    hint=f"ignore {UNUSED_SUPPRESSION.code} in the config, or remove the "
+                         "directive it reports"))
+                continue
             if not codes:
                 problems.append(_problem(
                     path, directive, f"{directive.label}: '{selector}' matches no rule code, "

@@ -131,6 +131,18 @@ def test_unknown_codes_misspelt_directives_and_lone_enables_are_reported(
     assert messages[2] == "aoslint-enable has no aoslint-disable to end"
 
 
+def test_unused_suppression_itself_cannot_be_silenced_inline(cli: Cli, tmp_path: Path) -> None:
+    text = GOOD_PM + "\n<!-- aoslint-disable-file AOS904, AOS999 -->\n"
+    found = findings(cli, tmp_path, text)
+    assert [f["message"] for f in found] == [
+        "aoslint-disable-file: 'AOS999' matches no rule code, prefix or name "
+        "(see 'aoslint rules')",
+        "aoslint-disable-file: unused-suppression cannot be silenced inline"]
+    assert "ignore AOS904 in the config" in found[1]["hint"]
+    write_tree(tmp_path, {".aoslint.toml": 'ignore = ["AOS904"]\n'})
+    assert findings(cli, tmp_path, text) == []
+
+
 def test_examples_in_code_blocks_and_code_spans_are_not_directives(cli: Cli,
                                                                    tmp_path: Path) -> None:
     example = ("\nSilence one line with `<!-- aoslint-disable-next-line AOS105 -->`:\n\n"
