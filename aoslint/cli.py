@@ -49,6 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write the report to FILE instead of standard output")
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even when errors are found")
+    check.add_argument("--statistics", action="store_true",
+                       help="print how many findings of each code instead of the findings "
+                            "(text and json formats)")
+    check.add_argument("--no-inline-config", action="store_true",
+                       help="ignore <!-- aoslint-disable ... --> comments in documents")
+    check.add_argument("--skip-unknown", action="store_true",
+                       help="skip named files that are not incident documents, as a directory "
+                            "scan does (for pre-commit, which passes every changed file)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour text output (auto: only on a terminal, never with NO_COLOR)")
     check.add_argument("--no-git", dest="git", action="store_false", default=None,
@@ -155,9 +163,16 @@ def _check(args: argparse.Namespace) -> int:
     from aoslint.reporters import RenderContext, get_renderer
     from aoslint.runner import run_check
 
+    if args.statistics:
+        from aoslint.reporters.statistics import STATISTICS_FORMATS
+        if args.format not in STATISTICS_FORMATS:
+            raise UsageError(f"--statistics works with --format "
+                             f"{' or '.join(STATISTICS_FORMATS)}, not {args.format}")
     result = run_check(args.paths, select=_split_codes(args.select),
                        ignore=_split_codes(args.ignore) or [], config_file=args.config,
-                       git=args.git, base=args.base)
+                       git=args.git, base=args.base,
+                       inline_config=not args.no_inline_config,
+                       skip_unknown=args.skip_unknown)
     if args.verbose:
         for note in result.notes:
             print(f"aoslint: {note}", file=sys.stderr)
@@ -169,7 +184,11 @@ def _check(args: argparse.Namespace) -> int:
         color=not to_file and args.format == "text" and _use_color(args.color, sys.stdout),
         tool_version=__version__,
     )
-    report = get_renderer(args.format)(result.diagnostics, context)
+    if args.statistics:
+        from aoslint.reporters import statistics
+        report = statistics.render(result.diagnostics, context, args.format)
+    else:
+        report = get_renderer(args.format)(result.diagnostics, context)
     if to_file:
         try:
             args.output_file.write_text(report, encoding="utf-8")

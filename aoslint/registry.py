@@ -34,6 +34,9 @@ class Rule:
     example: str
     fix: str
     policy: str = ""
+    # A STOP-rule gate: a document cannot silence it with an inline directive
+    # (it must not vouch for its own closure) unless the config allows it.
+    closure_gate: bool = False
 
     def diagnostic(
         self,
@@ -77,12 +80,13 @@ def rule(
     example: str,
     fix: str,
     policy: str = "",
+    closure_gate: bool = False,
 ) -> Rule:
     """Define and register a rule; codes and names must be unique."""
     if code in RULES or any(r.name == name for r in RULES.values()):
         raise ValueError(f"rule {code} {name} is defined twice")
     defined = Rule(code, name, summary, severity, explanation.strip(), example.strip(),
-                   fix.strip(), policy.strip())
+                   fix.strip(), policy.strip(), closure_gate)
     RULES[code] = defined
     return defined
 

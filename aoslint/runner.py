@@ -25,8 +25,9 @@ from aoslint.errors import UsageError
 from aoslint.layout import Layout, discover_layout
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
-from aoslint.registry import all_rules, matches
+from aoslint.registry import Rule, all_rules, matches
 from aoslint.source import Source, read_source
+from aoslint.suppress import apply_suppressions
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,13 @@ class Loaded:
     reason: str
 
 
-def load_document(project: Project, candidate: Candidate,
-                  sink: list[Diagnostic]) -> Loaded | None:
-    """Read, parse and model one file; bad input goes to ``sink`` as findings."""
+def load_document(project: Project, candidate: Candidate, sink: list[Diagnostic], *,
+                  report_unknown: bool = True) -> Loaded | None:
+    """Read, parse and model one file; bad input goes to ``sink`` as findings.
+
+    A named file that is not recognised as a document is reported unless
+    ``report_unknown`` is off (pre-commit passes every changed Markdown file).
+    """
     source = read_source(candidate.path, candidate.display, explicit=candidate.explicit)
     if source is None:
         return None
@@ -119,7 +124,7 @@ def load_document(project: Project, candidate: Candidate,
                 f"front matter declares type '{detection.unknown_type_name}', "
                 f"which is not a known document type (known: {known})",
                 severity=Severity.ERROR))
-        elif candidate.explicit:
+        elif candidate.explicit and report_unknown:
             why = "the file is empty" if not source.text.strip() else detection.reason
             sink.append(UNKNOWN_DOCUMENT_TYPE.diagnostic(
                 candidate.display, 1, 1,
@@ -131,11 +136,15 @@ def load_document(project: Project, candidate: Candidate,
 
 def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
               ignore: Sequence[str] = (), config_file: Path | None = None,
-              git: bool | None = None, base: str | None = None) -> RunResult:
+              git: bool | None = None, base: str | None = None,
+              inline_config: bool = True, skip_unknown: bool = False) -> RunResult:
     """Check the named paths (or the configured documents) and filter the findings.
 
     ``git=False`` skips the git-backed hardening checks; ``base`` adds the
-    changes in ``base..HEAD`` and the staged ones as proof.
+    changes in ``base..HEAD`` and the staged ones as proof. Inline directives
+    are applied per document, to every family's findings, before
+    ``select``/``ignore``, so a directive whose code is merely deselected in
+    this run is not called unused.
     """
     project = load_project(paths, config_file)
     config = project.config
@@ -152,26 +161,31 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     result.notes.append(f"root: {project.layout.root}")
     result.notes.append(f"AOS tree: {project.layout.aos_dir or 'not found'}")
     selector = build_selector(config, project.layout)
+    rules = {r.code: r for r in all_rules()}
+    allow_closure = bool(config.get("allow-closure-suppression", False))
     findings: list[Diagnostic] = []
     documents: dict[Path, Document] = {}
     subjects: list[Subject] = []
+    parsed_by_path: dict[str, ParsedDocument] = {}
     for candidate in collect(selector, project.layout, paths):
-        loaded = load_document(project, candidate, findings)
+        loaded = load_document(project, candidate, findings, report_unknown=not skip_unknown)
         if loaded is None:
             continue
         documents[candidate.path.resolve()] = loaded.document
         subjects.append(Subject(loaded.document, candidate.path, loaded.parsed.lines))
+        parsed_by_path[loaded.document.path] = loaded.parsed
         result.checked.append(candidate.display)
         result.notes.append(f"{candidate.display}: {loaded.doctype.name} ({loaded.reason})")
         context = CheckContext(loaded.document, loaded.parsed, loaded.doctype, config,
                                project.extra_placeholders)
-        for family in DOCUMENT_CHECKS:
-            findings.extend(family(context))
+        findings.extend(diag for family in DOCUMENT_CHECKS for diag in family(context))
 
     requested = {d.path for d in documents.values()}
     everything = list(documents.values()) + _other_documents(project, selector, documents)
     findings.extend(check_repository(everything, requested, config))
     findings.extend(check_hardening(subjects, project.layout, config, options))
+    if inline_config:
+        findings = _suppress(findings, parsed_by_path, rules, allow_closure, result)
 
     def wanted(diag: Diagnostic) -> bool:
         if chosen_select and not any(matches(s, diag.code, diag.name) for s in chosen_select):
@@ -180,6 +194,31 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 
     result.diagnostics = sorted((d for d in findings if wanted(d)), key=sort_key)
     return result
+
+
+def _suppress(findings: list[Diagnostic], parsed_by_path: dict[str, ParsedDocument],
+              rules: dict[str, Rule], allow_closure: bool, result: RunResult) -> list[Diagnostic]:
+    """Apply each document's inline directives to all of its findings, whatever family."""
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diag in findings:
+        by_path.setdefault(diag.path, []).append(diag)
+    kept: list[Diagnostic] = []
+    for path, own in by_path.items():
+        parsed = parsed_by_path.get(path)
+        if parsed is None:
+            kept.extend(own)
+            continue
+        applied = apply_suppressions(parsed, own, rules, allow_closure=allow_closure)
+        kept.extend(applied.kept + applied.problems)
+        if applied.silenced:
+            count = len(applied.silenced)
+            result.notes.append(f"{path}: {count} finding{'s' if count != 1 else ''} "
+                                "silenced inline")
+    for path, parsed in parsed_by_path.items():
+        if path not in by_path:  # directives in a clean document may still be unused
+            kept.extend(apply_suppressions(parsed, [], rules,
+                                           allow_closure=allow_closure).problems)
+    return kept
 
 
 def _other_documents(project: Project, selector: FileSelector,

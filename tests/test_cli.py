@@ -141,3 +141,43 @@ def test_color_only_when_asked_and_never_with_no_color(cli: Cli, monkeypatch: ob
         assert "\x1b[" not in cli("check", target, "--color", "always").out
     finally:
         del os.environ["NO_COLOR"]
+
+
+def test_statistics_counts_findings_by_code(cli: Cli) -> None:
+    targets = [str(BAD / "placeholders-open.md"), str(BAD / "missing-section.md")]
+    result = cli("check", *targets, "--statistics", *STANDALONE_ARGS)
+    assert result.exit_code == 1  # the errors still fail the run
+    assert result.out.splitlines() == [
+        "6  AOS107  unfilled-placeholder",
+        "2  AOS101  missing-section",
+        "1  AOS102  empty-section",
+        "2 documents checked: 2 errors, 7 warnings.",
+    ]
+    as_json = cli("check", *targets, "--statistics", "--format", "json",
+                  *STANDALONE_ARGS).json()
+    assert as_json[0] == {"code": "AOS107", "name": "unfilled-placeholder", "count": 6}
+    assert sum(row["count"] for row in as_json) == 9
+    clean = cli("check", str(GOOD), "--statistics", *STANDALONE_ARGS)
+    assert clean.exit_code == 0 and clean.out.splitlines() == [
+        f"{len(list(GOOD.glob('*.md')))} documents checked: all good."]
+
+
+def test_statistics_with_a_ci_format_is_a_usage_error(cli: Cli) -> None:
+    result = cli("check", str(GOOD), "--statistics", "--format", "sarif")
+    assert result.exit_code == 2
+    assert "--statistics works with --format text or json" in result.err
+
+
+def test_skip_unknown_drops_named_non_documents_but_not_bad_type_names(
+        cli: Cli, tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# My service\n\nHow to run it.\n")
+    typo = tmp_path / "typo.md"
+    typo.write_text("---\ntype: post-mortem\n---\n# Notes\n")
+    named = cli("check", str(readme), "--format", "json").json()
+    assert [f["code"] for f in named] == ["AOS106"]
+    skipped = cli("check", str(readme), str(BAD / "missing-section.md"), "--skip-unknown",
+                  "--format", "json", *STANDALONE_ARGS).json()
+    assert {f["code"] for f in skipped} == {"AOS101"}
+    declared = cli("check", str(typo), "--skip-unknown", "--format", "json").json()
+    assert [(f["code"], f["severity"]) for f in declared] == [("AOS106", "error")]

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import aoslint.parse
-import aoslint.source  # noqa: F401  (defines the bad-input rules)
+import aoslint.source  # defines the bad-input rules
+import aoslint.suppress  # noqa: F401  (defines unused-suppression)
 from aoslint.checks import (
     action_items,
     cross_document,

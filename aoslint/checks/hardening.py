@@ -168,7 +168,7 @@ aoslint looks for `.agents/`, `.agent/`, or a kit repository with `rules/` and
 )
 CLOSURE_WITHOUT_QA = rule(
     "AOS601", "closure-without-qa", "Closed without QA's stability verification.",
-    severity=Severity.INFO, policy=_POLICY_STOP,
+    severity=Severity.INFO, policy=_POLICY_STOP, closure_gate=True,
     explanation=f"""
 The STOP rule's first condition: stability verified by `qa-automation-engineer`.
 A document that claims closure (Status RESOLVED or CLOSED, every Closure
@@ -180,7 +180,7 @@ Approval box ticked, or a dated approval) must record it: a `Verified by:
 )
 CLOSURE_WITHOUT_APPROVAL = rule(
     "AOS602", "closure-without-approval", "Closed without the orchestrator's dated approval.",
-    severity=Severity.INFO, policy=_POLICY_STOP,
+    severity=Severity.INFO, policy=_POLICY_STOP, closure_gate=True,
     explanation=f"""
 The STOP rule's second condition: the postmortem is approved by `orchestrator`.
 A document that claims closure must carry `Approved by: @orchestrator` with a
@@ -190,7 +190,7 @@ date (on the line, or a `Date:` line right below it). {_PENDING}""",
 )
 HARDENING_OPEN = rule(
     "AOS603", "hardening-open", "A hardening item is still unticked.",
-    severity=Severity.INFO, policy=_POLICY_STOP,
+    severity=Severity.INFO, policy=_POLICY_STOP, closure_gate=True,
     explanation=f"""
 An incident is not closed until the rules are updated; an unticked item of the
 Action Items / AOS Hardening section says that work is still open. {_PENDING}""",
@@ -199,7 +199,7 @@ Action Items / AOS Hardening section says that work is still open. {_PENDING}"""
 )
 HARDENING_NOT_PUSHED = rule(
     "AOS604", "hardening-not-pushed", "A proving commit is not on the upstream branch.",
-    severity=Severity.INFO, policy=_POLICY_STOP,
+    severity=Severity.INFO, policy=_POLICY_STOP, closure_gate=True,
     explanation=f"""
 The STOP rule's third condition: rule updates are merged and pushed to origin.
 Each commit that proves a rule or gate update must be reachable from the
@@ -299,7 +299,7 @@ def check_hardening(subjects: Sequence[Subject], layout: Layout, config: Config,
         cases.append(_Case(subject, hardening, incident_start(subject.document),
                            closure_reason(subject.document, config)))
     for case in cases:
-        yield from _document_level(case, layout)
+        yield from _document_level(case, layout, options.enabled)
     if not options.enabled or not cases:
         return
     needing = [c for c in cases if c.hardening.rules or c.closed]
@@ -341,11 +341,11 @@ def _issue(case: _Case, issue: Issue, line: int | None = None,
                             issue.hint or None, severity=severity)
 
 
-def _document_level(case: _Case, layout: Layout) -> Iterator[Diagnostic]:
+def _document_level(case: _Case, layout: Layout, with_git: bool) -> Iterator[Diagnostic]:
     hardening = case.hardening
     document = case.subject.document
     if layout.rules_dir is None or not layout.rules_dir.is_dir():
-        if hardening.items:
+        if hardening.items and with_git:  # --no-git: the rules are not to be proven
             yield _env(case, NO_AOS_TREE, "no rules directory found; rule files cannot be "
                                           "checked")
     else:

@@ -94,7 +94,9 @@ UNKNOWN_DOCUMENT_TYPE = rule(
 aoslint recognises a document's type by its front matter `type:`, the config's
 `types` patterns, its title (Postmortem, Incident Plan, ...), its file name, or
 its sections. A directory scan skips Markdown files that match none; a file
-named on the command line is reported, so a typo in a type name is not silent.""",
+named on the command line is reported, so a typo in a type name is not silent.
+With `--skip-unknown` (the pre-commit hook's setting) named files are treated
+like a scan's; a `type:` that names no known type is still reported, as an error.""",
     example="""
 ---
 type: post-mortem     <- the type is called postmortem

@@ -21,7 +21,8 @@ def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
         where = _paint(f"{diag.path}:{diag.line}:{diag.column}:", "bold", color)
         code_style = "red" if diag.severity is Severity.ERROR else "yellow"
         code = _paint(diag.code, code_style, color)
-        label = "" if diag.severity is Severity.ERROR else f"{diag.severity}: "
+        label = {Severity.ERROR: "", Severity.WARNING: "warning: ",
+                 Severity.INFO: "pending: "}[diag.severity]
         lines.append(f"{where} {code} {label}{diag.message} [{diag.name}]")
         if diag.hint:
             lines.append(_paint(f"    hint: {diag.hint}", "dim", color))
@@ -33,12 +34,16 @@ def summary_line(diagnostics: Sequence[Diagnostic], checked_files: int) -> str:
     """One line a human reads first: how many files, errors and warnings."""
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
     warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
+    pending = sum(1 for d in diagnostics if d.severity is Severity.INFO)
     files = f"{checked_files} document{'s' if checked_files != 1 else ''} checked"
-    if not errors and not warnings:
-        return f"{files}: all good."
     parts = []
     if errors:
         parts.append(f"{errors} error{'s' if errors != 1 else ''}")
     if warnings:
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    if pending:
+        # Gates an open document has still to pass: information, never a failure.
+        parts.append(f"{pending} pending")
+    if not parts:
+        return f"{files}: all good."
     return f"{files}: {', '.join(parts)}."

@@ -1,0 +1,124 @@
+"""The README's generated references stay in step with the code, and its snippets work."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from aoslint import docs
+from aoslint.cli import build_parser
+from aoslint.diagnostics import Severity
+from aoslint.registry import Rule, all_rules
+from aoslint.resources import schema
+
+ROOT = Path(__file__).parent.parent
+README = ROOT / "README.md"
+
+
+def test_readme_generated_references_are_up_to_date() -> None:
+    current = README.read_text(encoding="utf-8")
+    assert docs.update(current) == current, (
+        "README.md's generated references are stale: run `python -m aoslint.docs --write`")
+
+
+def test_every_rule_and_config_key_is_documented() -> None:
+    text = README.read_text(encoding="utf-8")
+    for item in all_rules():
+        assert f"| [{item.code}](#{item.code.lower()}) | `{item.name}` |" in text
+        assert f"### {item.code}\n" in text
+        assert item.explanation.splitlines()[0] in text
+    for key in schema("config.schema.json")["properties"]:
+        assert f"| `{key}` |" in text
+
+
+def test_check_fails_on_stale_docs_and_write_fixes_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = tmp_path / "README.md"
+    stale = README.read_text(encoding="utf-8").replace(
+        "| `unused-suppression` | warning |", "| `unused-suppression` | error |")
+    readme.write_text(stale, encoding="utf-8")
+    assert docs.main(["--readme", str(readme), "--check"]) == 1
+    assert "stale" in capsys.readouterr().err
+    assert docs.main(["--readme", str(readme), "--write"]) == 0
+    assert readme.read_text(encoding="utf-8") == README.read_text(encoding="utf-8")
+    assert docs.main(["--readme", str(readme), "--check"]) == 0
+
+
+def test_missing_markers_are_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# Project\n\n<!-- rules-reference:start -->\n<!-- rules-reference:end -->\n")
+    assert docs.main(["--readme", str(readme), "--check"]) == 2
+    assert "no '<!-- config-reference:start -->'" in capsys.readouterr().err
+
+
+def test_closure_gates_are_marked_in_the_rules_reference() -> None:
+    gate = Rule(code="AOS601", name="closure-without-qa", summary="Closed without QA.",
+                severity=Severity.ERROR, explanation="Why.", example="Status: CLOSED",
+                fix="Record the QA verification.", policy="QA must verify stability.",
+                closure_gate=True)
+    rendered = docs.render_rules([gate])
+    assert "| [AOS601](#aos601) | `closure-without-qa` | error (closure gate) |" in rendered
+    assert "not silenced by inline comments unless the config sets" in rendered
+    assert "> QA must verify stability." in rendered
+
+
+def test_config_reference_renders_types_and_defaults() -> None:
+    rendered = docs.render_config({"description": "Settings.", "properties": {
+        "a": {"type": "array", "items": {"type": "string", "format": "regex"}, "default": []},
+        "b": {"type": "string", "default": "x, else y", "description": "One | two."},
+        "c": {"type": "boolean", "default": False},
+    }})
+    assert "| `a` | list of regular expressions | none |  |" in rendered
+    assert "| `b` | string | `x`, else `y` | One \\| two. |" in rendered
+    assert "| `c` | boolean | `false` |" in rendered
+
+
+def _fenced_blocks(language: str) -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    return re.findall(rf"^```{language}\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+
+
+def _yaml_blocks() -> list[Any]:
+    return [yaml.safe_load(block) for block in _fenced_blocks("yaml")]
+
+
+def test_readme_pre_commit_snippet_names_the_real_hooks() -> None:
+    hooks = {hook["id"] for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    configs = [b for b in _yaml_blocks() if isinstance(b, dict) and "repos" in b]
+    assert configs, "README has no .pre-commit-config.yaml snippet"
+    used = {hook["id"] for config in configs for repo in config["repos"] for hook in repo["hooks"]}
+    assert used == hooks == {"aoslint", "aoslint-repo"}
+
+
+def test_readme_ci_jobs_fetch_history_and_upload_reports() -> None:
+    blocks = _yaml_blocks()
+    github = next(b for b in blocks if isinstance(b, dict) and "jobs" in b)
+    steps = github["jobs"]["aoslint"]["steps"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    upload = next(s for s in steps if s.get("uses", "").startswith(
+        "github/codeql-action/upload-sarif@"))
+    assert any("--format sarif --output-file " + upload["with"]["sarif_file"] in s.get("run", "")
+               for s in steps)
+    gitlab = next(b for b in blocks if isinstance(b, dict) and "aoslint" in b)["aoslint"]
+    assert gitlab["variables"]["GIT_DEPTH"] == 0
+    report = gitlab["artifacts"]["reports"]["codequality"]
+    assert any(f"--format gitlab --output-file {report}" in line for line in gitlab["script"])
+
+
+def test_every_aoslint_command_in_the_readme_parses() -> None:
+    text = README.read_text(encoding="utf-8")
+    commands = re.findall(r"(?:^|run: |- |\$ )(aoslint (?:check|model|rule|rules)\b[^\n`]*)",
+                          text, re.MULTILINE)
+    assert len(commands) >= 5
+    parser = build_parser()
+    for command in commands:
+        command = command.split("#")[0].split("  ")[0]  # no comment, no synopsis description
+        if "[" in command:  # the usage synopsis's options
+            continue
+        parser.parse_args(shlex.split(command)[1:])
