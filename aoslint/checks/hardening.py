@@ -390,13 +390,11 @@ def _load_facts(cases: list[_Case], layout: Layout, gate: GateIndex, git_root: P
     """One load for the whole run: the earliest start, every cited path and commit."""
     starts = [c.start for c in cases]
     since = None if any(s is None for s in starts) else min(s for s in starts if s)
-    paths = {_relative(c.path, git_root) for case in cases for c in case.hardening.rules
-             if c.path is not None}
-    if gate.path is not None:
-        paths.add(_relative(gate.path, git_root))
+    # Only the gate's added lines are ever asked for; rule files need names, not patches.
+    paths = [_relative(gate.path, git_root)] if gate.path is not None else []
     shas = {sha for case in cases for c in case.hardening.rules for sha in c.commits}
     return GitFacts.load(git_root, since=since, base=options.base,
-                         paths_of_interest=sorted(paths), shas=sorted(shas),
+                         paths_of_interest=paths, shas=sorted(shas),
                          upstream=options.upstream)
 
 

@@ -321,6 +321,9 @@ class GitFacts:
             key = valid_sha(name) or name
             if key in self.resolved or key in pending:
                 continue
+            if key in self.commits:  # a full SHA already read from a log: no git call
+                self.resolved[key] = _Resolved("commit", key)
+                continue
             if key != "HEAD" and valid_rev(key) is None:
                 continue
             pending.append(key)
