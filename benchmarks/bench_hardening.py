@@ -16,19 +16,19 @@ import argparse
 import os
 import random
 import statistics
-from collections import Counter
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_git import START, build, hermetic_env  # noqa: E402
+from bench_git import START, build, hermetic_env
 
-from aoslint.runner import run_check  # noqa: E402
+from aoslint.runner import run_check
 
 GATE = """# Orchestrator
 
