@@ -14,7 +14,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from aoslint.normalize import normalize_title, strip_inline_markup
-from aoslint.parse import ParsedDocument
+from aoslint.parse import ParsedDocument, column_of
 from aoslint.placeholders import find_placeholders
 
 ACTION_SECTION_KEYS = ("action-items",)
@@ -113,12 +113,6 @@ def _owner_in(text: str) -> str | None:
     return f"@{mention.group(1)}" if mention else None
 
 
-def _column_of(raw_line: str, content: str) -> int:
-    probe = content.strip()[:12]
-    index = raw_line.find(probe) if probe else -1
-    return index + 1 if index >= 0 else len(raw_line) - len(raw_line.lstrip()) + 1
-
-
 def extract_action_items(parsed: ParsedDocument, start: int, end: int) -> tuple[ActionItem, ...]:
     """Items of the top-level lists and tables between source lines ``start`` and ``end``."""
     items: list[ActionItem] = []
@@ -167,11 +161,11 @@ def _list_item(parsed: ParsedDocument, tokens: tuple[Token, ...], index: int) ->
     if labelled:
         label = strip_inline_markup(labelled.group("label")).strip()
         text = labelled.group("rest").strip()
-    raw_line = parsed.lines[first_line - 1]
     return ActionItem(
         text=text, label=label, done=done, owner=_owner_in(text), type=None, due=None,
         references=find_references(text), line=first_line,
-        column=_column_of(raw_line, content), end_line=opening.map[1], source=source)
+        column=column_of(parsed.lines, first_line, content), end_line=opening.map[1],
+        source=source)
 
 
 def _cells(tokens: tuple[Token, ...], start: int, closing: str) -> list[str]:
@@ -217,6 +211,6 @@ def _table_items(parsed: ParsedDocument, tokens: tuple[Token, ...],
         items.append(ActionItem(
             text=text, label=None, done=done, owner=cell("owner") or _owner_in(text),
             type=cell("type"), due=cell("due"), references=find_references(everything),
-            line=line, column=_column_of(parsed.lines[line - 1], text), end_line=line,
+            line=line, column=column_of(parsed.lines, line, text), end_line=line,
             source="table"))
     return items

@@ -207,6 +207,18 @@ def _header_fields(tokens: tuple[Token, ...], lines: tuple[str, ...], first_sect
     return found
 
 
+def column_of(lines: tuple[str, ...], line: int, content: str) -> int:
+    """1-based column where ``content`` (inline source of a block) starts on its line.
+
+    markdown-it-py gives lines, not columns; the inline source is found again
+    in the raw line, else the line's first non-blank character is used.
+    """
+    raw = lines[line - 1] if 0 < line <= len(lines) else ""
+    probe = content.split("\n", 1)[0].strip()[:16]
+    index = raw.find(probe) if probe else -1
+    return index + 1 if index >= 0 else len(raw) - len(raw.lstrip()) + 1
+
+
 def strip_trailing_break(value: str) -> str:
     """Drop comments and a hard line break (two spaces or a backslash) from a header value."""
     if "<!--" in value:

@@ -18,7 +18,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from aoslint.normalize import normalize_key, normalize_title, strip_inline_markup
-from aoslint.parse import ParsedDocument
+from aoslint.parse import ParsedDocument, column_of
 from aoslint.placeholders import find_placeholders
 from aoslint.timeparse import (
     DurationError,
@@ -34,6 +34,7 @@ from aoslint.timeparse import (
 
 KINDS = ("occurred", "detected", "mitigated", "resolved")
 ROLLOVER_GAP = dt.timedelta(hours=12)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
 _ROW_SEPARATORS = " -:|\u2014\u2013"  # also em and en dashes between time and text
 
@@ -226,19 +227,23 @@ def classify(text: str) -> str | None:
     return None
 
 
+def iso_date(value: object) -> dt.date | None:
+    """The ``YYYY-MM-DD`` date a metadata value starts with (or contains), if valid."""
+    match = _ISO_DATE.search(str(value))
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
 def _metadata_date(fields: dict[str, Any]) -> dt.date | None:
     for key in ("date", "timestamp", "incident_date", "started_at"):
         value = fields.get(key)
-        if isinstance(value, str):
-            match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
-            if match:
-                try:
-                    return dt.date(int(match[1]), int(match[2]), int(match[3]))
-                except ValueError:
-                    return None
-            found = find_date_line(value, None)
-            if found is not None:
-                return found
+        found = iso_date(value) or find_date_line(value, None) if isinstance(value, str) else None
+        if found is not None:
+            return found
     return None
 
 
@@ -306,13 +311,6 @@ class _Builder:
         self.previous = event
 
 
-def _raw_column(parsed: ParsedDocument, line: int, content: str) -> int:
-    raw = parsed.lines[line - 1] if 0 < line <= len(parsed.lines) else ""
-    probe = content.split("\n", 1)[0].strip()[:16]
-    index = raw.find(probe) if probe else -1
-    return index + 1 if index >= 0 else 1
-
-
 def _walk_section(builder: _Builder, tokens: tuple[Token, ...], start: int, end: int) -> None:
     parsed = builder.parsed
     in_item = 0
@@ -334,7 +332,7 @@ def _walk_section(builder: _Builder, tokens: tuple[Token, ...], start: int, end:
             lines = token.content.split("\n")
             for offset, text in enumerate(lines if not in_item else lines[:1]):
                 number = begin + offset
-                builder.row(text, number, _raw_column(parsed, number, text), source,
+                builder.row(text, number, column_of(parsed.lines, number, text), source,
                             report=bool(in_item))
         elif token.type == "table_open":
             index = _walk_table(builder, tokens, index)

@@ -6,7 +6,6 @@ was named, and report only on the files that were asked about.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -17,6 +16,7 @@ from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.lifecycle import claims_closure
 from aoslint.model import Document, Field
 from aoslint.registry import rule
+from aoslint.timeline import iso_date
 
 DUPLICATE_INCIDENT_ID = rule(
     "AOS404", "duplicate-incident-id", "Two documents of one type share an Incident ID.",
@@ -70,9 +70,6 @@ incident-plan.md   Severity: CRITICAL
 postmortem.md      Severity: HIGH""",
     fix="Update the outdated document so both say the same.",
 )
-
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
 
 @dataclass(frozen=True)
 class Record:
@@ -157,19 +154,9 @@ def _mismatches(postmortem: Document, plan: Document) -> Iterator[Diagnostic]:
     plan_date = plan.field("timestamp") or plan.field("date")
     if pm_date is None or plan_date is None:
         return
-    first, second = _as_date(pm_date.value), _as_date(plan_date.value)
+    first, second = iso_date(pm_date.value), iso_date(plan_date.value)
     if first is not None and second is not None and abs((first - second).days) > 1:
         yield PLAN_POSTMORTEM_MISMATCH.diagnostic(
             postmortem.path, pm_date.line, pm_date.column,
             f"{pm_date.raw_key} {first.isoformat()} here, but the incident plan's "
             f"{plan_date.raw_key} is {second.isoformat()} ({plan.path}:{plan_date.line})")
-
-
-def _as_date(value: object) -> dt.date | None:
-    match = _DATE.search(str(value))
-    if not match:
-        return None
-    try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None

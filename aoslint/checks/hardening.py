@@ -23,7 +23,7 @@ from aoslint.layout import Layout, find_repository_root
 from aoslint.lifecycle import closure_reason
 from aoslint.model import Document
 from aoslint.registry import Rule, rule
-from aoslint.timeline import instant
+from aoslint.timeline import instant, iso_date
 
 _POLICY_HARDENING = """
 Identify the specific Rule File (.agent/rules/*) that allowed the failure.
@@ -278,11 +278,8 @@ def incident_start(document: Document) -> dt.datetime | None:
             return instant(occurred.at)
     for key in ("date", "timestamp"):
         field = document.field(key)
-        if field is not None and isinstance(field.value, str):
-            try:
-                day = dt.date.fromisoformat(field.value.strip()[:10])
-            except ValueError:
-                continue
+        day = iso_date(field.value) if field is not None else None
+        if day is not None:
             return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     return None
 
