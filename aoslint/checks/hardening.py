@@ -266,7 +266,8 @@ class _Case:
         return Severity.ERROR if self.closed else pending
 
     def state(self) -> str:
-        return f"closed: {self.closed}" if self.closed else "pending: the document is open"
+        """Why a gate is an error here: the closure claim (an open one is labelled pending)."""
+        return f" (closed: {self.closed})" if self.closed else ""
 
 
 def incident_start(document: Document) -> dt.datetime | None:
@@ -358,23 +359,23 @@ def _document_level(case: _Case, layout: Layout, with_git: bool) -> Iterator[Dia
         if not hardening.rules and not hardening.unresolved:
             yield HARDENING_MISSING.diagnostic(
                 case.path, hardening.anchor_line, hardening.anchor_column,
-                f"the postmortem names no rule file ({case.state()})", severity=case.severity())
+                f"the postmortem names no rule file{case.state()}", severity=case.severity())
     closure = document.closure
     if closure.qa_verification() is None:
         yield CLOSURE_WITHOUT_QA.diagnostic(
             case.path, document.title_line, 1,
-            f"no stability verification by @{QA_AGENT} is recorded ({case.state()})",
+            f"no stability verification by @{QA_AGENT} is recorded{case.state()}",
             severity=case.severity())
     if closure.approval_by(APPROVER) is None:
         yield CLOSURE_WITHOUT_APPROVAL.diagnostic(
             case.path, document.title_line, 1,
-            f"no dated 'Approved by: @{APPROVER}' is recorded ({case.state()})",
+            f"no dated 'Approved by: @{APPROVER}' is recorded{case.state()}",
             severity=case.severity())
     for item in hardening.items:
         if item.done is False:
             name = f"'{item.label}'" if item.label else "hardening item"
             yield HARDENING_OPEN.diagnostic(case.path, item.line, item.column,
-                                            f"{name} is not ticked ({case.state()})",
+                                            f"{name} is not ticked{case.state()}",
                                             severity=case.severity())
 
 
@@ -421,7 +422,7 @@ def _git_level(case: _Case, facts: GitFacts, gate: GateIndex, git_root: Path,
         elif changes.no:
             yield RULE_NOT_CHANGED.diagnostic(
                 case.path, first.line, first.column,
-                f"no commit since {since_text} changed {relative} ({case.state()})",
+                f"no commit since {since_text} changed {relative}{case.state()}",
                 severity=case.severity())
         elif changes.issue is not None:
             yield _issue(case, changes.issue, first.line, first.column)
@@ -479,7 +480,7 @@ def _prove_gate(case: _Case, facts: GitFacts, gate: GateIndex, git_root: Path,
     if changes.no:
         yield GATE_NOT_UPDATED.diagnostic(
             case.path, line, column,
-            f"the quality gate {relative} has not changed since {since_text} ({case.state()})",
+            f"the quality gate {relative} has not changed since {since_text}{case.state()}",
             severity=case.severity())
         return
     for commit in changes.commits:
@@ -500,7 +501,7 @@ def _prove_gate(case: _Case, facts: GitFacts, gate: GateIndex, git_root: Path,
             yield GATE_SECTION_NOT_UPDATED.diagnostic(
                 case.path, citation.line, citation.column,
                 f"{relative} changed, but no line was added under '{citation.heading.title}' "
-                f"(lines {citation.heading.line}-{citation.heading.end_line}) ({case.state()})",
+                f"(lines {citation.heading.line}-{citation.heading.end_line}){case.state()}",
                 severity=case.severity())
         elif within.unknown and within.issue is not None:
             yield _issue(case, within.issue, citation.line, citation.column)
@@ -517,14 +518,14 @@ def _prove_checklist(case: _Case, facts: GitFacts, relative: str, line: int,
         yield GATE_NOT_UPDATED.diagnostic(
             case.path, line, column,
             f"{relative} changed, but no entry was added to CORE_CHECKS, PERFORMANCE_CHECKS "
-            f"or VERIFICATION_SUITE ({case.state()})", severity=case.severity())
+            f"or VERIFICATION_SUITE{case.state()}", severity=case.severity())
         return
     for citation in case.hardening.gate:
         if citation.kind == "check" and citation.name not in additions.names:
             yield GATE_SECTION_NOT_UPDATED.diagnostic(
                 case.path, citation.line, citation.column,
                 f"'{citation.name}' is not a new entry of {relative} (new: "
-                f"{', '.join(additions.names)}) ({case.state()})", severity=case.severity())
+                f"{', '.join(additions.names)}){case.state()}", severity=case.severity())
 
 
 def _pushed(case: _Case, facts: GitFacts, proofs: dict[str, str],
@@ -533,7 +534,7 @@ def _pushed(case: _Case, facts: GitFacts, proofs: dict[str, str],
     for path in staged_only:
         yield HARDENING_NOT_PUSHED.diagnostic(
             case.path, anchor.anchor_line, anchor.anchor_column,
-            f"the change to {path} is only staged, not committed and pushed ({case.state()})",
+            f"the change to {path} is only staged, not committed and pushed{case.state()}",
             severity=case.severity())
     told_upstream = False
     for sha, what in proofs.items():
@@ -542,7 +543,7 @@ def _pushed(case: _Case, facts: GitFacts, proofs: dict[str, str],
             upstream = facts.upstream.ref or "the upstream"
             yield HARDENING_NOT_PUSHED.diagnostic(
                 case.path, anchor.anchor_line, anchor.anchor_column,
-                f"commit {sha[:12]} (changes {what}) is not on {upstream} ({case.state()})",
+                f"commit {sha[:12]} (changes {what}) is not on {upstream}{case.state()}",
                 "push it: git push", severity=case.severity())
         elif answer.unknown and answer.issue is not None and not told_upstream:
             told_upstream = True
