@@ -15,7 +15,7 @@ from markdown_it.token import Token
 
 from aoslint.normalize import normalize_title, strip_inline_markup
 from aoslint.parse import ParsedDocument, column_of
-from aoslint.placeholders import find_placeholders
+from aoslint.placeholders import strip_unwritten
 
 ACTION_SECTION_KEYS = ("action-items",)
 _CHECKBOX = re.compile(r"^\[([ xX])\]\s*")
@@ -29,13 +29,14 @@ _URL = re.compile(r"https?://[^\s)>\]`]+")
 _PR_REF = re.compile(r"(?<![\w/&])(?:[\w.-]+/[\w.-]+)?[#!]\d+\b")
 _TICKET = re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d+\b")
 _SHA = re.compile(r"(?<![\w/.-])[0-9a-f]{7,40}(?![\w/.-])")
-_PATH = re.compile(r"(?<![\w/.@-])(?:\.{0,2}/)?(?:[\w.-]+/)*[\w-][\w.-]*\.(?:md|py|ya?ml|json|"
+_PATH = re.compile(r"(?<![\w/.@=-])(?:\.{0,2}/)?(?:[\w.=+-]+/)*[\w-][\w.=+-]*\.(?:md|py|ya?ml|json|"
                    r"toml|txt|sh|j2)\b")
 _MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 _DONE_WORDS = re.compile(r"\b(done|closed|complete|completed|fixed|resolved|merged|shipped)\b|✅|✔",
                          re.IGNORECASE)
-_OPEN_WORDS = re.compile(r"\b(todo|open|in progress|pending|planned|not started|blocked)\b",
-                         re.IGNORECASE)
+_OPEN_WORDS = re.compile(r"\b(todo|tbd|open|in progress|pending|planned|not started|blocked|"
+                         r"waiting|wip|to be \w+)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|never|no|un\w+ed)\b", re.IGNORECASE)
 _COLUMNS = {
     "text": ("action item", "action items", "action", "actions", "task", "item", "description",
              "what", "remediation", "corrective action"),
@@ -85,10 +86,14 @@ class ActionItem:
     @property
     def has_substance(self) -> bool:
         """False for a label with nothing after it, or nothing but template text."""
-        text = self.text
-        for placeholder in find_placeholders(text):
-            text = text.replace(placeholder.text, " ")
-        return any(ch.isalnum() for ch in strip_inline_markup(text))
+        return any(ch.isalnum() for ch in strip_inline_markup(strip_unwritten(self.text)))
+
+
+def _status_done(status: str) -> bool | None:
+    """Done, open, or unknown from a Status cell; "Not done" and "to be fixed" are open."""
+    if _OPEN_WORDS.search(status) or _NEGATION.search(status):
+        return False
+    return True if _DONE_WORDS.search(status) else None
 
 
 def find_references(text: str) -> References:
@@ -204,8 +209,7 @@ def _table_items(parsed: ParsedDocument, tokens: tuple[Token, ...],
 
         text = cell("text") or ""
         status = " ".join(filter(None, (cell("status"), cell("ticket"))))
-        done = (True if _DONE_WORDS.search(status) else False if _OPEN_WORDS.search(status)
-                else None) if status else None
+        done = _status_done(status) if status else None
         line = token.map[0] + 1
         everything = " ".join(cells)
         items.append(ActionItem(

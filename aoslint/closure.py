@@ -26,6 +26,8 @@ _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$",
                         re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w\[])@([A-Za-z0-9][\w-]*)")
+_HEDGE = re.compile(r"\b(will|after|pending|once|to be|tbd|todo|expected|planned|not yet)\b",
+                   re.IGNORECASE)
 _TICKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]\s+(?P<text>.*)$")
 _BOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<state>[ xX])\]\s+")
 _QA_WORDS = re.compile(r"\b(verif\w*|stab\w*|qa|tested|regression)\b", re.IGNORECASE)
@@ -94,6 +96,8 @@ class Closure:
 
 def _signature(parsed: ParsedDocument, number: int, match: re.Match[str]) -> Signature:
     rest = strip_inline_markup(match.group("rest"))
+    if _HEDGE.search(rest):
+        rest = ""  # "will approve after ..." is a promise, not an approval
     agents = tuple(dict.fromkeys(_MENTION.findall(rest)))
     date = _DATE.search(rest)
     found = date.group(1) if date else None

@@ -138,7 +138,7 @@ def _merge(base: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
 
 def _enum_pattern(values: list[str], prefix_only: bool) -> str:
     alternatives = "|".join(re.escape(v) for v in values)
-    return f"^(?i:{alternatives})" + ("\\b" if prefix_only else "$")
+    return f"^(?i:{alternatives})" + ("\\b" if prefix_only else "(\\s*\\(.*\\))?$")
 
 
 def _apply_config(schema: dict[str, Any], config: Config) -> dict[str, Any]:

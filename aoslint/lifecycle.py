@@ -7,6 +7,8 @@ template text left in an open draft is a warning, in a closed one an error.
 
 from __future__ import annotations
 
+import re
+
 from aoslint.config import Config
 from aoslint.diagnostics import Severity
 from aoslint.model import Document
@@ -19,7 +21,8 @@ def status_word(document: Document) -> str | None:
     status = document.field("status")
     if status is None or not isinstance(status.value, str) or not status.value.strip():
         return None
-    return status.value.strip().split()[0].strip(",.;:()").upper()
+    word = re.match(r"[^A-Za-z]*([A-Za-z]+)", status.value)
+    return word.group(1).upper() if word else None
 
 
 def closure_reason(document: Document, config: Config) -> str | None:

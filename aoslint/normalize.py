@@ -41,10 +41,11 @@ def normalize_title(title: str) -> str:
 
 def heading_number(title: str) -> tuple[int, ...] | None:
     """The number a heading gives itself (``3.`` or ``2.1``), if any."""
-    match = re.match(r"^\s*(\d+(?:\.\d+)*)[.)]?\s", strip_inline_markup(title) + " ")
+    match = re.match(r"^\s*(\d+(?:\.\d+)*)[.)]\s|^\s*(\d+(?:\.\d+)+)\s",
+                     strip_inline_markup(title) + " ")
     if not match:
         return None
-    return tuple(int(part) for part in match.group(1).split("."))
+    return tuple(int(part) for part in (match.group(1) or match.group(2)).split("."))
 
 
 def trailing_notes(title: str) -> list[str]:

@@ -37,8 +37,9 @@ severity: [HIGH
 
 _HEADER_FIELD = re.compile(
     r"^(?:(?:\*\*|__)(?P<bold>[^*_:\n]{1,48}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)"
-    r"|(?P<plain>[A-Za-z][A-Za-z0-9 /&._-]{0,47}?)\s*:)(?:\s+|$)(?P<value>.*)$"
+    r"|(?P<plain>[A-Za-z][A-Za-z0-9 /&._-]{0,47}?)\s*:)(?:\s+|$|(?=[A-Za-z@\[]))(?P<value>.*)$"
 )
+_EMPHASIS_MARKS = re.compile(r"\*\*|__|`")
 _INLINE_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _BOLD_LABEL = re.compile(
     r"^(?:\*\*|__)(?P<label>[^*_:\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)(?P<rest>.*)$"
@@ -224,7 +225,8 @@ def strip_trailing_break(value: str) -> str:
     if "<!--" in value:
         value = _INLINE_COMMENT.sub("", value)
     value = value.strip()
-    return value[:-1].rstrip() if value.endswith("\\") else value
+    value = value[:-1].rstrip() if value.endswith("\\") else value
+    return _EMPHASIS_MARKS.sub("", value).strip()  # Status: **OPEN**
 
 
 def _front_matter_fields(content: str, display: str) -> tuple[list[RawField], Any]:

@@ -21,10 +21,10 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("example prompt", re.compile(r"\[(?:e\.g\.|eg\b|i\.e\.|example|for example)[^\]\n]{0,200}\]",
                                   re.IGNORECASE)),
     ("template field", re.compile(
-        r"\[(?![ xX]\])(?=[^\]\n]{1,80}\])[^\]\n]*" + _TEMPLATE_TOKEN + r"[^\]\n]*\](?![(\[:])")),
-    ("template field", re.compile(r"\[(?:" + _KNOWN_WORDS + r"|[a-z]+(?:-[a-z]+)+)\](?![(\[:])",
+        r"\[(?![ xX]\])(?=[^\]\n]{1,80}\])[^\]\n]*" + _TEMPLATE_TOKEN + r"[^\]\n]*\]")),
+    ("template field", re.compile(r"\[(?:" + _KNOWN_WORDS + r"|[a-z]+(?:-[a-z]+)+)\]",
                                   re.IGNORECASE)),
-    ("prompt text", re.compile(r"\[" + _PROMPT_VERB + r"\b[^\]\n]{0,200}\](?![(\[])",
+    ("prompt text", re.compile(r"\[" + _PROMPT_VERB + r"\b[^\]\n]{0,200}\]",
                                re.IGNORECASE)),
     ("time placeholder", re.compile(r"\bHH:MM(?::SS)?\b(?:\s*UTC)?")),
     ("date placeholder", re.compile(r"\bYYYY-?MM-?DD\b")),
@@ -57,9 +57,21 @@ def find_placeholders(line: str, extra: Iterable[re.Pattern[str]] = ()) -> Itera
             start, end = match.span()
             if start == end or any(start < e and s < end for s, e in taken):
                 continue
+            if _is_link(line, start, end, match.group(0)):
+                continue
             taken.append((start, end))
             found.append(Placeholder(kind, match.group(0), start + 1))
     yield from sorted(found, key=lambda p: p.column)
+
+
+def _is_link(line: str, start: int, end: int, text: str) -> bool:
+    """``[text](url)``, ``[text][ref]`` and a ``[ref]: url`` definition are links, not slots."""
+    if not text.startswith("["):
+        return False
+    after = line[end:end + 1]
+    if after in ("(", "["):
+        return True
+    return after == ":" and not line[:start].strip() and line[end + 1:end + 2] in (" ", "")
 
 
 def is_enum_choice(value: str) -> bool:
@@ -75,6 +87,16 @@ def is_enum_choice(value: str) -> bool:
 def blank_comments(text: str) -> str:
     """Replace HTML comments by spaces, keeping every column and line in place."""
     return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+_NOT_WRITTEN = re.compile(r"\b(?:TBD|TBC|TODO|FIXME)\b|\.\.\.|…|\?{1,3}", re.IGNORECASE)
+
+
+def strip_unwritten(text: str) -> str:
+    """Drop placeholders and "not written yet" markers (TBD, TODO, ...) from a text."""
+    for placeholder in find_placeholders(text):
+        text = text.replace(placeholder.text, " ")
+    return _NOT_WRITTEN.sub(" ", text)
 
 
 def has_substance(lines: tuple[str, ...], body: range, skip: Iterable[int] = ()) -> bool:
@@ -93,8 +115,7 @@ def has_substance(lines: tuple[str, ...], body: range, skip: Iterable[int] = ())
             continue
         if not text.strip() or _TABLE_RULE.match(text) or text.strip() in ("---", "***", "___"):
             continue
-        for placeholder in find_placeholders(text):
-            text = text.replace(placeholder.text, " ")
+        text = strip_unwritten(text)
         if _SKELETON.match(text):
             continue
         stripped = text.replace("|", " ").strip()

@@ -35,18 +35,19 @@ from aoslint.timeparse import (
 KINDS = ("occurred", "detected", "mitigated", "resolved")
 ROLLOVER_GAP = dt.timedelta(hours=12)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ZERO = re.compile(r"0+(?:\.0+)?\s*[a-z]*", re.IGNORECASE)
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
 _ROW_SEPARATORS = " -:|\u2014\u2013"  # also em and en dashes between time and text
 
 # Checked in this order: the first that matches classifies the event.
 _CLASSIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("resolved", re.compile(
-        r"\b(fix(ed)? deployed|resolution confirmed|resolved|repaired|recovered|recovers|"
-        r"restored|outage ends|incident ends|back to normal|all clear|fully operational|"
-        r"recovery|fixed|completes|completed)\b", re.IGNORECASE)),
+        r"^recovery\b|\b(fix(ed)? deployed|resolution confirmed|resolved|repaired|recovered|"
+        r"recovers|restored|outage ends|incident ends|back to normal|all clear|fully operational|"
+        r"fixed|service recovered)\b", re.IGNORECASE)),
     ("mitigated", re.compile(
         r"\b(containment|contained|mitigat\w*|rolled back|roll ?back|rollback|workaround|"
-        r"failover|failed over|traffic (?:was )?(?:drained|redirected|directed))\b",
+        r"traffic (?:was )?(?:drained|redirected|directed))\b",
         re.IGNORECASE)),
     ("detected", re.compile(
         r"\b(detected|detection|first detected|alert(?:ed|s)? fir\w*|alerted|alert fires|"
@@ -66,9 +67,12 @@ _FIELD_KINDS = {
     "recovered_at": "resolved", "impact_end": "resolved",
 }
 _TIME_HEADERS = ("time", "time utc", "timestamp", "date", "date time", "when", "date and time")
+# Only the label is matched by the pattern; the value is the rest of the line,
+# trimmed in Python (a lazy value group before optional trailing blanks
+# backtracks cubically on long runs of spaces).
 _DURATION_LABEL = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:\|\s*)?(?:\*\*|__)?(?P<label>[A-Za-z][A-Za-z /()&-]{1,60}?)"
-    r"(?:(?:\*\*|__)\s*:|:\s*(?:\*\*|__)|\s*:|\s*\|)\s*(?P<value>.+?)\s*\|?\s*$")
+    r"[ \t]*(?:[-*+][ \t]+)?(?:\|[ \t]*)?(?:\*\*|__)?(?P<label>[A-Za-z][A-Za-z /()&-]{1,60}?)"
+    r"(?:(?:\*\*|__)[ \t]*:|:[ \t]*(?:\*\*|__)|[ \t]*:|[ \t]*\|)")
 _DURATION_KINDS = {
     "detect": ("time to detect", "time to detection", "ttd", "mttd", "detection time"),
     "mitigate": ("time to mitigate", "time to mitigation", "ttm", "mttm",
@@ -259,6 +263,8 @@ class _Builder:
         self.events: list[Event] = []
         self.problems: list[TimeProblem] = []
         self.previous: Event | None = None
+        self.zone_stated = False
+        self.undated_reported = False
 
     def context(self) -> TimeContext:
         return TimeContext(default_date=self.date, default_year=self.year, zone=self.zone)
@@ -295,6 +301,15 @@ class _Builder:
 
     def add(self, found: ParsedTime, text: str, line: int, column: int, source: str) -> None:
         rolled = False
+        self.zone_stated = self.zone_stated or found.zone_explicit
+        if found.value is None and not self.undated_reported:
+            # A clock time with no date anywhere: one finding, not a cascade of
+            # "no key event" and "no time zone" findings.
+            self.undated_reported = True
+            self.problems.append(TimeProblem(
+                line, column, found.clock.strftime('%H:%M'),
+                f"the time {found.clock.strftime('%H:%M')} has no date: give the document a "
+                "Date: field (YYYY-MM-DD) or put a date line above the rows"))
         if found.date_from_context:
             for _ in range(self.day_offset):
                 found = found.next_day()
@@ -353,7 +368,12 @@ def _walk_table(builder: _Builder, tokens: tuple[Token, ...], index: int) -> int
         if zone is not None:
             builder.zone = zone
     names = [normalize_title(c) for c in header]
-    time_column = next((i for i, n in enumerate(names) if n in _TIME_HEADERS), 0)
+    # | Date | Time (UTC) | Event |: the date cell sets the day of the time cell.
+    date_column = next((i for i, n in enumerate(names) if n in ("date", "day")), None)
+    time_column = next((i for i, n in enumerate(names)
+                        if n in _TIME_HEADERS and i != date_column), None)
+    if time_column is None:
+        time_column, date_column = (date_column if date_column is not None else 0), None
     while tokens[position].type != "table_close":
         token = tokens[position]
         if token.type == "tr_open" and token.map:
@@ -364,9 +384,14 @@ def _walk_table(builder: _Builder, tokens: tuple[Token, ...], index: int) -> int
                     cells.append(tokens[cursor].content)
                 cursor += 1
             line = token.map[0] + 1
+            if date_column is not None and date_column < len(cells):
+                day = find_date_line(cells[date_column].strip(), builder.year)
+                if day is not None:
+                    builder.set_date(day)
             if time_column < len(cells) and cells[time_column].strip():
                 cell = cells[time_column]
-                rest = " ".join(c for i, c in enumerate(cells) if i != time_column)
+                rest = " ".join(c for i, c in enumerate(cells)
+                                if i not in (time_column, date_column))
                 raw = parsed.lines[line - 1]
                 column = raw.find(cell.strip()) + 1 if cell.strip() in raw else 1
                 found = find_timestamp(cell.strip(), builder.context())
@@ -425,7 +450,7 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
         occurred_first = True
     resolved = [e for e in events + fm_events if e.kind == "resolved" and e.at is not None]
     last_resolved = max(resolved, key=lambda e: instant(e.at)) if resolved else None  # type: ignore[arg-type]
-    has_zone = zone is not None or any(
+    has_zone = zone is not None or builder.zone_stated or any(
         e.at is not None and e.at.tzinfo is not None for e in events + fm_events)
     return Timeline(
         events=tuple(events + fm_events), problems=tuple(builder.problems),
@@ -454,11 +479,12 @@ def _key_events(events: list[Event]) -> dict[str, Event]:
     """The earliest event of each kind; front matter fields count like rows."""
     key: dict[str, Event] = {}
     for event in events:
-        if event.kind is None or event.at is None:
+        if event.kind is None:
             continue
         current = key.get(event.kind)
-        if current is None or current.at is None or instant(event.at) < instant(current.at):
-            key[event.kind] = event
+        if current is None or (event.at is not None and (
+                current.at is None or instant(event.at) < instant(current.at))):
+            key[event.kind] = event  # an undated event still says the moment was recorded
     return key
 
 
@@ -476,9 +502,12 @@ def find_stated_durations(parsed: ParsedDocument) -> list[StatedDuration]:
         kind = names.get(normalize_title(label))
         if kind is None:
             continue
-        text = strip_inline_markup(match.group("value")).strip(" |")
+        raw_value = line[match.end():].strip().strip("|").strip()
+        text = strip_inline_markup(raw_value).strip(" |")
+        if not text or _ZERO.fullmatch(text):
+            continue  # nothing stated, or 0 (a degraded-only incident): nothing to compare
         parsed_value = parse_duration(text)
-        column = line.find(match.group("value")) + 1
+        column = line.find(raw_value, match.end()) + 1 if raw_value else match.end() + 1
         if parsed_value is None:
             continue
         if isinstance(parsed_value, DurationUnknown):

@@ -244,12 +244,38 @@ def test_detached_head_uses_origin_head(tmp_path: Path) -> None:
 
 
 def test_document_values_never_act_as_git_options(tmp_path: Path) -> None:
+    """A rule file whose name looks like a git option is still just a path to git."""
     repo = aos_repo(tmp_path)
     harden(repo)
-    target = tmp_path / "pwned"
-    document = POSTMORTEM.replace("now requires", f"see `--output={target}.md` now requires")
-    check(repo, document)
-    assert not target.exists() and not Path(f"{target}.md").exists()
+    write_tree(repo, {".agent/rules/--output=pwned.md": "# Looks like an option\n"})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "odd rule name", date=AFTER)
+    git(repo, "push", "-q")
+    document = POSTMORTEM.replace("`.agent/rules/security/auth.md` now requires",
+                                  "`.agent/rules/--output=pwned.md` now requires")
+    found = check(repo, document)
+    assert found == []  # proven like any rule file: its commit came after the incident
+    assert not (repo / "pwned.md").exists() and not (tmp_path / "pwned.md").exists()
+
+
+def test_a_cited_commit_from_before_the_incident_proves_nothing(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    old = git(repo, "rev-parse", "HEAD").strip()
+    harden(repo)
+    document = POSTMORTEM.replace("`.agent/rules/security/auth.md` now requires",
+                                  f"`.agent/rules/security/auth.md` in {old} requires")
+    found = check(repo, document)
+    assert [(code, message.split(" on ")[0]) for _, code, _, message in found] == [
+        ("AOS505", f"commit {old} changed .agent/rules/security/auth.md")]
+    assert "before the incident started" in found[0][3]
+
+
+def test_no_incident_start_is_said_not_passed(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo)
+    document = POSTMORTEM.replace("Date: 2026-11-02\n", "").replace(
+        "INC-20261102-001", "OPS-42")
+    assert codes_of(check(repo, document, codes=["AOS5"])) == ["AOS514"]
 
 
 @pytest.mark.parametrize("claim", ["Status: CLOSED", "Approved by: @orchestrator (2026-11-03)"])

@@ -10,11 +10,12 @@ item.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from aoslint.closure import APPROVER, QA_AGENT
+from aoslint.closure import APPROVER, QA_AGENT, Signature
 from aoslint.config import Config
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.gitfacts import Answer, GitFacts, Issue, Problem
@@ -220,6 +221,21 @@ are pushed cannot be decided.""",
     fix="Set the branch upstream (git branch -u origin/main), or `upstream` in the config.",
 )
 
+INCIDENT_START_UNKNOWN = rule(
+    "AOS514", "incident-start-unknown", "When the incident started is unknown, so no change "
+    "can be dated after it.",
+    severity=Severity.WARNING, policy=_POLICY_HARDENING,
+    explanation="""
+A rule or gate change proves the hardening only if it was made after the
+incident started. aoslint takes the start from the first timeline event, else
+the Date or Timestamp field, else the date in an INC-YYYYMMDD-NNN Incident ID.
+With none of these, any old commit would pass; aoslint says so instead of
+passing.""",
+    example="a postmortem with no Date: line, undated timeline rows and Incident ID OPS-42",
+    fix="Add 'Date: YYYY-MM-DD' to the header lines.",
+)
+_ID_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
 _ISSUE_RULES: dict[Problem, Rule] = {
     Problem.GIT_MISSING: GIT_NOT_INSTALLED,
     Problem.NOT_A_REPOSITORY: NOT_A_GIT_REPOSITORY,
@@ -280,6 +296,12 @@ def incident_start(document: Document) -> dt.datetime | None:
     for key in ("date", "timestamp"):
         field = document.field(key)
         day = iso_date(field.value) if field is not None else None
+        if day is not None:
+            return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    identifier = document.field("incident_id")  # INC-YYYYMMDD-NNN carries the day
+    match = _ID_DATE.search(str(identifier.value)) if identifier is not None else None
+    if match:
+        day = iso_date(f"{match[1]}-{match[2]}-{match[3]}")
         if day is not None:
             return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     return None
@@ -361,22 +383,43 @@ def _document_level(case: _Case, layout: Layout, with_git: bool) -> Iterator[Dia
                 case.path, hardening.anchor_line, hardening.anchor_column,
                 f"the postmortem names no rule file{case.state()}", severity=case.severity())
     closure = document.closure
-    if closure.qa_verification() is None:
+    qa = closure.qa_verification()
+    if qa is None:
         yield CLOSURE_WITHOUT_QA.diagnostic(
             case.path, document.title_line, 1,
             f"no stability verification by @{QA_AGENT} is recorded{case.state()}",
             severity=case.severity())
-    if closure.approval_by(APPROVER) is None:
+    elif isinstance(qa, Signature) and _before_start(qa, case):
+        yield CLOSURE_WITHOUT_QA.diagnostic(
+            case.path, qa.line, qa.column,
+            f"@{QA_AGENT}'s verification is dated {qa.date}, before the incident "
+            f"started{case.state()}", severity=case.severity())
+    approval = closure.approval_by(APPROVER)
+    if approval is None:
         yield CLOSURE_WITHOUT_APPROVAL.diagnostic(
             case.path, document.title_line, 1,
             f"no dated 'Approved by: @{APPROVER}' is recorded{case.state()}",
             severity=case.severity())
+    elif _before_start(approval, case):
+        yield CLOSURE_WITHOUT_APPROVAL.diagnostic(
+            case.path, approval.line, approval.column,
+            f"the approval by @{APPROVER} is dated {approval.date}, before the incident "
+            f"started{case.state()}", severity=case.severity())
     for item in hardening.items:
         if item.done is False:
-            name = f"'{item.label}'" if item.label else "hardening item"
+            name = f"'{item.label}'" if item.label else f"'{_short(item.text)}'"
             yield HARDENING_OPEN.diagnostic(case.path, item.line, item.column,
                                             f"{name} is not ticked{case.state()}",
                                             severity=case.severity())
+
+
+def _before_start(signature: Signature, case: _Case) -> bool:
+    signed = iso_date(signature.date) if signature.date else None
+    return signed is not None and case.start is not None and signed < case.start.date()
+
+
+def _short(text: str, limit: int = 50) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _relative(path: Path, git_root: Path) -> str:
@@ -405,6 +448,11 @@ def _git_level(case: _Case, facts: GitFacts, gate: GateIndex, git_root: Path,
         if citation.path is not None:
             by_path.setdefault(citation.path, []).append(citation)
     since_text = case.start.isoformat(" ", "minutes") if case.start else "the incident"
+    if case.start is None and (by_path or case.closed):
+        yield INCIDENT_START_UNKNOWN.diagnostic(
+            case.path, case.hardening.anchor_line, case.hardening.anchor_column,
+            f"cannot tell when the incident started, so no change can be dated after it"
+            f"{case.state()}", severity=case.severity(Severity.WARNING))
     for path, citations in by_path.items():
         relative = _relative(path, git_root)
         first = citations[0]
@@ -412,6 +460,8 @@ def _git_level(case: _Case, facts: GitFacts, gate: GateIndex, git_root: Path,
         if cited:
             for sha in cited:
                 yield from _prove_cited(case, facts, sha, relative, first, proofs)
+            continue
+        if case.start is None:
             continue
         changes = facts.changes_to(relative, case.start)
         if changes.yes:
@@ -426,7 +476,8 @@ def _git_level(case: _Case, facts: GitFacts, gate: GateIndex, git_root: Path,
                 severity=case.severity())
         elif changes.issue is not None:
             yield _issue(case, changes.issue, first.line, first.column)
-    if gate.path is not None and (case.hardening.gate or case.hardening.rules or case.closed):
+    if gate.path is not None and case.start is not None and (
+            case.hardening.gate or case.hardening.rules or case.closed):
         yield from _prove_gate(case, facts, gate, git_root, proofs, staged_only, since_text)
     if case.closed or proofs or staged_only:
         yield from _pushed(case, facts, proofs, staged_only)
@@ -453,6 +504,16 @@ def _prove_cited(case: _Case, facts: GitFacts, sha: str, relative: str, citation
     if touches.unknown:
         if touches.issue is not None:
             yield _issue(case, touches.issue, citation.line, citation.column)
+        return
+    commit = facts.commits.get(exists.detail)
+    if commit is not None and case.start is not None and commit.committed_at < case.start:
+        yield RULE_NOT_CHANGED.diagnostic(
+            case.path, citation.line, citation.column,
+            f"commit {sha} changed {relative} on "
+            f"{commit.committed_at.isoformat(' ', 'minutes')}, before the incident started "
+            f"({case.start.isoformat(' ', 'minutes')}){case.state()}",
+            "cite the commit that updated the rule after the incident",
+            severity=case.severity())
         return
     on_head = facts.on_head(sha)
     if on_head.no:

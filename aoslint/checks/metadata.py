@@ -27,13 +27,43 @@ Severity: URGENT""",
 )
 
 
+CONFLICTING_METADATA = rule(
+    "AOS203", "conflicting-metadata", "A metadata field is given twice with different values.",
+    explanation="""
+Front matter and the header lines are merged into one mapping; when both (or
+two header lines) give one field different values, aoslint uses the first and
+the document contradicts itself: `status: open` in the front matter above
+`Status: CLOSED` would hide a closure claim.""",
+    example="""
+---
+status: open
+---
+# Postmortem: ...
+Status: CLOSED""",
+    fix="Keep one value: remove or correct the other line.",
+)
+
+
 def _is_placeholder(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     return is_enum_choice(value) or any(True for _ in find_placeholders(value))
 
 
+def _conflicts(ctx: CheckContext) -> Iterator[Diagnostic]:
+    first: dict[str, Any] = {}
+    for raw in ctx.parsed.fields:
+        kept = first.setdefault(raw.key, raw)
+        if kept is raw or str(kept.value).strip().lower() == str(raw.value).strip().lower():
+            continue
+        yield CONFLICTING_METADATA.diagnostic(
+            ctx.path, raw.line, raw.column,
+            f"{raw.raw_key} is '{raw.value}' here but '{kept.value}' at line {kept.line}, "
+            "which is the value aoslint uses")
+
+
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
+    yield from _conflicts(ctx)
     document = ctx.document
     instance = document.to_json()
     errors = sorted(ctx.doctype.validator.iter_errors(instance),
@@ -83,6 +113,8 @@ def _describe(value: Any) -> str:
 def _reason(error: Any) -> str:
     if error.validator == "pattern":
         return "it does not have the expected form"
+    if error.validator == "format" and error.validator_value == "date":
+        return "it is not a date written as YYYY-MM-DD"
     if error.validator == "format":
         return f"it is not a valid {error.validator_value}"
     if error.validator == "type":

@@ -131,8 +131,17 @@ def _names_hint(spec: SectionSpec) -> str:
     return f"add a '## {spec.title}' section; it may also be titled {shown}{more}"
 
 
+def _counts_as_present(section: Section, sections: list[Section]) -> bool:
+    """A stand-in title counts only on its own: "What went wrong" inside Lessons Learned
+    is a lesson, not the Root Cause."""
+    if not section.fallback:
+        return True
+    return not any(other.known and other.key != section.key and other.kind == "heading"
+                   and other.line < section.line <= other.end_line for other in sections)
+
+
 def _missing(ctx: CheckContext, sections: list[Section]) -> Iterator[Diagnostic]:
-    present = _first_by_key(sections)
+    present = _first_by_key([s for s in sections if _counts_as_present(s, sections)])
     document = ctx.document
     top = [s for s in document.sections if s.kind == "heading"]
     default_line = top[0].line if top else document.line_count or 1

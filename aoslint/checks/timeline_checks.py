@@ -98,11 +98,12 @@ names every value computed.""",
     fix="Correct the stated duration, or the timeline's times.",
 )
 DURATION_UNKNOWN = rule(
-    "AOS307", "duration-unknown", "A stated duration is '?', TBD or unknown.",
+    "AOS307", "duration-unknown", "A stated duration is '?', TBD, unknown or unreadable.",
     severity=Severity.WARNING,
     explanation="""
-A duration field left as `?`, `TBD`, `unknown` or `N/A` has not been worked out.
-aoslint can usually compute it from the timeline (see `aoslint model`).""",
+A duration field left as `?`, `TBD`, `unknown` or `N/A` has not been worked out,
+and one written as prose ("40 minutes, then 50 degraded") cannot be compared
+with the timeline. aoslint can usually compute it (see `aoslint model`).""",
     example="**Time to detect**: TBD",
     fix="State the duration, e.g. '7 minutes' (aoslint model prints the computed value).",
 )
@@ -158,8 +159,11 @@ def _key_events(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
     order = [k for k in KINDS if k in timeline.key]
     for earlier_index, earlier in enumerate(order):
         for later in order[earlier_index + 1:]:
-            if earlier == "mitigated" and later == "resolved":
-                continue  # a fix may land before a separate mitigation step is logged
+            if "mitigated" in (earlier, later) and "occurred" not in (earlier, later):
+                # Automatic mitigation may precede detection, and a fix may land
+                # before a separate mitigation step is logged: only the policy's
+                # happened <= detected <= fixed (and happened <= mitigated) hold.
+                continue
             first, second = timeline.key[earlier], timeline.key[later]
             if first.at is None or second.at is None:
                 continue
@@ -178,14 +182,14 @@ def _durations(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
                 f"{stated.label} is '{stated.text}'{_computed_hint(timeline, stated.kind)}")
             continue
         if stated.error is not None:
-            yield DURATION_MISMATCH.diagnostic(
+            yield DURATION_UNKNOWN.diagnostic(
                 ctx.path, stated.line, stated.column,
                 f"{stated.label} cannot be read: {stated.error}",
                 "write the duration as e.g. '4h 12m' or '35 minutes'")
             continue
         candidates = timeline.candidates(stated.kind)
-        if stated.value is None or not candidates:
-            continue
+        if not stated.value or not candidates:
+            continue  # a stated 0 (degraded service only) has nothing to compare
         if durations_match(stated.value, [value for _, value in candidates],
                            duration_tolerance(stated.value)):
             continue
