@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from aoslint.actions import ActionItem, find_references
@@ -130,10 +130,21 @@ def resolve(cited: str, layout: Layout, document_dir: Path) -> Path | None:
     for candidate in _candidates(cited, layout, document_dir):
         try:
             if candidate.is_file():
-                return candidate.resolve()
+                return _real(candidate)
         except OSError:
             continue
     return None
+
+
+@lru_cache(maxsize=4096)
+def _real(path: Path) -> Path:
+    """``path.resolve()`` once per path and run: many postmortems cite the same files."""
+    return path.resolve()
+
+
+def forget_paths() -> None:
+    """Start a run with no remembered resolutions (the tree may have changed)."""
+    _real.cache_clear()
 
 
 def rule_files(layout: Layout) -> list[str]:
@@ -162,7 +173,7 @@ def nearest_rule(cited: str, layout: Layout) -> str | None:
 
 def _is_rule_path(path: Path | None, layout: Layout) -> bool:
     return (path is not None and layout.rules_dir is not None
-            and path.is_relative_to(layout.rules_dir.resolve()))
+            and path.is_relative_to(_real(layout.rules_dir)))
 
 
 def _looks_like_rule(cited: str, labelled_rule: bool) -> bool:
@@ -177,7 +188,7 @@ def collect(document: Document, layout: Layout, gate: GateIndex,
             source_path: Path, lines: tuple[str, ...]) -> Hardening:
     """The postmortem's rule and gate citations, resolved against the repository."""
     document_dir = source_path.resolve().parent
-    gate_path = gate.path.resolve() if gate.path is not None else None
+    gate_path = _real(gate.path) if gate.path is not None else None
     rules: list[Citation] = []
     unresolved: list[Citation] = []
     gates: list[GateCitation] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,7 +34,7 @@ from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.discover import Candidate, build_selector, collect
 from aoslint.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
-from aoslint.hardening import GateIndex
+from aoslint.hardening import GateIndex, forget_paths
 from aoslint.layout import Layout, discover_layout
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
@@ -165,6 +166,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     large run in parallel (``None``: one per CPU when the run is large enough).
     The findings are the same whatever ``cache`` and ``jobs`` are.
     """
+    forget_paths()
     project = load_project(paths, config_file)
     config = project.config
     options = GitOptions(enabled=config.get("git", True) if git is None else git,
@@ -373,8 +375,14 @@ def _text_lines(data: bytes) -> tuple[str, ...]:
 # -- the repository index (one-file runs) --------------------------------------------
 
 
+RACY_NS = 3_000_000_000  # a file changed this recently may change again unseen (racy git)
+
+
 def _remember(index: dict[str, Any], resolved: str, stat: tuple[int, int, int, int],
               summary: Summary | None) -> bool:
+    """Record a summary, unless the file is so fresh that its times may not tell an edit."""
+    if time.time_ns() - max(stat[1], stat[2]) < RACY_NS:
+        return index.pop(resolved, None) is not None
     entry = (stat, summary)
     if index.get(resolved) == entry:
         return False
