@@ -34,7 +34,7 @@ from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.discover import Candidate, build_selector, collect
 from aoslint.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
-from aoslint.hardening import GateIndex, forget_paths
+from aoslint.hardening import GateIndex, forget_paths, rule_files
 from aoslint.layout import Layout, discover_layout
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
@@ -184,7 +184,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     selector = build_selector(config, project.layout)
     rules = {r.code: r for r in all_rules()}
     allow_closure = bool(config.get("allow-closure-suppression", False))
-    store = _open_cache(project, options, skip_unknown, result) if cache else None
+    store = _open_cache(project, options, result) if cache else None
     index = store.load_index() if store is not None else {}
     index_changed = False
 
@@ -195,8 +195,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     cases: list[Case] = []
     directives: dict[str, tuple[Directive, ...]] = {}
     in_run: set[str] = set()
-    with _Workers(settings, jobs, len(candidates)) as workers:
-        for outcome in workers.map(_check_chunk, candidates):
+    with _Workers(settings, jobs) as workers:
+        for outcome in _outcomes(settings, workers, candidates):
             in_run.add(outcome.resolved)
             findings.extend(outcome.findings)
             if outcome.stat is not None:
@@ -215,7 +215,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
         everything = list(summaries)
         if paths:  # the repository's other documents, for the cross-document checks
             others = [c for c in collect(selector, project.layout, ())
-                      if _resolved(c.path) not in in_run]
+                      if c.real() not in in_run]
             known, missing = _from_index(index, others)
             everything += known
             for outcome in workers.map(_summarise_chunk, missing):
@@ -248,17 +248,20 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 
 @dataclass(frozen=True)
 class Analysis:
-    """What the cache keeps of one file: its own findings, summary and directives.
+    """What the cache keeps of one file: all of its own findings, summary and directives.
 
-    Hardening is not kept: its findings depend on the rules tree on disk, not
-    only on the document, so it is recomputed from ``document`` (postmortems).
+    The hardening findings read the tree as well as the document: ``probes``
+    lists each path looked up and whether it was a file; a cached analysis is
+    used only while every probe still holds (the rules tree's listing and the
+    gate file are part of the run key).
     """
 
     findings: tuple[Diagnostic, ...]
     summary: Summary | None  # None: not an incident document (or bad input)
     directives: tuple[Directive, ...] = ()
     note: str = ""
-    document: Document | None = None
+    case: Case | None = None  # for the git checks, when they run
+    probes: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -266,7 +269,7 @@ class Outcome:
     """One file's contribution to the run, as a worker hands it back."""
 
     resolved: str
-    findings: list[Diagnostic]
+    findings: tuple[Diagnostic, ...]
     summary: Summary | None
     directives: tuple[Directive, ...]
     note: str
@@ -291,12 +294,10 @@ class _Settings:
         return self._gate
 
 
-def _resolved(path: Path) -> str:
-    return str(path.resolve())
 
 
 def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> Analysis:
-    """Parse, model and run the document checks: the cacheable part."""
+    """Parse, model, and run the document and hardening checks: the cacheable part."""
     project = settings.project
     sink: list[Diagnostic] = []
     loaded = load_document(project, candidate, sink, report_unknown=settings.report_unknown,
@@ -307,53 +308,72 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
     context = CheckContext(document, loaded.parsed, loaded.doctype, project.config,
                            project.extra_placeholders)
     sink.extend(diag for family in DOCUMENT_CHECKS for diag in family(context))
+    probes: list[tuple[str, bool]] = []
+    case = None
+    if document.type == "postmortem":
+        subject = Subject(document, candidate.path, loaded.parsed.lines)
+        case = hardening_case(subject, project.layout, settings.gate, project.config, probes)
+        if case is not None:
+            sink.extend(document_hardening(case, project.layout, settings.options))
+            # Only the git checks read the case later; they need no lines.
+            case = replace(case, subject=replace(subject, lines=())) \
+                if settings.options.enabled else None
     return Analysis(
         findings=tuple(sink),
         summary=Summary.of(document, project.config),
         directives=tuple(find_directives(loaded.parsed)),
         note=f"{loaded.doctype.name} ({loaded.reason})",
-        document=document if document.type == "postmortem" else None,
+        case=case,
+        probes=tuple(probes),
     )
 
 
+def _key(settings: _Settings, candidate: Candidate, data: bytes) -> str:
+    # A named file that is no document is reported unless --skip-unknown: in the key.
+    return entry_key(data, candidate.display, candidate.explicit and settings.report_unknown)
+
+
+def _outcome(candidate: Candidate, analysis: Analysis,
+             stat: tuple[int, int, int, int] | None) -> Outcome:
+    return Outcome(candidate.real(), analysis.findings, analysis.summary,
+                   analysis.directives, analysis.note, analysis.case, stat)
+
+
+def _cached(settings: _Settings, candidate: Candidate) -> Outcome | None:
+    """The file's cached outcome, if its bytes and everything it read are unchanged."""
+    store = settings.store
+    if store is None:
+        return None
+    try:
+        data = candidate.path.read_bytes()
+        stat = stat_key(os.stat(candidate.path))
+    except OSError:
+        return None
+    found = store.get(_key(settings, candidate, data))
+    if not isinstance(found, Analysis):
+        return None
+    if any(os.path.isfile(path) != was for path, was in found.probes):
+        return None
+    return _outcome(candidate, found, stat)
+
+
 def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
-    resolved = _resolved(candidate.path)
     data: bytes | None
     try:
         data = candidate.path.read_bytes()
         stat: tuple[int, int, int, int] | None = stat_key(os.stat(candidate.path))
     except OSError:  # read_source says why, as a finding
         data, stat = None, None
-    store = settings.store
-    analysis: Analysis | None = None
-    key = ""
-    if store is not None and data is not None:
-        key = entry_key(data, candidate.display, candidate.explicit)
-        found = store.get(key)
-        analysis = found if isinstance(found, Analysis) else None
-    if analysis is None:
-        analysis = _analyse(settings, candidate, data)
-        if store is not None and data is not None:
-            store.put(key, analysis)
-    findings = list(analysis.findings)
-    case = None
-    if analysis.document is not None:
-        project = settings.project
-        subject = Subject(analysis.document, candidate.path, _text_lines(data or b""))
-        case = hardening_case(subject, project.layout, settings.gate, project.config)
-        if case is not None:
-            findings.extend(document_hardening(case, project.layout, settings.options))
-            # Only the git checks read the case later; they need no lines.
-            case = replace(case, subject=replace(subject, lines=())) \
-                if settings.options.enabled else None
-    summary = analysis.summary
-    return Outcome(resolved, findings, summary, analysis.directives, analysis.note, case, stat)
+    analysis = _analyse(settings, candidate, data)
+    if settings.store is not None and data is not None:
+        settings.store.put(_key(settings, candidate, data), analysis)
+    return _outcome(candidate, analysis, stat)
 
 
 def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
     """Another document of the repository: only what the cross-document checks read."""
     project = settings.project
-    resolved = _resolved(candidate.path)
+    resolved = candidate.real()
     try:
         stat: tuple[int, int, int, int] | None = stat_key(os.stat(candidate.path))
     except OSError:
@@ -361,15 +381,16 @@ def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
     ignored: list[Diagnostic] = []  # its own findings belong to runs that ask for them
     loaded = load_document(project, candidate, ignored)
     summary = Summary.of(loaded.document, project.config) if loaded is not None else None
-    return Outcome(resolved, [], summary, (), "", None, stat)
+    return Outcome(resolved, (), summary, (), "", None, stat)
 
 
-def _text_lines(data: bytes) -> tuple[str, ...]:
-    """The lines exactly as :func:`read_source` and the parser see them."""
-    text = data.decode("utf-8-sig", errors="replace")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return tuple(text.split("\n"))
+def _outcomes(settings: _Settings, workers: _Workers,
+              candidates: Sequence[Candidate]) -> list[Outcome]:
+    """Every file's outcome, in order: cache hits here, the rest in workers."""
+    found: list[Outcome | None] = [_cached(settings, c) for c in candidates]
+    misses = [c for c, outcome in zip(candidates, found, strict=True) if outcome is None]
+    computed = iter(workers.map(_check_chunk, misses))
+    return [outcome if outcome is not None else next(computed) for outcome in found]
 
 
 # -- the repository index (one-file runs) --------------------------------------------
@@ -396,7 +417,7 @@ def _from_index(index: dict[str, Any], others: list[Candidate]
     known: list[Summary] = []
     missing: list[Candidate] = []
     for candidate in others:
-        entry = index.get(_resolved(candidate.path))
+        entry = index.get(candidate.real())
         if entry is not None:
             try:
                 current = stat_key(os.stat(candidate.path))
@@ -418,14 +439,19 @@ def cache_dir(project: Project) -> Path:
     return project.layout.root / DEFAULT_CACHE_DIR
 
 
-def _open_cache(project: Project, options: GitOptions, skip_unknown: bool,
-                result: RunResult) -> Cache | None:
+def _open_cache(project: Project, options: GitOptions, result: RunResult) -> Cache | None:
     """The run's cache, keyed by version, code, config, schemas and options."""
     config = project.config
     root = cache_dir(project)
-    parts = [code_fingerprint().encode(), str(project.layout.root).encode(),
+    layout = project.layout
+    parts = [code_fingerprint().encode(), str(layout.root).encode(),
              str(config.path).encode(), str(Path.cwd()).encode(),
-             f"report-unknown={not skip_unknown}".encode()]
+             f"git={options.enabled}".encode(),
+             # The hardening findings read the rules tree's names and the gate's text.
+             repr((layout.aos_dir, layout.rules_dir, rule_files(layout))).encode(),
+             repr(layout.gate_file).encode()]
+    if layout.gate_file is not None and layout.gate_file.is_file():
+        parts.append(layout.gate_file.read_bytes())
     if config.path is not None:
         parts.append(config.path.read_bytes())
     for doctype in sorted(project.doctypes.values(), key=lambda d: d.name):
@@ -468,11 +494,10 @@ def default_jobs() -> int:
 class _Workers:
     """Runs chunks of files in this process or, for large runs, in forked workers."""
 
-    def __init__(self, settings: _Settings, jobs: int | None, size: int) -> None:
+    def __init__(self, settings: _Settings, jobs: int | None) -> None:
         self.settings = settings
         self.jobs = default_jobs() if jobs is None else max(1, jobs)
         self.auto = jobs is None
-        self.size = size
         self.pool: Any = None
 
     def __enter__(self) -> _Workers:

@@ -251,6 +251,7 @@ def main() -> int:
 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("AOSLINT_DEBUG", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once
     tools = ensure_tools(set(args.tools.split(",")), install=not args.no_install)
     if "aoslint" in tools and not aoslint_has("--no-cache", env):
         print("note: this aoslint has no cache; the rerun is a second cold run",

@@ -246,3 +246,16 @@ def test_clean_refuses_a_directory_that_is_not_a_cache(
     assert (root / "docs/incidents/INC-1/postmortem.md").is_file()
     checked = cli("check", "--no-git", cwd=root)
     assert checked.exit_code == 2 and "not an aoslint cache" in checked.err
+
+
+def test_rule_file_created_after_caching_is_seen(tmp_path: Path) -> None:
+    """Hardening findings read the rules tree: a cached one is not reused once it changed."""
+    root = _repo(tmp_path, "")
+    write_tree(root, {".agent/rules/system/incident-response.md": "# Incidents\n",
+                      ".agent/agents/orchestrator.md": "# Orchestrator\n"})
+    before = _run(root, cache=True)
+    assert any(d.get("code") == "AOS501" for d in before)
+    write_tree(root, {".agent/rules/security/auth.md": "# Auth\n"})
+    after = _run(root, cache=True)
+    assert not any(d.get("code") == "AOS501" for d in after)
+    assert after == _run(root, cache=False)

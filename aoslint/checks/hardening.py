@@ -298,12 +298,15 @@ def check_hardening(subjects: Sequence[Subject], layout: Layout, config: Config,
     yield from check_git(cases, layout, gate, options)
 
 
-def hardening_case(subject: Subject, layout: Layout, gate: GateIndex,
-                   config: Config) -> Case | None:
-    """A postmortem's citations, start and closure claim; ``None`` for other types."""
+def hardening_case(subject: Subject, layout: Layout, gate: GateIndex, config: Config,
+                   probes: list[tuple[str, bool]] | None = None) -> Case | None:
+    """A postmortem's citations, start and closure claim; ``None`` for other types.
+
+    ``probes`` collects the paths looked up on disk (see :func:`resolve`).
+    """
     if subject.document.type != "postmortem":
         return None
-    hardening = collect(subject.document, layout, gate, subject.source, subject.lines)
+    hardening = collect(subject.document, layout, gate, subject.source, subject.lines, probes)
     return Case(subject, hardening, incident_start(subject.document),
                  closure_reason(subject.document, config))
 
