@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from aoslint.normalize import normalize_title, strip_inline_markup
 from aoslint.parse import ParsedDocument, column_of
 from aoslint.placeholders import strip_unwritten
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 ACTION_SECTION_KEYS = ("action-items",)
 _CHECKBOX = re.compile(r"^\[([ xX])\]\s*")

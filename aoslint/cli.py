@@ -1,4 +1,4 @@
-"""Command line: ``aoslint check | model | rules | rule | new | init``.
+"""Command line: ``aoslint check | model | rules | rule | new | init | clean``.
 
 Only what the running command needs is imported; usage and configuration
 errors exit 2 with a one-line message, never a traceback.
@@ -66,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "(pull requests, pre-commit)")
     check.add_argument("--verbose", "-v", action="store_true",
                        help="say which config applies and how each document's type was found")
+    check.add_argument("--no-cache", dest="cache", action="store_false",
+                       help="neither read nor write the result cache (cache-dir in the config, "
+                            "default .aoslint_cache/)")
+    check.add_argument("--jobs", "-j", type=_jobs, metavar="N",
+                       help="check the documents with N worker processes (default: one per "
+                            "CPU for runs of 200 files or more; 1: no workers)")
 
     model = commands.add_parser("model", help="print a document's model as JSON")
     model.add_argument("file", type=Path)
@@ -84,7 +90,25 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--templates", action="store_true",
                       help="also copy aoslint's Jinja2 templates into the AOS templates "
                            "directory, to customize")
+
+    clean = commands.add_parser(
+        "clean", help="remove the result cache directory",
+        description="Remove aoslint's cache directory (cache-dir in the config, default "
+                    ".aoslint_cache/ at the repository root) and say what was removed.")
+    clean.add_argument("path", nargs="?", type=Path, default=None,
+                       help="a path inside the repository (default: the current directory)")
+    clean.add_argument("--config", type=Path, metavar="FILE")
     return parser
+
+
+def _jobs(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: '{value}'") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
 
 
 def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -135,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(args)
         if args.command == "init":
             return _init(args)
+        if args.command == "clean":
+            return _clean(args)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:
@@ -172,7 +198,7 @@ def _check(args: argparse.Namespace) -> int:
                        ignore=_split_codes(args.ignore) or [], config_file=args.config,
                        git=args.git, base=args.base,
                        inline_config=not args.no_inline_config,
-                       skip_unknown=args.skip_unknown)
+                       skip_unknown=args.skip_unknown, cache=args.cache, jobs=args.jobs)
     if args.verbose:
         for note in result.notes:
             print(f"aoslint: {note}", file=sys.stderr)
@@ -236,6 +262,20 @@ def _new(args: argparse.Namespace) -> int:
         from aoslint.layout import display_path
 
         print(display_path(result.path))
+    return EXIT_OK
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from aoslint.cache import CacheError, remove
+    from aoslint.runner import cache_dir, load_project
+
+    project = load_project([args.path] if args.path is not None else [], args.config)
+    folder = cache_dir(project)
+    try:
+        removed = remove(folder)
+    except CacheError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"removed {folder}" if removed else f"nothing to remove: no cache at {folder}")
     return EXIT_OK
 
 

@@ -36,6 +36,10 @@ class Candidate:
     path: Path
     display: str
     explicit: bool
+    resolved: str = ""  # the real path, when the scan already knows it
+
+    def real(self) -> str:
+        return self.resolved or str(self.path.resolve())
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,12 @@ def _static_prefix(pattern: str) -> str:
     return "/".join(parts)
 
 
-def _walk(selector: FileSelector, start: Path) -> Iterator[Path]:
-    """Markdown files under ``start``, pruning excluded folders before entering them."""
+def _walk(selector: FileSelector, start: Path) -> Iterator[tuple[Path, str]]:
+    """Markdown files under ``start`` and their real paths, pruning excluded folders.
+
+    A folder's real path is resolved once; only a file that is itself a
+    symbolic link is resolved on its own.
+    """
     root = selector.root
     for folder, dirs, files in os.walk(start):
         base = Path(folder)
@@ -110,22 +118,29 @@ def _walk(selector: FileSelector, start: Path) -> Iterator[Path]:
             dirs[:] = sorted(d for d in dirs if not selector.excluded(prefix + d, is_dir=True))
         else:
             dirs.sort()
+        real_base = ""
         for name in sorted(files):
             if name.lower().endswith(MARKDOWN_SUFFIXES):
-                yield base / name
+                full = os.path.join(folder, name)
+                if os.path.islink(full):
+                    yield base / name, os.path.realpath(full)
+                    continue
+                real_base = real_base or os.path.realpath(folder)
+                yield base / name, os.path.join(real_base, name)
 
 
 def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path]) -> list[Candidate]:
     """The run's files, each once, in a stable order."""
-    seen: set[Path] = set()
     result: list[Candidate] = []
 
-    def add(path: Path, explicit: bool) -> None:
-        resolved = path.resolve()
+    seen: set[str] = set()
+
+    def add(path: Path, explicit: bool, resolved: str = "") -> None:
+        resolved = resolved or str(path.resolve())
         if resolved in seen:
             return
         seen.add(resolved)
-        result.append(Candidate(path, display_path(path), explicit))
+        result.append(Candidate(path, display_path(path), explicit, resolved))
 
     if not paths:
         prefixes = {_static_prefix(p) for p in selector.include_patterns}
@@ -135,9 +150,9 @@ def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path]) -> li
             start = layout.root / prefix
             if not start.is_dir():
                 continue
-            for found in _walk(selector, start):
+            for found, real in _walk(selector, start):
                 if selector.included(found.relative_to(layout.root).as_posix()):
-                    add(found, explicit=False)
+                    add(found, False, real)
         return result
 
     for path in paths:
@@ -146,10 +161,10 @@ def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path]) -> li
         if path.is_dir():
             if inside and rel != "." and selector.excluded(rel, is_dir=True):
                 continue
-            for found in _walk(selector, path):
+            for found, real in _walk(selector, path):
                 found_rel = layout.relative(found)
                 if not (inside and selector.excluded(found_rel)):
-                    add(found, explicit=False)
+                    add(found, False, real)
         elif not (inside and selector.excluded(rel)):
             add(path, explicit=True)
     return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from aoslint.actions import ActionItem, find_references
@@ -125,23 +125,48 @@ def _candidates(cited: str, layout: Layout, document_dir: Path) -> list[Path]:
     return found
 
 
-def resolve(cited: str, layout: Layout, document_dir: Path) -> Path | None:
-    """The existing file a citation names, trying every form the kits use."""
+def resolve(cited: str, layout: Layout, document_dir: Path,
+            probes: list[tuple[str, bool]] | None = None) -> Path | None:
+    """The existing file a citation names, trying every form the kits use.
+
+    ``probes`` records each path tried and whether it was a file, so a cached
+    result can be checked against the tree later.
+    """
     for candidate in _candidates(cited, layout, document_dir):
         try:
-            if candidate.is_file():
-                return candidate.resolve()
+            found = candidate.is_file()
         except OSError:
-            continue
+            found = False
+        if probes is not None:
+            probes.append((str(candidate), found))
+        if found:
+            return _real(candidate)
     return None
+
+
+@lru_cache(maxsize=4096)
+def _real(path: Path) -> Path:
+    """``path.resolve()`` once per path and run: many postmortems cite the same files."""
+    return path.resolve()
+
+
+def forget_paths() -> None:
+    """Start a run with no remembered resolutions (the tree may have changed)."""
+    _real.cache_clear()
+    _rule_files.cache_clear()
 
 
 def rule_files(layout: Layout) -> list[str]:
     """Every rule file, relative to the rules directory, for "did you mean" hints."""
-    if layout.rules_dir is None or not layout.rules_dir.is_dir():
-        return []
-    return sorted(p.relative_to(layout.rules_dir).as_posix()
-                  for p in layout.rules_dir.rglob("*") if p.is_file())
+    return list(_rule_files(layout.rules_dir))
+
+
+@lru_cache(maxsize=8)
+def _rule_files(rules_dir: Path | None) -> tuple[str, ...]:
+    if rules_dir is None or not rules_dir.is_dir():
+        return ()
+    return tuple(sorted(p.relative_to(rules_dir).as_posix()
+                        for p in rules_dir.rglob("*") if p.is_file()))
 
 
 def nearest_rule(cited: str, layout: Layout) -> str | None:
@@ -162,7 +187,7 @@ def nearest_rule(cited: str, layout: Layout) -> str | None:
 
 def _is_rule_path(path: Path | None, layout: Layout) -> bool:
     return (path is not None and layout.rules_dir is not None
-            and path.is_relative_to(layout.rules_dir.resolve()))
+            and path.is_relative_to(_real(layout.rules_dir)))
 
 
 def _looks_like_rule(cited: str, labelled_rule: bool) -> bool:
@@ -174,10 +199,11 @@ def _looks_like_rule(cited: str, labelled_rule: bool) -> bool:
 
 
 def collect(document: Document, layout: Layout, gate: GateIndex,
-            source_path: Path, lines: tuple[str, ...]) -> Hardening:
+            source_path: Path, lines: tuple[str, ...],
+            probes: list[tuple[str, bool]] | None = None) -> Hardening:
     """The postmortem's rule and gate citations, resolved against the repository."""
     document_dir = source_path.resolve().parent
-    gate_path = gate.path.resolve() if gate.path is not None else None
+    gate_path = _real(gate.path) if gate.path is not None else None
     rules: list[Citation] = []
     unresolved: list[Citation] = []
     gates: list[GateCitation] = []
@@ -191,7 +217,7 @@ def collect(document: Document, layout: Layout, gate: GateIndex,
         labelled_rule = normalized_label in _RULE_LABELS
         labelled_gate = normalized_label in _GATE_LABELS
         for cited in find_references(text).paths:
-            path = resolve(cited, layout, document_dir)
+            path = resolve(cited, layout, document_dir, probes)
             if path is not None and path == gate_path:
                 gates.append(GateCitation("file", cited, line, column))
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -27,6 +28,7 @@ def _drop_symbols(text: str) -> str:
                    or ch == "&")
 
 
+@lru_cache(maxsize=8192)
 def normalize_title(title: str) -> str:
     """``## 3. Root Cause Analysis (RCA) 🔥`` and ``root cause analysis`` are one title."""
     text = _drop_symbols(strip_inline_markup(title)).strip().rstrip(":").strip()

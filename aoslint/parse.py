@@ -12,14 +12,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from aoslint.normalize import normalize_key, strip_inline_markup
 from aoslint.registry import rule
 from aoslint.source import Source
+
+if TYPE_CHECKING:  # markdown-it is imported on the first parse: a cached run needs none
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 INVALID_FRONT_MATTER = rule(
     "AOS202", "invalid-front-matter", "The YAML front matter does not parse.",
@@ -106,6 +107,7 @@ class ParsedDocument:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
     md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)

@@ -1,33 +1,48 @@
 """One ``aoslint check`` run: discover, parse, model, check, filter.
 
 Each file is read and parsed once; the config, layout, document types and
-compiled validators are built once per run.
+compiled validators are built once per run (once per worker). A run keeps
+only each document's findings and a small summary, never its parse, so its
+memory does not grow with the number of documents beyond the findings.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from aoslint.cache import Cache, CacheError, code_fingerprint, entry_key, make_run_key, stat_key
 from aoslint.checks import DOCUMENT_CHECKS, CheckContext
-from aoslint.checks.cross_document import check_repository
-from aoslint.checks.hardening import GitOptions, Subject, check_hardening
+from aoslint.checks.cross_document import Summary, check_repository
+from aoslint.checks.hardening import (
+    Case,
+    GitOptions,
+    Subject,
+    check_git,
+    document_hardening,
+    hardening_case,
+)
 from aoslint.checks.structure import UNKNOWN_DOCUMENT_TYPE
 from aoslint.config import Config, load_config
 from aoslint.detect import TypeDetector
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.discover import Candidate, FileSelector, build_selector, collect
+from aoslint.discover import Candidate, build_selector, collect
 from aoslint.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
+from aoslint.hardening import GateIndex, forget_paths, rule_files
 from aoslint.layout import Layout, discover_layout
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
 from aoslint.registry import Rule, all_rules, matches
 from aoslint.source import Source, read_source
-from aoslint.suppress import apply_suppressions
+from aoslint.suppress import Directive, apply_directives, find_directives
+
+DEFAULT_CACHE_DIR = ".aoslint_cache"
 
 
 @dataclass(frozen=True)
@@ -96,13 +111,14 @@ class Loaded:
 
 
 def load_document(project: Project, candidate: Candidate, sink: list[Diagnostic], *,
-                  report_unknown: bool = True) -> Loaded | None:
+                  report_unknown: bool = True, data: bytes | None = None) -> Loaded | None:
     """Read, parse and model one file; bad input goes to ``sink`` as findings.
 
     A named file that is not recognised as a document is reported unless
     ``report_unknown`` is off (pre-commit passes every changed Markdown file).
     """
-    source = read_source(candidate.path, candidate.display, explicit=candidate.explicit)
+    source = read_source(candidate.path, candidate.display, explicit=candidate.explicit,
+                         data=data)
     if source is None:
         return None
     if not isinstance(source, Source):
@@ -137,15 +153,20 @@ def load_document(project: Project, candidate: Candidate, sink: list[Diagnostic]
 def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
               ignore: Sequence[str] = (), config_file: Path | None = None,
               git: bool | None = None, base: str | None = None,
-              inline_config: bool = True, skip_unknown: bool = False) -> RunResult:
+              inline_config: bool = True, skip_unknown: bool = False,
+              cache: bool = False, jobs: int | None = 1) -> RunResult:
     """Check the named paths (or the configured documents) and filter the findings.
 
     ``git=False`` skips the git-backed hardening checks; ``base`` adds the
     changes in ``base..HEAD`` and the staged ones as proof. Inline directives
     are applied per document, to every family's findings, before
     ``select``/``ignore``, so a directive whose code is merely deselected in
-    this run is not called unused.
+    this run is not called unused. ``cache`` reuses unchanged documents'
+    results from the cache directory; ``jobs`` workers check the documents of a
+    large run in parallel (``None``: one per CPU when the run is large enough).
+    The findings are the same whatever ``cache`` and ``jobs`` are.
     """
+    forget_paths()
     project = load_project(paths, config_file)
     config = project.config
     options = GitOptions(enabled=config.get("git", True) if git is None else git,
@@ -163,29 +184,55 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     selector = build_selector(config, project.layout)
     rules = {r.code: r for r in all_rules()}
     allow_closure = bool(config.get("allow-closure-suppression", False))
-    findings: list[Diagnostic] = []
-    documents: dict[Path, Document] = {}
-    subjects: list[Subject] = []
-    parsed_by_path: dict[str, ParsedDocument] = {}
-    for candidate in collect(selector, project.layout, paths):
-        loaded = load_document(project, candidate, findings, report_unknown=not skip_unknown)
-        if loaded is None:
-            continue
-        documents[candidate.path.resolve()] = loaded.document
-        subjects.append(Subject(loaded.document, candidate.path, loaded.parsed.lines))
-        parsed_by_path[loaded.document.path] = loaded.parsed
-        result.checked.append(candidate.display)
-        result.notes.append(f"{candidate.display}: {loaded.doctype.name} ({loaded.reason})")
-        context = CheckContext(loaded.document, loaded.parsed, loaded.doctype, config,
-                               project.extra_placeholders)
-        findings.extend(diag for family in DOCUMENT_CHECKS for diag in family(context))
+    store = _open_cache(project, options, result) if cache else None
+    index = store.load_index() if store is not None else {}
+    index_changed = False
 
-    requested = {d.path for d in documents.values()}
-    everything = list(documents.values()) + _other_documents(project, selector, documents)
+    candidates = collect(selector, project.layout, paths)
+    settings = _Settings(project, options, not skip_unknown, store)
+    findings: list[Diagnostic] = []
+    summaries: list[Summary] = []
+    cases: list[Case] = []
+    directives: dict[str, tuple[Directive, ...]] = {}
+    in_run: set[str] = set()
+    with _Workers(settings, jobs) as workers:
+        for outcome in _outcomes(settings, workers, candidates):
+            in_run.add(outcome.resolved)
+            findings.extend(outcome.findings)
+            if outcome.stat is not None:
+                index_changed |= _remember(index, outcome.resolved, outcome.stat,
+                                           outcome.summary)
+            if outcome.summary is None:
+                continue
+            summaries.append(outcome.summary)
+            directives[outcome.summary.path] = outcome.directives
+            if outcome.case is not None:
+                cases.append(outcome.case)
+            result.checked.append(outcome.summary.path)
+            result.notes.append(f"{outcome.summary.path}: {outcome.note}")
+
+        requested = {s.path for s in summaries}
+        everything = list(summaries)
+        if paths:  # the repository's other documents, for the cross-document checks
+            others = [c for c in collect(selector, project.layout, ())
+                      if c.real() not in in_run]
+            known, missing = _from_index(index, others)
+            everything += known
+            for outcome in workers.map(_summarise_chunk, missing):
+                if outcome.stat is not None:
+                    index_changed |= _remember(index, outcome.resolved, outcome.stat,
+                                               outcome.summary)
+                if outcome.summary is not None:
+                    everything.append(outcome.summary)
+    if store is not None and index_changed:
+        store.store_index(index)
+
     findings.extend(check_repository(everything, requested, config))
-    findings.extend(check_hardening(subjects, project.layout, config, options))
+    if cases:
+        gate = GateIndex(project.layout.gate_file)
+        findings.extend(check_git(cases, project.layout, gate, options))
     if inline_config:
-        findings = _suppress(findings, parsed_by_path, rules, allow_closure, result)
+        findings = _suppress(findings, directives, rules, allow_closure, result)
 
     def wanted(diag: Diagnostic) -> bool:
         if chosen_select and not any(matches(s, diag.code, diag.name) for s in chosen_select):
@@ -196,7 +243,302 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     return result
 
 
-def _suppress(findings: list[Diagnostic], parsed_by_path: dict[str, ParsedDocument],
+# -- one document ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the cache keeps of one file: all of its own findings, summary and directives.
+
+    The hardening findings read the tree as well as the document: ``probes``
+    lists each path looked up and whether it was a file; a cached analysis is
+    used only while every probe still holds (the rules tree's listing and the
+    gate file are part of the run key).
+    """
+
+    findings: tuple[Diagnostic, ...]
+    summary: Summary | None  # None: not an incident document (or bad input)
+    directives: tuple[Directive, ...] = ()
+    note: str = ""
+    case: Case | None = None  # for the git checks, when they run
+    probes: tuple[tuple[str, bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One file's contribution to the run, as a worker hands it back."""
+
+    resolved: str
+    findings: tuple[Diagnostic, ...]
+    summary: Summary | None
+    directives: tuple[Directive, ...]
+    note: str
+    case: Case | None
+    stat: tuple[int, int, int, int] | None
+
+
+@dataclass
+class _Settings:
+    """What every worker needs; built once, inherited by forked workers."""
+
+    project: Project
+    options: GitOptions
+    report_unknown: bool
+    store: Cache | None
+    _gate: GateIndex | None = None
+
+    @property
+    def gate(self) -> GateIndex:
+        if self._gate is None:
+            self._gate = GateIndex(self.project.layout.gate_file)
+        return self._gate
+
+
+
+
+def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> Analysis:
+    """Parse, model, and run the document and hardening checks: the cacheable part."""
+    project = settings.project
+    sink: list[Diagnostic] = []
+    loaded = load_document(project, candidate, sink, report_unknown=settings.report_unknown,
+                           data=data)
+    if loaded is None:
+        return Analysis(tuple(sink), None)
+    document = loaded.document
+    context = CheckContext(document, loaded.parsed, loaded.doctype, project.config,
+                           project.extra_placeholders)
+    sink.extend(diag for family in DOCUMENT_CHECKS for diag in family(context))
+    probes: list[tuple[str, bool]] = []
+    case = None
+    if document.type == "postmortem":
+        subject = Subject(document, candidate.path, loaded.parsed.lines)
+        case = hardening_case(subject, project.layout, settings.gate, project.config, probes)
+        if case is not None:
+            sink.extend(document_hardening(case, project.layout, settings.options))
+            # Only the git checks read the case later; they need no lines.
+            case = replace(case, subject=replace(subject, lines=())) \
+                if settings.options.enabled else None
+    return Analysis(
+        findings=tuple(sink),
+        summary=Summary.of(document, project.config),
+        directives=tuple(find_directives(loaded.parsed)),
+        note=f"{loaded.doctype.name} ({loaded.reason})",
+        case=case,
+        probes=tuple(probes),
+    )
+
+
+def _key(settings: _Settings, candidate: Candidate, data: bytes) -> str:
+    # A named file that is no document is reported unless --skip-unknown: in the key.
+    return entry_key(data, candidate.display, candidate.explicit and settings.report_unknown)
+
+
+def _outcome(candidate: Candidate, analysis: Analysis,
+             stat: tuple[int, int, int, int] | None) -> Outcome:
+    return Outcome(candidate.real(), analysis.findings, analysis.summary,
+                   analysis.directives, analysis.note, analysis.case, stat)
+
+
+def _cached(settings: _Settings, candidate: Candidate) -> Outcome | None:
+    """The file's cached outcome, if its bytes and everything it read are unchanged."""
+    store = settings.store
+    if store is None:
+        return None
+    try:
+        data = candidate.path.read_bytes()
+        stat = stat_key(os.stat(candidate.path))
+    except OSError:
+        return None
+    found = store.get(_key(settings, candidate, data))
+    if not isinstance(found, Analysis):
+        return None
+    if any(os.path.isfile(path) != was for path, was in found.probes):
+        return None
+    return _outcome(candidate, found, stat)
+
+
+def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
+    data: bytes | None
+    try:
+        data = candidate.path.read_bytes()
+        stat: tuple[int, int, int, int] | None = stat_key(os.stat(candidate.path))
+    except OSError:  # read_source says why, as a finding
+        data, stat = None, None
+    analysis = _analyse(settings, candidate, data)
+    if settings.store is not None and data is not None:
+        settings.store.put(_key(settings, candidate, data), analysis)
+    return _outcome(candidate, analysis, stat)
+
+
+def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
+    """Another document of the repository: only what the cross-document checks read."""
+    project = settings.project
+    resolved = candidate.real()
+    try:
+        stat: tuple[int, int, int, int] | None = stat_key(os.stat(candidate.path))
+    except OSError:
+        stat = None
+    ignored: list[Diagnostic] = []  # its own findings belong to runs that ask for them
+    loaded = load_document(project, candidate, ignored)
+    summary = Summary.of(loaded.document, project.config) if loaded is not None else None
+    return Outcome(resolved, (), summary, (), "", None, stat)
+
+
+def _outcomes(settings: _Settings, workers: _Workers,
+              candidates: Sequence[Candidate]) -> list[Outcome]:
+    """Every file's outcome, in order: cache hits here, the rest in workers."""
+    found: list[Outcome | None] = [_cached(settings, c) for c in candidates]
+    misses = [c for c, outcome in zip(candidates, found, strict=True) if outcome is None]
+    computed = iter(workers.map(_check_chunk, misses))
+    return [outcome if outcome is not None else next(computed) for outcome in found]
+
+
+# -- the repository index (one-file runs) --------------------------------------------
+
+
+RACY_NS = 3_000_000_000  # a file changed this recently may change again unseen (racy git)
+
+
+def _remember(index: dict[str, Any], resolved: str, stat: tuple[int, int, int, int],
+              summary: Summary | None) -> bool:
+    """Record a summary, unless the file is so fresh that its times may not tell an edit."""
+    if time.time_ns() - max(stat[1], stat[2]) < RACY_NS:
+        return index.pop(resolved, None) is not None
+    entry = (stat, summary)
+    if index.get(resolved) == entry:
+        return False
+    index[resolved] = entry
+    return True
+
+
+def _from_index(index: dict[str, Any], others: list[Candidate]
+                ) -> tuple[list[Summary], list[Candidate]]:
+    """Summaries of unchanged files from the index; the files that need reading."""
+    known: list[Summary] = []
+    missing: list[Candidate] = []
+    for candidate in others:
+        entry = index.get(candidate.real())
+        if entry is not None:
+            try:
+                current = stat_key(os.stat(candidate.path))
+            except OSError:
+                current = None
+            if current == entry[0]:
+                if entry[1] is not None:
+                    known.append(entry[1])
+                continue
+        missing.append(candidate)
+    return known, missing
+
+
+def cache_dir(project: Project) -> Path:
+    """``cache-dir`` from the config (relative to it), else ``.aoslint_cache`` at the root."""
+    configured = project.config.get("cache-dir")
+    if configured:
+        return Path(project.config.root / str(configured)).absolute()
+    return project.layout.root / DEFAULT_CACHE_DIR
+
+
+def _open_cache(project: Project, options: GitOptions, result: RunResult) -> Cache | None:
+    """The run's cache, keyed by version, code, config, schemas and options."""
+    config = project.config
+    root = cache_dir(project)
+    layout = project.layout
+    parts = [code_fingerprint().encode(), str(layout.root).encode(),
+             str(config.path).encode(), str(Path.cwd()).encode(),
+             f"git={options.enabled}".encode(),
+             # The hardening findings read the rules tree's names and the gate's text.
+             repr((layout.aos_dir, layout.rules_dir, rule_files(layout))).encode(),
+             repr(layout.gate_file).encode()]
+    if layout.gate_file is not None and layout.gate_file.is_file():
+        parts.append(layout.gate_file.read_bytes())
+    if config.path is not None:
+        parts.append(config.path.read_bytes())
+    for doctype in sorted(project.doctypes.values(), key=lambda d: d.name):
+        try:
+            parts.append(Path(doctype.source).read_bytes())
+        except OSError:
+            parts.append(doctype.source.encode())
+    try:
+        store = Cache.open(root.resolve(), make_run_key(parts))
+        store.secret()  # before any worker starts, so all of them sign alike
+    except CacheError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        result.notes.append(f"cache: not used ({root}: {exc.strerror})")
+        return None
+    result.notes.append(f"cache: {store.folder}")
+    return store
+
+
+# -- workers ---------------------------------------------------------------------------
+
+_SETTINGS: _Settings | None = None
+PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
+
+
+def _check_chunk(chunk: Sequence[Candidate]) -> list[Outcome]:
+    assert _SETTINGS is not None
+    return [_check_one(_SETTINGS, c) for c in chunk]
+
+
+def _summarise_chunk(chunk: Sequence[Candidate]) -> list[Outcome]:
+    assert _SETTINGS is not None
+    return [_summarise_one(_SETTINGS, c) for c in chunk]
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+class _Workers:
+    """Runs chunks of files in this process or, for large runs, in forked workers."""
+
+    def __init__(self, settings: _Settings, jobs: int | None) -> None:
+        self.settings = settings
+        self.jobs = default_jobs() if jobs is None else max(1, jobs)
+        self.auto = jobs is None
+        self.pool: Any = None
+
+    def __enter__(self) -> _Workers:
+        global _SETTINGS
+        _SETTINGS = self.settings
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _SETTINGS
+        if self.pool is not None:
+            self.pool.shutdown()
+        _SETTINGS = None
+
+    def _parallel(self, count: int) -> bool:
+        if self.jobs < 2 or count < 2:
+            return False
+        if self.auto and count < PARALLEL_MIN_FILES:
+            return False
+        import multiprocessing
+
+        return "fork" in multiprocessing.get_all_start_methods()
+
+    def map(self, work: Callable[[Sequence[Candidate]], list[Outcome]],
+            candidates: Sequence[Candidate]) -> Iterator[Outcome]:
+        """Outcomes in the candidates' order, whoever computed them."""
+        if not self._parallel(len(candidates)):
+            yield from work(candidates)
+            return
+        if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(self.jobs,
+                                            mp_context=multiprocessing.get_context("fork"))
+        size = max(8, min(128, len(candidates) // (self.jobs * 8) or 1))
+        chunks = [candidates[i:i + size] for i in range(0, len(candidates), size)]
+        for outcomes in self.pool.map(work, chunks):
+            yield from outcomes
+
+
+def _suppress(findings: list[Diagnostic], directives: dict[str, tuple[Directive, ...]],
               rules: dict[str, Rule], allow_closure: bool, result: RunResult) -> list[Diagnostic]:
     """Apply each document's inline directives to all of its findings, whatever family."""
     by_path: dict[str, list[Diagnostic]] = {}
@@ -204,35 +546,21 @@ def _suppress(findings: list[Diagnostic], parsed_by_path: dict[str, ParsedDocume
         by_path.setdefault(diag.path, []).append(diag)
     kept: list[Diagnostic] = []
     for path, own in by_path.items():
-        parsed = parsed_by_path.get(path)
-        if parsed is None:
+        found = directives.get(path)
+        if found is None:
             kept.extend(own)
             continue
-        applied = apply_suppressions(parsed, own, rules, allow_closure=allow_closure)
+        applied = apply_directives(found, path, own, rules, allow_closure=allow_closure)
         kept.extend(applied.kept + applied.problems)
         if applied.silenced:
             count = len(applied.silenced)
             result.notes.append(f"{path}: {count} finding{'s' if count != 1 else ''} "
                                 "silenced inline")
-    for path, parsed in parsed_by_path.items():
-        if path not in by_path:  # directives in a clean document may still be unused
-            kept.extend(apply_suppressions(parsed, [], rules,
-                                           allow_closure=allow_closure).problems)
+    for path, found in directives.items():
+        if path not in by_path and found:  # directives in a clean document may be unused
+            kept.extend(apply_directives(found, path, [], rules,
+                                         allow_closure=allow_closure).problems)
     return kept
-
-
-def _other_documents(project: Project, selector: FileSelector,
-                     known: dict[Path, Document]) -> list[Document]:
-    """The repository's other incident documents, for the cross-document checks."""
-    others: list[Document] = []
-    ignored: list[Diagnostic] = []  # their own findings belong to runs that ask for them
-    for candidate in collect(selector, project.layout, ()):
-        if candidate.path.resolve() in known:
-            continue
-        loaded = load_document(project, candidate, ignored)
-        if loaded is not None:
-            others.append(loaded.document)
-    return others
 
 
 def sort_key(diag: Diagnostic) -> tuple[str, int, int, str, str]:

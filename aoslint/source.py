@@ -46,13 +46,18 @@ class Source:
     text: str
 
 
-def read_source(path: Path, display: str, *, explicit: bool) -> Source | Diagnostic | None:
-    """Decode a file, or say why not; ``None`` means skip silently (scans only)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        return UNREADABLE_FILE.diagnostic(display, 1, 1, f"cannot read file: {reason}")
+def read_source(path: Path, display: str, *, explicit: bool,
+                data: bytes | None = None) -> Source | Diagnostic | None:
+    """Decode a file (or its bytes, already read), or say why not.
+
+    ``None`` means skip silently (scans only).
+    """
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or exc.__class__.__name__
+            return UNREADABLE_FILE.diagnostic(display, 1, 1, f"cannot read file: {reason}")
     if b"\x00" in data[:8192]:
         if not explicit:
             return None

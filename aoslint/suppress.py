@@ -73,6 +73,8 @@ class Directive:
 
 def find_directives(parsed: ParsedDocument) -> list[Directive]:
     """Every directive outside fenced/indented code, front matter and code spans."""
+    if "aoslint-" not in parsed.source.text:
+        return []
     skipped: set[int] = set()
     for token in parsed.tokens:
         if token.type in ("fence", "code_block", "front_matter") and token.map:
@@ -124,10 +126,16 @@ def apply_suppressions(parsed: ParsedDocument, diagnostics: Sequence[Diagnostic]
                        rules: Mapping[str, Rule], *,
                        allow_closure: bool = False) -> SuppressionResult:
     """Silence what the document's directives name; report directives that did nothing."""
-    directives = find_directives(parsed)
+    return apply_directives(find_directives(parsed), parsed.source.display, diagnostics, rules,
+                            allow_closure=allow_closure)
+
+
+def apply_directives(directives: Sequence[Directive], path: str,
+                     diagnostics: Sequence[Diagnostic], rules: Mapping[str, Rule], *,
+                     allow_closure: bool = False) -> SuppressionResult:
+    """:func:`apply_suppressions` with the directives already found (and cached)."""
     if not directives:
         return SuppressionResult(list(diagnostics), [], [])
-    path = parsed.source.display
     problems: list[Diagnostic] = []
     grants = _grants(directives, rules, path, problems)
 

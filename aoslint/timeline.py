@@ -13,9 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from aoslint.normalize import normalize_key, normalize_title, strip_inline_markup
 from aoslint.parse import ParsedDocument, column_of
@@ -31,6 +29,9 @@ from aoslint.timeparse import (
     find_zone_statement,
     parse_duration,
 )
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 KINDS = ("occurred", "detected", "mitigated", "resolved")
 ROLLOVER_GAP = dt.timedelta(hours=12)

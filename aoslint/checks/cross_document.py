@@ -71,31 +71,56 @@ postmortem.md      Severity: HIGH""",
     fix="Update the outdated document so both say the same.",
 )
 
+SUMMARY_FIELDS = ("incident_id", "severity", "status", "date", "timestamp")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the cross-document checks read of one document: small, cached, picklable."""
+
+    path: str
+    type: str
+    fields: tuple[Field, ...]
+    closed: bool
+
+    def field(self, key: str) -> Field | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+    @classmethod
+    def of(cls, document: Document, config: Config) -> Summary:
+        return cls(document.path, document.type,
+                   tuple(f for f in document.fields if f.key in SUMMARY_FIELDS),
+                   claims_closure(document, config))
+
+
 @dataclass(frozen=True)
 class Record:
-    """What the cross-document checks need of one document."""
+    """A document with a usable Incident ID."""
 
-    document: Document
+    document: Summary
     incident_id: Field
     closed: bool
 
 
-def _records(documents: Iterable[Document], config: Config) -> list[Record]:
+_ID = re.compile(r"^[A-Za-z][\w-]*\d[\w-]*$")
+
+
+def _records(summaries: Iterable[Summary]) -> list[Record]:
     found = []
-    pattern = re.compile(r"^[A-Za-z][\w-]*\d[\w-]*$")
-    for document in documents:
-        field = document.field("incident_id")
-        if field is None or not isinstance(field.value, str) or not pattern.match(field.value):
+    for summary in summaries:
+        field = summary.field("incident_id")
+        if field is None or not isinstance(field.value, str) or not _ID.match(field.value):
             continue  # missing or placeholder IDs are reported elsewhere
-        found.append(Record(document, field, claims_closure(document, config)))
+        found.append(Record(summary, field, summary.closed))
     return found
 
 
-def check_repository(documents: Iterable[Document], requested: set[str],
+def check_repository(documents: Iterable[Document | Summary], requested: set[str],
                      config: Config) -> Iterator[Diagnostic]:
     """Findings about the requested documents, judged against all of them."""
     by_id: dict[str, list[Record]] = defaultdict(list)
-    records = _records(documents, config)
+    records = _records(d if isinstance(d, Summary) else Summary.of(d, config)
+                       for d in documents)
     for record in records:
         by_id[record.incident_id.value].append(record)
     # A repository that keeps no incident plans at all (imported postmortems) is not
@@ -142,7 +167,7 @@ def _duplicates(incident_id: str, group: list[Record], requested: set[str]
             f"{record.document.type} Incident ID {incident_id} is also used by {others}")
 
 
-def _mismatches(postmortem: Document, plan: Document) -> Iterator[Diagnostic]:
+def _mismatches(postmortem: Summary, plan: Summary) -> Iterator[Diagnostic]:
     pm_severity, plan_severity = postmortem.field("severity"), plan.field("severity")
     if (pm_severity is not None and plan_severity is not None
             and str(pm_severity.value).strip().upper() != str(plan_severity.value).strip().upper()):

@@ -266,7 +266,7 @@ class Subject:
 
 
 @dataclass
-class _Case:
+class Case:
     """One postmortem under judgement: its citations, start, and closure claim."""
 
     subject: Subject
@@ -311,15 +311,34 @@ def check_hardening(subjects: Sequence[Subject], layout: Layout, config: Config,
                     options: GitOptions) -> Iterator[Diagnostic]:
     """Hardening and STOP-rule findings for the run's postmortems."""
     gate = GateIndex(layout.gate_file)
-    cases = []
-    for subject in subjects:
-        if subject.document.type != "postmortem":
-            continue
-        hardening = collect(subject.document, layout, gate, subject.source, subject.lines)
-        cases.append(_Case(subject, hardening, incident_start(subject.document),
-                           closure_reason(subject.document, config)))
+    cases = [case for subject in subjects
+             if (case := hardening_case(subject, layout, gate, config)) is not None]
     for case in cases:
         yield from _document_level(case, layout, options.enabled)
+    yield from check_git(cases, layout, gate, options)
+
+
+def hardening_case(subject: Subject, layout: Layout, gate: GateIndex, config: Config,
+                   probes: list[tuple[str, bool]] | None = None) -> Case | None:
+    """A postmortem's citations, start and closure claim; ``None`` for other types.
+
+    ``probes`` collects the paths looked up on disk (see :func:`resolve`).
+    """
+    if subject.document.type != "postmortem":
+        return None
+    hardening = collect(subject.document, layout, gate, subject.source, subject.lines, probes)
+    return Case(subject, hardening, incident_start(subject.document),
+                 closure_reason(subject.document, config))
+
+
+def document_hardening(case: Case, layout: Layout, options: GitOptions) -> list[Diagnostic]:
+    """The findings of one postmortem that need no git (they read the rules tree)."""
+    return list(_document_level(case, layout, options.enabled))
+
+
+def check_git(cases: Sequence[Case], layout: Layout, gate: GateIndex,
+              options: GitOptions) -> Iterator[Diagnostic]:
+    """The git-backed findings of all postmortems of a run, from one batched facts load."""
     if not options.enabled or not cases:
         return
     needing = [c for c in cases if c.hardening.rules or c.closed]
@@ -346,12 +365,12 @@ def check_hardening(subjects: Sequence[Subject], layout: Layout, config: Config,
         yield from _git_level(case, facts, gate, git_root, layout)
 
 
-def _env(case: _Case, which: Rule, message: str, hint: str | None = None) -> Diagnostic:
+def _env(case: Case, which: Rule, message: str, hint: str | None = None) -> Diagnostic:
     return which.diagnostic(case.path, case.hardening.anchor_line, case.hardening.anchor_column,
                             message, hint)
 
 
-def _issue(case: _Case, issue: Issue, line: int | None = None,
+def _issue(case: Case, issue: Issue, line: int | None = None,
            column: int | None = None) -> Diagnostic:
     which = _ISSUE_RULES.get(issue.problem, GIT_FAILED)
     severity = case.severity(Severity.WARNING) if which in (COMMIT_NOT_ON_BRANCH,
@@ -361,7 +380,7 @@ def _issue(case: _Case, issue: Issue, line: int | None = None,
                             issue.hint or None, severity=severity)
 
 
-def _document_level(case: _Case, layout: Layout, with_git: bool) -> Iterator[Diagnostic]:
+def _document_level(case: Case, layout: Layout, with_git: bool) -> Iterator[Diagnostic]:
     hardening = case.hardening
     document = case.subject.document
     if layout.rules_dir is None or not layout.rules_dir.is_dir():
@@ -413,7 +432,7 @@ def _document_level(case: _Case, layout: Layout, with_git: bool) -> Iterator[Dia
                                             severity=case.severity())
 
 
-def _before_start(signature: Signature, case: _Case) -> bool:
+def _before_start(signature: Signature, case: Case) -> bool:
     signed = iso_date(signature.date) if signature.date else None
     return signed is not None and case.start is not None and signed < case.start.date()
 
@@ -426,7 +445,7 @@ def _relative(path: Path, git_root: Path) -> str:
     return path.resolve().relative_to(git_root.resolve()).as_posix()
 
 
-def _load_facts(cases: list[_Case], layout: Layout, gate: GateIndex, git_root: Path,
+def _load_facts(cases: list[Case], layout: Layout, gate: GateIndex, git_root: Path,
                 options: GitOptions) -> GitFacts:
     """One load for the whole run: the earliest start, every cited path and commit."""
     starts = [c.start for c in cases]
@@ -439,7 +458,7 @@ def _load_facts(cases: list[_Case], layout: Layout, gate: GateIndex, git_root: P
                          upstream=options.upstream)
 
 
-def _git_level(case: _Case, facts: GitFacts, gate: GateIndex, git_root: Path,
+def _git_level(case: Case, facts: GitFacts, gate: GateIndex, git_root: Path,
                layout: Layout) -> Iterator[Diagnostic]:
     proofs: dict[str, str] = {}  # sha -> what it proves
     staged_only: list[str] = []
@@ -483,7 +502,7 @@ def _git_level(case: _Case, facts: GitFacts, gate: GateIndex, git_root: Path,
         yield from _pushed(case, facts, proofs, staged_only)
 
 
-def _prove_cited(case: _Case, facts: GitFacts, sha: str, relative: str, citation: Citation,
+def _prove_cited(case: Case, facts: GitFacts, sha: str, relative: str, citation: Citation,
                  proofs: dict[str, str]) -> Iterator[Diagnostic]:
     exists = facts.commit_exists(sha)
     if exists.no:
@@ -525,7 +544,7 @@ def _prove_cited(case: _Case, facts: GitFacts, sha: str, relative: str, citation
     proofs.setdefault(sha, relative)
 
 
-def _prove_gate(case: _Case, facts: GitFacts, gate: GateIndex, git_root: Path,
+def _prove_gate(case: Case, facts: GitFacts, gate: GateIndex, git_root: Path,
                 proofs: dict[str, str], staged_only: list[str],
                 since_text: str) -> Iterator[Diagnostic]:
     assert gate.path is not None
@@ -568,7 +587,7 @@ def _prove_gate(case: _Case, facts: GitFacts, gate: GateIndex, git_root: Path,
             yield _issue(case, within.issue, citation.line, citation.column)
 
 
-def _prove_checklist(case: _Case, facts: GitFacts, relative: str, line: int,
+def _prove_checklist(case: Case, facts: GitFacts, relative: str, line: int,
                      column: int) -> Iterator[Diagnostic]:
     additions = facts.checklist_additions(relative, case.start)
     if additions.unknown:
@@ -589,7 +608,7 @@ def _prove_checklist(case: _Case, facts: GitFacts, relative: str, line: int,
                 f"{', '.join(additions.names)}){case.state()}", severity=case.severity())
 
 
-def _pushed(case: _Case, facts: GitFacts, proofs: dict[str, str],
+def _pushed(case: Case, facts: GitFacts, proofs: dict[str, str],
             staged_only: list[str]) -> Iterator[Diagnostic]:
     anchor = case.hardening
     for path in staged_only:

@@ -1,0 +1,222 @@
+"""The result cache: a document's findings are reused while nothing they depend on changed.
+
+Layout of the cache directory (``.aoslint_cache/`` at the repository root, or
+``cache-dir`` in the config)::
+
+    CACHEDIR.TAG  .gitignore  key
+    v1/<run key>/<xx>/<entry key>     one document's result
+    v1/<run key>/index                the repository's documents, for one-file runs
+
+The *run key* hashes everything that changes findings besides the document
+itself: aoslint's version and code, the config file's bytes, every document
+type schema's bytes (built-in and the repository's own), and the run options
+that change findings. A new version, config or schema simply uses another
+directory, so an entry is never stale; the oldest run directories are pruned.
+The *entry key* hashes the document's bytes, its path as displayed and
+whether it was named explicitly.
+
+The repository index serves the cross-document checks of a one-file run (a
+pre-commit hook): each known document's summary, valid while the file's size,
+modification and change times and inode are unchanged, so a one-file run
+stats the other documents instead of reading and parsing them.
+
+Entries are pickles, so each carries an HMAC whose key is local to this cache
+directory (random bytes plus the key file's inode and change time): a cache
+directory that was committed, copied or planted by someone else is never
+trusted, only ignored. Writes go to a temporary file that is renamed into
+place; an unreadable, truncated or tampered entry is a cache miss. Nothing
+is ever written outside the cache directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+FORMAT = "v1"
+MARKER = "CACHEDIR.TAG"
+_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This directory is a cache of aoslint (aoslint clean removes it).\n")
+_KEEP_RUNS = 4  # run directories kept: the newest ones
+_MAC = 32
+
+
+class CacheError(Exception):
+    """The configured cache directory cannot be used (it is not aoslint's)."""
+
+
+def is_cache_dir(path: Path) -> bool:
+    """True when ``path`` holds an aoslint cache (so it may be removed)."""
+    marker = path / MARKER
+    try:
+        return marker.is_file() and "aoslint" in marker.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def code_fingerprint() -> str:
+    """aoslint's version and its modules' sizes and times: a changed checkout is a new key."""
+    import aoslint
+
+    digest = hashlib.blake2b(aoslint.__version__.encode(), digest_size=16)
+    package = Path(aoslint.__file__).resolve().parent
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".json", ".j2")):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+def make_run_key(parts: Iterable[bytes]) -> str:
+    digest = hashlib.blake2b(FORMAT.encode(), digest_size=16)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def entry_key(data: bytes, display: str, explicit: bool) -> str:
+    digest = hashlib.blake2b(data, digest_size=20)
+    digest.update(b"\0" + display.encode("utf-8", "surrogateescape"))
+    digest.update(b"\0explicit" if explicit else b"\0scan")
+    return digest.hexdigest()
+
+
+class Cache:
+    """One run's view of the cache directory: read and write entries and the index."""
+
+    def __init__(self, root: Path, run_key: str) -> None:
+        self.root = root
+        self.run_key = run_key
+        self.runs = root / FORMAT
+        self.folder = self.runs / run_key
+        self._secret: bytes | None = None
+        self.created: set[str] = set()
+
+    @classmethod
+    def open(cls, root: Path, run_key: str) -> Cache:
+        """Create the directory (tagged and git-ignored) or check that it is aoslint's."""
+        if (root.exists() and not is_cache_dir(root)
+                and (not root.is_dir() or any(root.iterdir()))):
+            raise CacheError(f"{root} exists and is not an aoslint cache directory "
+                                 f"(no {MARKER}); choose another cache-dir or remove it")
+        root.mkdir(parents=True, exist_ok=True)
+        if not (root / MARKER).is_file():
+            _write_atomic(root / MARKER, _TAG.encode())
+            _write_atomic(root / ".gitignore", b"# created by aoslint\n*\n")
+        cache = cls(root, run_key)
+        if not cache.folder.is_dir():
+            cache.folder.mkdir(parents=True, exist_ok=True)
+            cache._prune()
+        return cache
+
+    # -- signing -----------------------------------------------------------------
+
+    def secret(self) -> bytes:
+        if self._secret is None:
+            key_file = self.root / "key"
+            try:
+                fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(os.urandom(32))
+            data = key_file.read_bytes()
+            stat = key_file.stat()
+            if len(data) != 32:  # being written by a concurrent run: sign nothing usable
+                data = os.urandom(32)
+            self._secret = data + f"{stat.st_dev}:{stat.st_ino}:{stat.st_ctime_ns}".encode()
+        return self._secret
+
+    def _sign(self, payload: bytes) -> bytes:
+        return hmac.new(self.secret(), payload, hashlib.sha256).digest()
+
+    def _load(self, path: Path) -> Any:
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return None
+        mac, payload = blob[:_MAC], blob[_MAC:]
+        if len(mac) != _MAC or not hmac.compare_digest(mac, self._sign(payload)):
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:  # a damaged entry is a miss, never an error
+            return None
+
+    def _store(self, path: Path, value: Any) -> None:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        with contextlib.suppress(OSError):  # a read-only or full disk costs only speed
+            _write_atomic(path, self._sign(payload) + payload)
+
+    # -- entries -----------------------------------------------------------------
+
+    def _entry_path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def get(self, key: str) -> Any:
+        return self._load(self._entry_path(key))
+
+    def put(self, key: str, value: Any) -> None:
+        path = self._entry_path(key)
+        if key[:2] not in self.created:
+            path.parent.mkdir(exist_ok=True)
+            self.created.add(key[:2])
+        self._store(path, value)
+
+    def load_index(self) -> dict[str, Any]:
+        found = self._load(self.folder / "index")
+        return found if isinstance(found, dict) else {}
+
+    def store_index(self, index: dict[str, Any]) -> None:
+        self._store(self.folder / "index", index)
+
+    def _prune(self) -> None:
+        """Keep the newest run directories; older configs and versions are dropped."""
+        try:
+            runs = sorted((p for p in self.runs.iterdir() if p.is_dir()),
+                          key=lambda p: p.stat().st_mtime, reverse=True)
+        except OSError:
+            return
+        for old in runs[_KEEP_RUNS:]:
+            if old != self.folder:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What identifies a file's content without reading it (as git's index does)."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def remove(root: Path) -> bool:
+    """Remove an aoslint cache directory; refuse anything else."""
+    if not root.exists():
+        return False
+    if not is_cache_dir(root):
+        raise CacheError(f"{root} is not an aoslint cache directory (no {MARKER}); "
+                         "not removing it")
+    shutil.rmtree(root)
+    return True

@@ -1,0 +1,261 @@
+"""The cache and the workers change how fast a run is, never what it finds.
+
+Findings are compared as JSON with and without the cache (cold and warm), with
+one and with two workers, on the fixture corpus and the example repository.
+The cache is never stale after a config, schema or version change, ignores
+damaged or foreign entries, writes only inside its directory, and ``aoslint
+clean`` removes it (and nothing else). No test here measures time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import aoslint
+from aoslint.runner import run_check
+from tests.conftest import EXAMPLE, FIXTURES, CliResult, write_tree
+
+PLAN = (FIXTURES / "good" / "kit-incident-plan.md").read_text()
+POSTMORTEM = (FIXTURES / "good" / "kit-postmortem.md").read_text()
+
+
+def _run(root: Path, paths: list[str] | None = None, **options: Any) -> list[dict[str, Any]]:
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        result = run_check([Path(p) for p in paths or []], git=False, **options)
+    finally:
+        os.chdir(old)
+    return [d.to_json() for d in result.diagnostics] + [{"checked": result.checked}]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The fixture documents and the example repository, copied so the cache stays in tmp."""
+    root = tmp_path / "corpus"
+    shutil.copytree(EXAMPLE, root)
+    shutil.copytree(FIXTURES, root / "docs" / "incidents" / "fixtures")
+    _age(root)
+    return root
+
+
+def _cache_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / ".aoslint_cache").rglob("*") if p.is_file())
+
+
+def test_findings_identical_with_and_without_cache_and_workers(corpus: Path) -> None:
+    baseline = _run(corpus, cache=False, jobs=1)
+    assert len(baseline) > 20  # the corpus has real findings
+    assert _run(corpus, cache=True, jobs=1) == baseline  # cold: writes the cache
+    assert _cache_files(corpus)
+    assert _run(corpus, cache=True, jobs=1) == baseline  # warm: reads it
+    assert _run(corpus, cache=False, jobs=2) == baseline
+    assert _run(corpus, cache=True, jobs=2) == baseline
+    shutil.rmtree(corpus / ".aoslint_cache")
+    assert _run(corpus, cache=True, jobs=2) == baseline  # cold, in workers
+
+
+def test_named_files_identical_with_and_without_cache(corpus: Path) -> None:
+    """One file, as pre-commit passes it: the others come from the repository index."""
+    named = ["docs/incidents/INC-20261102-001/postmortem.md",
+             "docs/incidents/fixtures/bad/missing-section.md"]
+    baseline = _run(corpus, named, cache=False)
+    assert _run(corpus, cache=True) != []  # fills the cache and the index
+    assert _run(corpus, named, cache=True) == baseline
+    assert _run(corpus, named, cache=True, jobs=2) == baseline
+
+
+def test_cli_json_identical_with_cache_and_jobs(corpus: Path,
+                                                cli: Callable[..., CliResult]) -> None:
+    plain = cli("check", "--no-git", "--format", "json", "--no-cache", "--jobs", "1",
+                cwd=corpus)
+    cached = [cli("check", "--no-git", "--format", "json", cwd=corpus) for _ in range(2)]
+    parallel = cli("check", "--no-git", "--format", "json", "--jobs", "2", cwd=corpus)
+    assert plain.exit_code == 1
+    for other in (*cached, parallel):
+        assert (other.exit_code, other.json()) == (plain.exit_code, plain.json())
+
+
+def test_jobs_must_be_positive(cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli("check", "--jobs", "0", cwd=tmp_path)
+    assert exc.value.code == 2
+
+
+# -- never stale ------------------------------------------------------------------------
+
+
+def _age(root: Path) -> None:
+    """Files last changed long ago, so the repository index trusts their times."""
+    for path in root.rglob("*.md"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns - 10**11, stat.st_mtime_ns - 10**11))
+
+
+def _repo(tmp_path: Path, config: str) -> Path:
+    root = write_tree(tmp_path / "repo", {
+        ".aoslint.toml": config,
+        "docs/incidents/INC-1/postmortem.md": POSTMORTEM,
+        "docs/incidents/INC-1/incident-plan.md": PLAN,
+    })
+    _age(root)
+    return root
+
+
+def test_config_change_invalidates(tmp_path: Path) -> None:
+    root = _repo(tmp_path, 'severities = ["HIGH", "LOW"]\n')
+    before = _run(root, cache=True)
+    assert not any(d.get("code") == "AOS201" for d in before)
+    (root / ".aoslint.toml").write_text('severities = ["LOW"]\n')
+    after = _run(root, cache=True)
+    assert any(d.get("code") == "AOS201" for d in after)
+    assert after == _run(root, cache=False)
+
+
+def test_repository_schema_change_invalidates(tmp_path: Path) -> None:
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-aoslint": {"type": "postmortem", "extends": "postmortem"},
+        "properties": {"metadata": {"required": ["author"]}},
+    }
+    root = _repo(tmp_path, 'schemas = ["team.schema.json"]\n')
+    (root / "team.schema.json").write_text(json.dumps(schema))
+    before = _run(root, cache=True)
+    assert not any("Author" in str(d.get("message")) or "'author'" in str(d.get("message"))
+                   for d in before)
+    schema["properties"]["metadata"]["required"] = ["author", "owner"]
+    (root / "team.schema.json").write_text(json.dumps(schema))
+    after = _run(root, cache=True)
+    assert after != before
+    assert any("owner" in str(d.get("message")) for d in after)
+    assert after == _run(root, cache=False)
+
+
+def _cache_note(root: Path) -> str:
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        notes = run_check([], git=False, cache=True).notes
+    finally:
+        os.chdir(old)
+    return next(n for n in notes if n.startswith("cache: "))
+
+
+def test_version_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _repo(tmp_path, "")
+    first = _cache_note(root)
+    assert _cache_note(root) == first  # same version: same entries
+    monkeypatch.setattr(aoslint, "__version__", "999.0.0")
+    assert _cache_note(root) != first  # another version never reads the old entries
+
+
+def test_changed_document_is_rechecked(tmp_path: Path) -> None:
+    root = _repo(tmp_path, "")
+    _run(root, cache=True)
+    path = root / "docs/incidents/INC-1/postmortem.md"
+    path.write_text(POSTMORTEM.replace("Severity: HIGH", "Severity: URGENT"))
+    assert _run(root, cache=True) == _run(root, cache=False)
+
+
+def test_edited_other_document_reaches_a_one_file_run(tmp_path: Path) -> None:
+    """The index of the other documents is never trusted for a file that changed."""
+    root = _repo(tmp_path, "")
+    named = ["docs/incidents/INC-1/postmortem.md"]
+    assert _run(root, named, cache=True) == _run(root, named, cache=False)
+    plan = root / "docs/incidents/INC-1/incident-plan.md"
+    old = plan.stat()
+    plan.write_text(PLAN.replace("Severity: HIGH", "Severity: LOW "))  # same size
+    os.utime(plan, ns=(old.st_atime_ns, old.st_mtime_ns))  # and the same mtime
+    after = _run(root, named, cache=True)
+    assert any(d.get("code") == "AOS407" for d in after)
+    assert after == _run(root, named, cache=False)
+
+
+# -- damaged, foreign and contained -------------------------------------------------------
+
+
+def test_corrupt_entries_are_ignored(tmp_path: Path) -> None:
+    root = _repo(tmp_path, "")
+    baseline = _run(root, cache=False)
+    _run(root, cache=True)
+    entries = [p for p in _cache_files(root) if p.parent.parent.parent.name == "v1"]
+    assert entries
+    for number, entry in enumerate(entries):
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2] if number % 2 else b"not a pickle")
+    assert _run(root, cache=True) == baseline
+    assert _run(root, cache=True) == baseline  # rewritten entries read back
+
+
+def test_entries_from_another_cache_are_not_trusted(tmp_path: Path) -> None:
+    """A committed or copied cache directory has another key: its entries are ignored."""
+    root = _repo(tmp_path, "")
+    baseline = _run(root, cache=False)
+    _run(root, cache=True)
+    planted = tmp_path / "planted"
+    shutil.copytree(root / ".aoslint_cache", planted)
+    shutil.rmtree(root / ".aoslint_cache")
+    _run(root, cache=True)  # a fresh cache directory with its own key
+    for entry in planted.rglob("*"):
+        target = root / ".aoslint_cache" / entry.relative_to(planted)
+        if entry.is_file() and entry.name != "key" and target.exists():
+            target.write_bytes(entry.read_bytes())
+    assert _run(root, cache=True) == baseline
+
+
+def test_cache_writes_only_inside_its_directory(tmp_path: Path) -> None:
+    root = _repo(tmp_path, 'cache-dir = "build/lint-cache"\n')
+    before = {p for p in tmp_path.rglob("*")}
+    _run(root, cache=True)
+    _run(root, ["docs/incidents/INC-1/postmortem.md"], cache=True)
+    new = {p for p in tmp_path.rglob("*")} - before
+    cache = root / "build" / "lint-cache"
+    assert new and all(p == root / "build" or p.is_relative_to(cache) for p in new)
+    assert (cache / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_no_cache_writes_nothing(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    root = _repo(tmp_path, "")
+    cli("check", "--no-git", "--no-cache", cwd=root)
+    assert not (root / ".aoslint_cache").exists()
+
+
+def test_clean_removes_the_cache(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    root = _repo(tmp_path, "")
+    cli("check", "--no-git", cwd=root)
+    assert (root / ".aoslint_cache").is_dir()
+    done = cli("clean", cwd=root)
+    assert (done.exit_code, done.out.strip()) == (0, f"removed {root / '.aoslint_cache'}")
+    assert not (root / ".aoslint_cache").exists()
+    again = cli("clean", cwd=root)
+    assert again.exit_code == 0 and "nothing to remove" in again.out
+
+
+def test_clean_refuses_a_directory_that_is_not_a_cache(
+        tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    root = _repo(tmp_path, 'cache-dir = "docs"\n')
+    done = cli("clean", cwd=root)
+    assert done.exit_code == 2 and "not an aoslint cache" in done.err
+    assert (root / "docs/incidents/INC-1/postmortem.md").is_file()
+    checked = cli("check", "--no-git", cwd=root)
+    assert checked.exit_code == 2 and "not an aoslint cache" in checked.err
+
+
+def test_rule_file_created_after_caching_is_seen(tmp_path: Path) -> None:
+    """Hardening findings read the rules tree: a cached one is not reused once it changed."""
+    root = _repo(tmp_path, "")
+    write_tree(root, {".agent/rules/system/incident-response.md": "# Incidents\n",
+                      ".agent/agents/orchestrator.md": "# Orchestrator\n"})
+    before = _run(root, cache=True)
+    assert any(d.get("code") == "AOS501" for d in before)
+    write_tree(root, {".agent/rules/security/auth.md": "# Auth\n"})
+    after = _run(root, cache=True)
+    assert not any(d.get("code") == "AOS501" for d in after)
+    assert after == _run(root, cache=False)
