@@ -30,7 +30,8 @@ _URL = re.compile(r"https?://[^\s)>\]`]+")
 _PR_REF = re.compile(r"(?<![\w/&])(?:[\w.-]+/[\w.-]+)?[#!]\d+\b")
 _TICKET = re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d+\b")
 _SHA = re.compile(r"(?<![\w/.-])[0-9a-f]{7,40}(?![\w/.-])")
-_PATH = re.compile(r"(?<![\w/.@=-])(?:\.{0,2}/)?(?:[\w.=+-]+/)*[\w-][\w.=+-]*\.(?:md|py|ya?ml|json|"
+_PATH = re.compile(r"(?<![\w/\\.@=-])(?:\.{0,2}[/\\])?(?:[\w.=+-]+[/\\])*[\w-][\w.=+-]*\."
+                   r"(?:md|py|ya?ml|json|"
                    r"toml|txt|sh|j2)\b")
 _MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 _DONE_WORDS = re.compile(r"\b(done|closed|complete|completed|fixed|resolved|merged|shipped)\b|✅|✔",

@@ -9,6 +9,7 @@ import pathspec
 
 from aoslint.config import Config
 from aoslint.doctypes import DocType
+from aoslint.errors import UsageError
 from aoslint.normalize import normalize_title
 from aoslint.parse import ParsedDocument
 
@@ -31,8 +32,14 @@ class TypeDetector:
 
     def __init__(self, doctypes: dict[str, DocType], config: Config) -> None:
         self.doctypes = doctypes
+        types = config.get("types", {})
+        unknown = sorted(set(types) - set(doctypes))
+        if unknown:
+            raise UsageError(f"{config.path}: types: unknown document type "
+                             f"{', '.join(repr(u) for u in unknown)} (known: "
+                             f"{', '.join(sorted(doctypes))})")
         self.globs = {name: pathspec.GitIgnoreSpec.from_lines(patterns)
-                      for name, patterns in config.get("types", {}).items()}
+                      for name, patterns in types.items()}
 
     def detect(self, parsed: ParsedDocument, relative_path: str) -> Detection:
         declared = parsed.front_matter_type

@@ -109,7 +109,7 @@ class GateIndex:
 
 
 def _candidates(cited: str, layout: Layout, document_dir: Path) -> list[Path]:
-    text = cited.strip().strip("`'\"").removeprefix("./")
+    text = cited.strip().strip("`'\"").replace("\\", "/").removeprefix("./")
     tree = layout.aos_dir
     found: list[Path] = [document_dir / text]
     for prefix in (".agents/", ".agent/"):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aoslint.config import Config
+from aoslint.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,17 @@ def discover_layout(config: Config, start: Path) -> Layout:
         cwd = Path.cwd().resolve()
         root = cwd if here.is_relative_to(cwd) else here
 
+    allowed = [root, *([git_root] if git_root is not None else [])]
+
     def configured(key: str) -> Path | None:
         value = config.get(key)
-        return (root / value).resolve() if isinstance(value, str) else None
+        if not isinstance(value, str):
+            return None
+        path = (root / value).resolve()
+        if not any(path.is_relative_to(base.resolve()) for base in allowed):
+            raise UsageError(f"{config.path}: '{key}' = {value!r} points outside the "
+                             f"repository ({path})")
+        return path
 
     aos_dir = configured("aos-dir") or find_aos_dir(root)
     rules_dir = configured("rules-dir") or (aos_dir / "rules" if aos_dir else None)

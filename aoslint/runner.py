@@ -140,7 +140,10 @@ def load_document(project: Project, candidate: Candidate, sink: list[Diagnostic]
                 f"front matter declares type '{detection.unknown_type_name}', "
                 f"which is not a known document type (known: {known})",
                 severity=Severity.ERROR))
-        elif candidate.explicit and report_unknown:
+        elif report_unknown and (candidate.explicit or
+                                 any(f.key == "incident_id" for f in parsed.fields)):
+            # A scan skips unrelated Markdown silently, but not a file with an
+            # Incident ID: that is an incident document aoslint failed to place.
             why = "the file is empty" if not source.text.strip() else detection.reason
             sink.append(UNKNOWN_DOCUMENT_TYPE.diagnostic(
                 candidate.display, 1, 1,

@@ -166,7 +166,8 @@ def test_type_from_config_globs_and_unknown_named_file(tmp_path: Path) -> None:
     result = run_check([tmp_path / "docs/incidents/notes.md"], **STANDALONE)
     assert [d.code for d in result.diagnostics] == ["AOS106"]
     scan = run_check([tmp_path / "docs/incidents"], **STANDALONE)
-    assert scan.diagnostics == []  # a scan skips it
+    # A scan skips unrelated Markdown, but this one carries an Incident ID.
+    assert [d.code for d in scan.diagnostics] == ["AOS106"]
 
 
 def test_repository_schema_extends_a_type_without_python(tmp_path: Path) -> None:
@@ -183,3 +184,33 @@ def test_repository_schema_extends_a_type_without_python(tmp_path: Path) -> None
     messages = sorted(d.message for d in result.diagnostics)
     assert messages == ["metadata field 'Author' is missing",
                         "postmortem has no 'Customer Communication' section"]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('rules-dir = "../../.."\n', "'rules-dir' = '../../..' points outside the repository"),
+    ('[types]\nnonexistent = ["*.md"]\n', "types: unknown document type 'nonexistent'"),
+])
+def test_config_values_that_cannot_work_are_usage_errors(
+        cli: Cli, tmp_path: Path, content: str, message: str) -> None:
+    write_tree(tmp_path, {".aoslint.toml": content, "docs/incidents/a.md": GOOD_PM})
+    result = cli("check", cwd=tmp_path)
+    assert result.exit_code == 2 and message in result.err
+
+
+def test_an_unrecognised_file_with_an_incident_id_is_not_skipped_silently(
+        tmp_path: Path) -> None:
+    notes = "# CI outage (2024-03-12)\n\nIncident ID: INC-20240312-004\nStatus: CLOSED\n"
+    write_tree(tmp_path, {"docs/incidents/2024-03-12-ci.md": notes,
+                          "docs/incidents/notes.md": "# Notes\n\nNothing.\n"})
+    result = run_check([tmp_path / "docs"], **STANDALONE)
+    assert [(Path(d.path).name, d.code) for d in result.diagnostics] == [
+        ("2024-03-12-ci.md", "AOS106")]
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(f"{sys.executable} -m aoslint rules | head -1", shell=True,
+                          capture_output=True, text=True, check=False)
+    assert done.stdout.startswith("AOS101") and "internal error" not in done.stderr
