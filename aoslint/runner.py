@@ -217,8 +217,17 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
         requested = {s.path for s in summaries}
         everything = list(summaries)
         if paths:  # the repository's other documents, for the cross-document checks
-            others = [c for c in collect(selector, project.layout, ())
-                      if c.real() not in in_run]
+            # The configured documents, and the named files' neighbours: a plan
+            # checked alone must see the postmortem in its own folder.
+            neighbours = sorted({sibling for path in paths if path.is_file()
+                                 for sibling in path.parent.glob("*.md")})
+            seen: set[str] = set(in_run)
+            others = []
+            for candidate in [*collect(selector, project.layout, ()),
+                              *collect(selector, project.layout, neighbours)]:
+                if candidate.real() not in seen:
+                    seen.add(candidate.real())
+                    others.append(candidate)
             known, missing = _from_index(index, others)
             everything += known
             for outcome in workers.map(_summarise_chunk, missing):

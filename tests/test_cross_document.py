@@ -82,3 +82,9 @@ def test_severity_and_date_disagreements_name_both_lines(tmp_path: Path) -> None
         ("docs/incidents/pm.md", 5, "AOS407",
          "Severity CRITICAL here, but the incident plan says HIGH (docs/incidents/plan.md:4)"),
     ]
+
+
+def test_a_plan_checked_alone_sees_the_postmortem_beside_it(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"ops/INC1/incident-plan.md": PLAN,
+                          "ops/INC1/postmortem.md": POSTMORTEM})
+    assert findings(tmp_path, "ops/INC1/incident-plan.md") == []
