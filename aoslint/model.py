@@ -95,9 +95,6 @@ class Document:
             found.extend(section.walk())
         return found
 
-    def find_sections(self, key: str) -> list[Section]:
-        return [s for s in self.all_sections() if s.key == key]
-
     def line_map(self) -> dict[str, int]:
         lines = {"metadata": self.header_line}
         lines.update({f"metadata.{f.key}": f.line for f in self.fields})

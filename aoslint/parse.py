@@ -186,6 +186,9 @@ def _header_fields(tokens: tuple[Token, ...], lines: tuple[str, ...], first_sect
     """``Key: value`` lines (plain or bold-labelled) above the first section."""
     found: list[RawField] = []
     for index, token in enumerate(tokens):
+        if token.type == "tr_open" and token.map and token.map[0] + 1 < first_section:
+            found.extend(_table_field(tokens, index, lines))
+            continue
         if token.type != "inline" or not token.map or token.map[0] + 1 >= first_section:
             continue
         if tokens[index - 1].type not in ("paragraph_open",):
@@ -208,6 +211,28 @@ def _header_fields(tokens: tuple[Token, ...], lines: tuple[str, ...], first_sect
             found.append(RawField(normalize_key(raw_key), raw_key, value, line_no,
                                   max(column, 1), "header"))
     return found
+
+
+def _table_field(tokens: tuple[Token, ...], index: int, lines: tuple[str, ...]
+                 ) -> list[RawField]:
+    """A ``| Incident ID | INC-… |`` row of a two-column table above the first section."""
+    cells = []
+    for token in tokens[index + 1:]:
+        if token.type == "tr_close":
+            break
+        if token.type == "inline":
+            cells.append(token.content.strip())
+    row_map = tokens[index].map
+    assert row_map is not None
+    line_no = row_map[0] + 1
+    if len(cells) != 2 or not cells[0] or normalize_key(cells[0]) in ("field", "key", "name"):
+        return []
+    raw_key = strip_inline_markup(cells[0]).rstrip(":").strip()
+    value = strip_trailing_break(cells[1])
+    if not raw_key or len(raw_key.split()) > 5:
+        return []
+    return [RawField(normalize_key(raw_key), raw_key, value, line_no,
+                     column_of(lines, line_no, cells[1]) if value else 1, "header")]
 
 
 def column_of(lines: tuple[str, ...], line: int, content: str) -> int:
@@ -237,8 +262,12 @@ def _front_matter_fields(content: str, display: str) -> tuple[list[RawField], An
 
     loader = _yaml_loader()
     try:
-        node = yaml.compose(content, Loader=loader)
-        data = yaml.load(content, Loader=loader)
+        reader = loader(content)
+        try:
+            node = reader.get_single_node()
+            data = reader.construct_document(node) if node is not None else None
+        finally:
+            reader.dispose()
     except yaml.YAMLError as exc:
         # An unclosed bracket or quote is best shown where it opened (the context).
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)

@@ -149,3 +149,13 @@ def test_undated_rows_give_one_finding_not_a_cascade(tmp_path: Path) -> None:
                                                                 "OPS-42")
     found = codes(tmp_path, text, ignore=["AOS201", *STANDALONE["ignore"]])
     assert found == [(17, "AOS301")]
+
+
+def test_a_field_value_table_above_the_sections_is_metadata(tmp_path: Path) -> None:
+    text = POSTMORTEM.replace(
+        "Incident ID: INC-20261102-001\nDate: 2026-11-02\nSeverity: HIGH\n",
+        "| Field | Value |\n| --- | --- |\n| Incident ID | INC-20261102-001 |\n"
+        "| Date | 2026-11-02 |\n| **Severity** | HIGH |\n\n")
+    assert codes(tmp_path, text) == []
+    bad = text.replace("| **Severity** | HIGH |", "| **Severity** | URGENT |")
+    assert codes(tmp_path, bad) == [(7, "AOS201")]
