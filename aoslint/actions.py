@@ -36,9 +36,11 @@ _PATH = re.compile(r"(?<![\w/\\.@=-])(?:\.{0,2}[/\\])?(?:[\w.=+-]+[/\\])*[\w-][\
 _MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 _DONE_WORDS = re.compile(r"\b(done|closed|complete|completed|fixed|resolved|merged|shipped)\b|✅|✔",
                          re.IGNORECASE)
-_OPEN_WORDS = re.compile(r"\b(todo|tbd|open|in progress|pending|planned|not started|blocked|"
-                         r"waiting|wip|to be \w+)\b", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(not|never|no|un\w+ed)\b", re.IGNORECASE)
+_OPEN_WORDS = re.compile(r"\b(todo|tbd|open|in progress|in review|pending|planned|not started|"
+                         r"blocked|waiting|wip|to be \w+|incomplete|undone|failed|partially|"
+                         r"partly|half|reverted|rolled back|cancell?ed|dropped)\b|❌|✗",
+                         re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|never|no|un\w+(?:ed|e))\b", re.IGNORECASE)
 _COLUMNS = {
     "text": ("action item", "action items", "action", "actions", "task", "item", "description",
              "what", "remediation", "corrective action"),

@@ -85,10 +85,11 @@ def make_run_key(parts: Iterable[bytes]) -> str:
     return digest.hexdigest()
 
 
-def entry_key(data: bytes, display: str, explicit: bool) -> str:
+def entry_key(data: bytes, display: str, explicit: bool, report_unknown: bool = True) -> str:
     digest = hashlib.blake2b(data, digest_size=20)
     digest.update(b"\0" + display.encode("utf-8", "surrogateescape"))
     digest.update(b"\0explicit" if explicit else b"\0scan")
+    digest.update(b"\0report-unknown" if report_unknown else b"\0skip-unknown")
     return digest.hexdigest()
 
 

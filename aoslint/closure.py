@@ -26,7 +26,8 @@ _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$",
                         re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w\[])@([A-Za-z0-9][\w-]*)")
-_HEDGE = re.compile(r"\b(will|after|pending|once|to be|tbd|todo|expected|planned|not yet)\b",
+_HEDGE = re.compile(r"\b(will|after|pending|once|to be|tbd|todo|expected|planned|not yet|"
+                   r"awaiting|scheduled|target|due|tentative|proposed|requested)\b",
                    re.IGNORECASE)
 _TICKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]\s+(?P<text>.*)$")
 _BOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<state>[ xX])\]\s+")
@@ -106,7 +107,8 @@ def _signature(parsed: ParsedDocument, number: int, match: re.Match[str]) -> Sig
             date_line = _DATE_LINE.match(following)
             if date_line:
                 inner = _DATE.search(date_line.group(1))
-                found = inner.group(1) if inner else None
+                hedged = _HEDGE.search(date_line.group(1))
+                found = inner.group(1) if inner and not hedged else None
                 break
     verb = match.group("verb").lower().split()[0].replace("-", " ")
     verb = {"stability": "verified", "signed": "approved"}.get(verb, verb)

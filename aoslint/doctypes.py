@@ -165,6 +165,9 @@ def load_doctypes(config: Config) -> dict[str, DocType]:
         schemas[raw["x-aoslint"]["type"]] = (copy.deepcopy(raw), str(path))
     for entry in config.get("schemas", []):
         path = (config.root / entry).resolve()
+        if not path.is_relative_to(config.root.resolve()) and not _in_git_tree(path, config):
+            raise UsageError(f"{config.path}: 'schemas' entry {entry!r} points outside the "
+                             f"repository ({path})")
         schema = _read_schema(path, config)
         meta = schema.get("x-aoslint", {})
         extends = meta.get("extends") if isinstance(meta, dict) else None
@@ -177,6 +180,14 @@ def load_doctypes(config: Config) -> dict[str, DocType]:
         schemas[schema["x-aoslint"]["type"]] = (schema, str(path))
     return {name: _build(_apply_config(schema, config), source)
             for name, (schema, source) in schemas.items()}
+
+
+def _in_git_tree(path: Path, config: Config) -> bool:
+    """A schema may sit anywhere in the git work tree that holds the config."""
+    from aoslint.layout import find_repository_root
+
+    top = find_repository_root(config.root)
+    return top is not None and path.is_relative_to(top.resolve())
 
 
 def _read_schema(path: Path, config: Config) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,7 @@ class Layout:
 
 def display_path(path: Path) -> str:
     """How findings name a file: relative to the working directory when inside it."""
-    absolute = path.absolute()
+    absolute = Path(os.path.normpath(path.absolute()))  # no "a/../a" spellings
     try:
         return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:

@@ -41,6 +41,7 @@ _HEADER_FIELD = re.compile(
     r"|(?P<plain>[A-Za-z][A-Za-z0-9 /&._-]{0,47}?)\s*:)(?:\s+|$|(?=[A-Za-z@\[]))(?P<value>.*)$"
 )
 _EMPHASIS_MARKS = re.compile(r"\*\*|__|`")
+_WRAPPED = re.compile(r"^([*_])(.+)\1$")
 _INLINE_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _BOLD_LABEL = re.compile(
     r"^(?:\*\*|__)(?P<label>[^*_:\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)(?P<rest>.*)$"
@@ -253,7 +254,9 @@ def strip_trailing_break(value: str) -> str:
         value = _INLINE_COMMENT.sub("", value)
     value = value.strip()
     value = value[:-1].rstrip() if value.endswith("\\") else value
-    return _EMPHASIS_MARKS.sub("", value).strip()  # Status: **OPEN**
+    value = _EMPHASIS_MARKS.sub("", value).strip()  # Status: **OPEN**
+    wrapped = _WRAPPED.match(value)  # Status: _Closed_, Severity: *HIGH*
+    return wrapped.group(2).strip() if wrapped else value
 
 
 def _front_matter_fields(content: str, display: str) -> tuple[list[RawField], Any]:

@@ -91,7 +91,8 @@ def blank_comments(text: str) -> str:
     return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
-_NOT_WRITTEN = re.compile(r"\b(?:TBD|TBC|TODO|FIXME)\b|\.\.\.|…|\?{1,3}", re.IGNORECASE)
+_NOT_WRITTEN = re.compile(r"(?<![A-Za-z0-9])(?:TBD|TBC|TODO|FIXME)(?![A-Za-z0-9])|\.\.\.|…|\?{1,3}",
+                          re.IGNORECASE)
 
 
 def strip_unwritten(text: str) -> str:

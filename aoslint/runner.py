@@ -239,6 +239,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     if store is not None and index_changed:
         store.store_index(index)
 
+    # Sorted: which plan a postmortem is compared with must not depend on the cache.
+    everything.sort(key=lambda summary: summary.path)
     findings.extend(check_repository(everything, requested, config))
     if cases:
         gate = GateIndex(project.layout.gate_file)
@@ -341,8 +343,9 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
 
 
 def _key(settings: _Settings, candidate: Candidate, data: bytes) -> str:
-    # A named file that is no document is reported unless --skip-unknown: in the key.
-    return entry_key(data, candidate.display, candidate.explicit and settings.report_unknown)
+    # A named file is read differently (binary files, unknown types), and
+    # --skip-unknown changes what is reported: both are part of the key.
+    return entry_key(data, candidate.display, candidate.explicit, settings.report_unknown)
 
 
 def _outcome(candidate: Candidate, analysis: Analysis,
@@ -447,7 +450,11 @@ def cache_dir(project: Project) -> Path:
     """``cache-dir`` from the config (relative to it), else ``.aoslint_cache`` at the root."""
     configured = project.config.get("cache-dir")
     if configured:
-        return Path(project.config.root / str(configured)).absolute()
+        path = Path(os.path.normpath(project.config.root.absolute() / str(configured)))
+        if not path.is_relative_to(project.layout.root.absolute()):
+            raise UsageError(f"{project.config.path}: 'cache-dir' = {configured!r} points "
+                             f"outside the repository ({path})")
+        return path
     return project.layout.root / DEFAULT_CACHE_DIR
 
 
@@ -460,7 +467,8 @@ def _open_cache(project: Project, options: GitOptions, result: RunResult) -> Cac
              str(config.path).encode(), str(Path.cwd()).encode(),
              f"git={options.enabled}".encode(),
              # The hardening findings read the rules tree's names and the gate's text.
-             repr((layout.aos_dir, layout.rules_dir, rule_files(layout))).encode(),
+             repr((layout.aos_dir, layout.rules_dir, rule_files(layout),
+                   layout.rules_dir is not None and layout.rules_dir.is_dir())).encode(),
              repr(layout.gate_file).encode()]
     if layout.gate_file is not None and layout.gate_file.is_file():
         parts.append(layout.gate_file.read_bytes())

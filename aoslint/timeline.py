@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 KINDS = ("occurred", "detected", "mitigated", "resolved")
 ROLLOVER_GAP = dt.timedelta(hours=12)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ID_DAY = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 _ZERO = re.compile(r"0+(?:\.0+)?\s*[a-z]*", re.IGNORECASE)
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
 _ROW_SEPARATORS = " -:|\u2014\u2013"  # also em and en dashes between time and text
@@ -249,7 +250,9 @@ def _metadata_date(fields: dict[str, Any]) -> dt.date | None:
         found = iso_date(value) or find_date_line(value, None) if isinstance(value, str) else None
         if found is not None:
             return found
-    return None
+    # INC-YYYYMMDD-NNN: the ID carries the incident's day.
+    match = _ID_DAY.search(str(fields.get("incident_id", "")))
+    return iso_date(f"{match[1]}-{match[2]}-{match[3]}") if match else None
 
 
 class _Builder:
@@ -302,6 +305,8 @@ class _Builder:
 
     def add(self, found: ParsedTime, text: str, line: int, column: int, source: str) -> None:
         rolled = False
+        if not found.date_from_context and found.day is not None and source != "front-matter":
+            self.set_date(found.day)  # a fully dated row dates the time-only rows below it
         self.zone_stated = self.zone_stated or found.zone_explicit
         if found.value is None and not self.undated_reported:
             # A clock time with no date anywhere: one finding, not a cascade of

@@ -159,3 +159,23 @@ def test_a_field_value_table_above_the_sections_is_metadata(tmp_path: Path) -> N
     assert codes(tmp_path, text) == []
     bad = text.replace("| **Severity** | HIGH |", "| **Severity** | URGENT |")
     assert codes(tmp_path, bad) == [(7, "AOS201")]
+
+
+def test_promised_approvals_on_the_date_line_are_no_approval(tmp_path: Path) -> None:
+    for date in ("2026-11-05 (planned)", "TBD (2026-11-05)"):
+        text = POSTMORTEM.replace("Date: 2026-11-03\n", f"Date: {date}\n")
+        assert any(code == "AOS602" for _, code in codes(tmp_path, text, ignore=["AOS5"])), date
+
+
+def test_single_emphasis_and_final_punctuation_in_header_values(tmp_path: Path) -> None:
+    text = POSTMORTEM.replace("Status: CLOSED", "Status: _Closed_").replace(
+        "Severity: HIGH", "Severity: *HIGH*")
+    assert codes(tmp_path, text) == []
+    both = "---\nstatus: closed\n---\n" + POSTMORTEM.replace("Status: CLOSED", "Status: Closed.")
+    assert codes(tmp_path, both) == []
+
+
+def test_time_only_rows_take_the_day_of_the_dated_row_above(tmp_path: Path) -> None:
+    text = POSTMORTEM.replace("Date: 2026-11-02\n", "").replace(
+        "- `14:05 UTC`: Incident occurred", "- 2026-11-02 14:05 UTC: Incident occurred")
+    assert not any(code.startswith("AOS30") for _, code in codes(tmp_path, text))

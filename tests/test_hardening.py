@@ -308,3 +308,23 @@ def test_example_repository_in_a_clone_shows_only_the_bad_postmortem(tmp_path: P
     reported = {d.path for d in result.diagnostics if d.severity is not Severity.INFO}
     assert reported == {"docs/incidents/INC-20261115-002/postmortem.md"}
     assert result.has_errors
+
+
+def test_an_old_dated_commit_on_top_does_not_hide_the_history(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo)
+    write_tree(repo, {"notes.txt": "x\n"})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "notes", date="2026-10-30T00:00:00+00:00")
+    git(repo, "push", "-q")
+    assert check(repo) == []
+
+
+def test_cache_dir_outside_the_repository_is_a_usage_error(tmp_path: Path) -> None:
+    from aoslint.errors import UsageError
+
+    repo = aos_repo(tmp_path)
+    write_tree(repo, {".aoslint.toml": 'cache-dir = "../elsewhere"\n'})
+    with pytest.raises(UsageError, match=r"'cache-dir' = '\.\./elsewhere' points outside"):
+        check(repo, cache=True)
+    assert not (tmp_path / "elsewhere").exists()

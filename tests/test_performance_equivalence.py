@@ -259,3 +259,20 @@ def test_rule_file_created_after_caching_is_seen(tmp_path: Path) -> None:
     after = _run(root, cache=True)
     assert not any(d.get("code") == "AOS501" for d in after)
     assert after == _run(root, cache=False)
+
+
+def test_skip_unknown_and_a_scan_do_not_share_cache_entries(tmp_path: Path) -> None:
+    from aoslint.runner import run_check as check
+
+    notes = "Some notes\n\nIncident ID: INC-20261102-009\n\nJust text.\n"
+    write_tree(tmp_path, {"docs/incidents/notes.md": notes})
+    target = [tmp_path / "docs/incidents/notes.md"]
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        first = [d.code for d in check([], git=False).diagnostics]
+        skipped = [d.code for d in check(target, git=False, skip_unknown=True).diagnostics]
+        again = [d.code for d in check([], git=False).diagnostics]
+    finally:
+        os.chdir(old)
+    assert first == again == ["AOS106"] and skipped == []

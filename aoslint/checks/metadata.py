@@ -54,12 +54,17 @@ def _conflicts(ctx: CheckContext) -> Iterator[Diagnostic]:
     first: dict[str, Any] = {}
     for raw in ctx.parsed.fields:
         kept = first.setdefault(raw.key, raw)
-        if kept is raw or str(kept.value).strip().lower() == str(raw.value).strip().lower():
+        if kept is raw or _comparable(kept.value) == _comparable(raw.value):
             continue
         yield CONFLICTING_METADATA.diagnostic(
             ctx.path, raw.line, raw.column,
             f"{raw.raw_key} is '{raw.value}' here but '{kept.value}' at line {kept.line}, "
             "which is the value aoslint uses")
+
+
+def _comparable(value: Any) -> str:
+    """``Closed.`` and ``closed`` say the same; emphasis and final punctuation do not count."""
+    return str(value).strip().strip("*_`").rstrip(".,;:!").strip().lower()
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:

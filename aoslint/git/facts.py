@@ -173,6 +173,7 @@ class GitFacts:
         self._base_lines: LineTracker | Issue | None = None
         self._merge_base: str | Issue | None = None
         self._files: dict[str, str | None] = {}
+        self._filter_since: bool | None = None
 
     # ------------------------------------------------------------------ load
 
@@ -360,10 +361,30 @@ class GitFacts:
         if not self.base_complete:
             self.issues.append(_shallow_issue(f"find where HEAD left {self.base}"))
 
+    def _since(self) -> list[str]:
+        """The window's lower bound as a filter, not as a walk limit.
+
+        Plain ``--since`` stops walking at the first commit older than the
+        bound, so one commit with an old date on top (rebased with
+        ``--committer-date-is-author-date``, a wrong clock) would hide all the
+        history under it. ``--since-as-filter`` (git 2.37) only filters;
+        older git falls back to ``--since``.
+        """
+        if self.since is None:
+            return []
+        stamp = int((self.since - CLOCK_SKEW).timestamp())
+        if self._filter_since is None:
+            try:
+                self.runner.run("rev-list", "-1", f"--since-as-filter=@{stamp}",
+                                "--end-of-options", "HEAD")
+                self._filter_since = True
+            except GitError:
+                self._filter_since = False
+        option = "--since-as-filter" if self._filter_since else "--since"
+        return [f"{option}=@{stamp}"]
+
     def _load_head_window(self) -> None:
-        args: list[str] = []
-        if self.since is not None:
-            args.append(f"--since=@{int((self.since - CLOCK_SKEW).timestamp())}")
+        args = self._since()
         records = self._read_log(*args, "--end-of-options", "HEAD")
         self.head_seen = {r.commit.sha for r in records}
         self._graft_times = [self.commits[s].committed_at for s in self.head_seen & self.grafted]
@@ -707,9 +728,7 @@ class GitFacts:
                 pathspec.add(name)
         args = ["log", "--first-parent", "--diff-merges=first-parent", "--reverse",
                 *_PATCH_OPTIONS, f"--format={PATCH_FORMAT}"]
-        if self.since is not None:
-            args.append(f"--since=@{int((self.since - CLOCK_SKEW).timestamp())}")
-        args += ["--end-of-options", "HEAD", "--", *sorted(pathspec)]
+        args += [*self._since(), "--end-of-options", "HEAD", "--", *sorted(pathspec)]
         records = parse_patch(decode(self.runner.run(*args)))
         tracker = LineTracker()
         stamps: list[tuple[datetime, bool]] = []
