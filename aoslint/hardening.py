@@ -77,24 +77,11 @@ class GateIndex:
     def headings(self) -> tuple[GateHeading, ...]:
         if self.path is None or self.path.suffix.lower() not in (".md", ".markdown"):
             return ()
-        from aoslint.parse import parse_source
-        from aoslint.source import Source
-
         try:
             text = self.path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             return ()
-        parsed = parse_source(Source(self.path, str(self.path), text))
-        found = []
-        headings = list(parsed.headings)
-        for index, heading in enumerate(headings):
-            end = len(parsed.lines)
-            for later in headings[index + 1:]:
-                if later.level <= heading.level:
-                    end = later.line - 1
-                    break
-            found.append(GateHeading(heading.title, heading.line, end))
-        return tuple(found)
+        return headings_of(self.path, text)
 
     @cached_property
     def check_names(self) -> tuple[str, ...]:
@@ -106,6 +93,24 @@ class GateIndex:
             return tuple(checklist_entries(self.path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
             return ()
+
+
+def headings_of(path: Path, text: str) -> tuple[GateHeading, ...]:
+    """Every heading of a Markdown gate file and the lines its section spans."""
+    from aoslint.parse import parse_source
+    from aoslint.source import Source
+
+    parsed = parse_source(Source(path, str(path), text))
+    found = []
+    headings = list(parsed.headings)
+    for index, heading in enumerate(headings):
+        end = len(parsed.lines)
+        for later in headings[index + 1:]:
+            if later.level <= heading.level:
+                end = later.line - 1
+                break
+        found.append(GateHeading(heading.title, heading.line, end))
+    return tuple(found)
 
 
 def _candidates(cited: str, layout: Layout, document_dir: Path) -> list[Path]:

@@ -328,3 +328,12 @@ def test_cache_dir_outside_the_repository_is_a_usage_error(tmp_path: Path) -> No
     with pytest.raises(UsageError, match=r"'cache-dir' = '\.\./elsewhere' points outside"):
         check(repo, cache=True)
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_unstaged_edits_to_the_gate_do_not_shift_the_section_proof(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo)
+    gate = repo / ".agent/agents/orchestrator.md"
+    gate.write_text("\n".join(f"<!-- draft note {n} -->" for n in range(15)) + "\n"
+                    + gate.read_text())
+    assert check(repo) == []

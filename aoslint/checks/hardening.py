@@ -19,7 +19,14 @@ from aoslint.closure import APPROVER, QA_AGENT, Signature
 from aoslint.config import Config
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.gitfacts import Answer, GitFacts, Issue, Problem
-from aoslint.hardening import Citation, GateIndex, Hardening, collect, nearest_rule
+from aoslint.hardening import (
+    Citation,
+    GateIndex,
+    Hardening,
+    collect,
+    headings_of,
+    nearest_rule,
+)
 from aoslint.layout import Layout, find_repository_root
 from aoslint.lifecycle import closure_reason
 from aoslint.model import Document
@@ -574,14 +581,20 @@ def _prove_gate(case: Case, facts: GitFacts, gate: GateIndex, git_root: Path,
     if not headings:
         return
     added = facts.added_lines(relative, case.start)
+    # Added lines are numbered in the index's version of the gate; its headings are
+    # read from there too, so unstaged edits in the working tree shift nothing.
+    staged = facts.read_files([(None, relative)])[0]
+    staged_headings = headings_of(gate.path, staged) if staged is not None else gate.headings
     for citation in headings:
         assert citation.heading is not None
-        within = added.within(citation.heading.line, citation.heading.end_line)
+        title = citation.heading.title
+        section = next((h for h in staged_headings if h.title == title), citation.heading)
+        within = added.within(section.line, section.end_line)
         if within.no:
             yield GATE_SECTION_NOT_UPDATED.diagnostic(
                 case.path, citation.line, citation.column,
-                f"{relative} changed, but no line was added under '{citation.heading.title}' "
-                f"(lines {citation.heading.line}-{citation.heading.end_line}){case.state()}",
+                f"{relative} changed, but no line was added under '{title}' "
+                f"(lines {section.line}-{section.end_line}){case.state()}",
                 severity=case.severity())
         elif within.unknown and within.issue is not None:
             yield _issue(case, within.issue, citation.line, citation.column)
