@@ -236,16 +236,19 @@ def _check(args: argparse.Namespace) -> int:
 def _model(args: argparse.Namespace) -> int:
     from aoslint.diagnostics import Diagnostic
     from aoslint.discover import Candidate
+    from aoslint.layout import display_path
     from aoslint.reporters import RenderContext, get_renderer
     from aoslint.runner import load_document, load_project
 
+    if args.file.is_dir():
+        raise UsageError(f"{args.file}: 'aoslint model' takes one document, not a directory")
     project = load_project([args.file], args.config)
     problems: list[Diagnostic] = []
-    candidate = Candidate(args.file, project.layout.relative(args.file), explicit=True)
+    candidate = Candidate(args.file, display_path(args.file), explicit=True)
     loaded = load_document(project, candidate, problems)
     if loaded is None:
-        renderer = get_renderer("text")
-        sys.stderr.write(renderer(problems, RenderContext(rules={}, checked_files=0)))
+        report = get_renderer("text")(problems, RenderContext(rules={}, checked_files=0))
+        sys.stderr.write(report.rsplit("\n", 2)[0] + "\n")  # the findings, no run summary
         return EXIT_FINDINGS
     sys.stdout.write(json.dumps(loaded.document.to_json(), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK

@@ -181,3 +181,8 @@ def test_skip_unknown_drops_named_non_documents_but_not_bad_type_names(
     assert {f["code"] for f in skipped} == {"AOS101"}
     declared = cli("check", str(typo), "--skip-unknown", "--format", "json").json()
     assert [(f["code"], f["severity"]) for f in declared] == [("AOS106", "error")]
+
+
+def test_model_of_a_directory_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    result = cli("model", str(tmp_path))
+    assert result.exit_code == 2 and "takes one document, not a directory" in result.err
