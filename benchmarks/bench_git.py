@@ -87,6 +87,18 @@ def build(root: Path, env: dict[str, str], commits: int, rules: int) -> list[str
     return paths
 
 
+def scratch_repository(tmp: str, commits: int, rules: int
+                       ) -> tuple[Path, dict[str, str], list[str], float]:
+    """Build the benchmark repository in ``tmp``: (root, git env, rule paths, seconds)."""
+    root = Path(tmp) / "repo"
+    root.mkdir()
+    (Path(tmp) / "home").mkdir()
+    env = hermetic_env(Path(tmp) / "home")
+    started = time.perf_counter()
+    paths = build(root, env, commits, rules)
+    return root, env, paths, time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--commits", type=int, default=5000)
@@ -95,13 +107,7 @@ def main() -> None:
     options = parser.parse_args()
     rng = random.Random(11)
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "repo"
-        root.mkdir()
-        (Path(tmp) / "home").mkdir()
-        env = hermetic_env(Path(tmp) / "home")
-        started = time.perf_counter()
-        paths = build(root, env, options.commits, options.rules)
-        built = time.perf_counter() - started
+        root, env, paths, built = scratch_repository(tmp, options.commits, options.rules)
 
         all_shas = subprocess.run(["git", "rev-list", "main"], cwd=root, env=env,
                                   capture_output=True, text=True, check=True).stdout.split()

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_git import START, build, hermetic_env
+from bench_git import START, scratch_repository
 
 from aoslint.runner import run_check
 
@@ -102,12 +102,8 @@ def main() -> None:
     options = parser.parse_args()
     rng = random.Random(5)
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "repo"
-        root.mkdir()
-        (Path(tmp) / "home").mkdir()
-        env = hermetic_env(Path(tmp) / "home")
         started = time.perf_counter()
-        paths = build(root, env, options.commits, options.rules)
+        root, env, paths, _ = scratch_repository(tmp, options.commits, options.rules)
         subprocess.run(["git", "reset", "-q", "--hard"], cwd=root, env=env, check=True)
         (root / ".agent/agents").mkdir(parents=True)
         (root / ".agent/agents/orchestrator.md").write_text(GATE)
