@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aoslint.normalize import normalize_title, strip_inline_markup
-from aoslint.parse import ParsedDocument, column_of
+from aoslint.parse import ParsedDocument, blocks_between, column_of
 from aoslint.placeholders import strip_unwritten
 
 if TYPE_CHECKING:
@@ -126,23 +126,13 @@ def extract_action_items(parsed: ParsedDocument, start: int, end: int) -> tuple[
     """Items of the top-level lists and tables between source lines ``start`` and ``end``."""
     items: list[ActionItem] = []
     tokens = parsed.tokens
-    depth = 0
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        line = token.map[0] + 1 if token.map else None
-        inside = line is not None and start <= line <= end
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            depth += 1
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            depth -= 1
-        elif token.type == "list_item_open" and depth == 1 and inside and token.map:
+    for index, token, depth in blocks_between(tokens, start, end):
+        if token.type == "list_item_open" and depth == 1:
             item = _list_item(parsed, tokens, index)
             if item is not None:
                 items.append(item)
-        elif token.type == "table_open" and depth == 0 and inside:
+        elif token.type == "table_open" and depth == 0:
             items.extend(_table_items(parsed, tokens, index))
-        index += 1
     return tuple(items)
 
 

@@ -10,6 +10,7 @@ orchestrator file ("Security Review Checklist"), or by a `CORE_CHECKS` name.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -19,6 +20,8 @@ from aoslint.layout import Layout
 from aoslint.model import Document
 from aoslint.normalize import normalize_title
 
+_AOS_GAP = re.compile(r"(?:\*\*|__)\s*AOS Gap\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*(.*)$",
+                      re.IGNORECASE)
 _RULE_LABELS = ("rule update", "rule", "rules update", "rule file", "aos gap")
 _GATE_LABELS = ("orchestrator gate update", "gate update", "quality gate update", "gate")
 
@@ -87,7 +90,7 @@ class GateIndex:
     def check_names(self) -> tuple[str, ...]:
         if self.path is None or self.path.suffix != ".py":
             return ()
-        from aoslint.gitfacts import checklist_entries
+        from aoslint.git.gate import checklist_entries
 
         try:
             return tuple(checklist_entries(self.path.read_text(encoding="utf-8")))
@@ -260,16 +263,12 @@ def _gate_mentions(text: str, line: int, column: int, gate: GateIndex,
 
 def _aos_gap_lines(document: Document, lines: tuple[str, ...]) -> list[tuple[int, str, str]]:
     """``**AOS Gap**: ...`` lines of the Root Cause section: which rule file was insufficient."""
-    import re
-
-    pattern = re.compile(r"(?:\*\*|__)\s*AOS Gap\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*(.*)$",
-                         re.IGNORECASE)
     found = []
     for section in document.all_sections():
         if section.key != "root-cause":
             continue
         for number in range(section.line, min(section.end_line, len(lines)) + 1):
-            match = pattern.search(lines[number - 1])
+            match = _AOS_GAP.search(lines[number - 1])
             if match:
                 found.append((number, "AOS Gap", match.group(1)))
     return found

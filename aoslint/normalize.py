@@ -15,10 +15,14 @@ _TRAILING_PAREN = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
+def strip_comments(text: str) -> str:
+    """Drop HTML comments (an unclosed one runs to the end of the text)."""
+    return _COMMENT.sub("", text) if "<!--" in text else text
+
+
 def strip_inline_markup(text: str) -> str:
     """Drop HTML comments, Markdown emphasis, code ticks and link targets, keeping the words."""
-    if "<!--" in text:
-        text = _COMMENT.sub("", text)
+    text = strip_comments(text)
     return _EMPHASIS.sub("", _LINK.sub(r"\1", text)).strip()
 
 
@@ -65,6 +69,11 @@ def trailing_notes(title: str) -> list[str]:
 def normalize_key(name: str) -> str:
     """``Incident ID`` / ``incident-id`` / ``**Incident Id**`` all become ``incident_id``."""
     return _NON_WORD.sub("_", name.strip("*` ").lower()).strip("_")
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """A text cut to ``limit`` characters with an ellipsis, for quoting in a message."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def slug(text: str) -> str:

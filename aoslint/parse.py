@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from aoslint.normalize import normalize_key, strip_inline_markup
+from aoslint.normalize import normalize_key, strip_comments, strip_inline_markup
 from aoslint.registry import rule
 from aoslint.source import Source
 
@@ -42,7 +43,6 @@ _HEADER_FIELD = re.compile(
 )
 _EMPHASIS_MARKS = re.compile(r"\*\*|__|`")
 _WRAPPED = re.compile(r"^([*_])(.+)\1$")
-_INLINE_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _BOLD_LABEL = re.compile(
     r"^(?:\*\*|__)(?P<label>[^*_:\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)(?P<rest>.*)$"
 )
@@ -144,9 +144,7 @@ def parse_source(source: Source) -> ParsedDocument:
             start, end = token.map
             raw_line = lines[start]
             column = len(raw_line) - len(raw_line.lstrip()) + 1
-            text = inline.content
-            if "<!--" in text:
-                text = _INLINE_COMMENT.sub("", text)
+            text = strip_comments(inline.content)
             headings.append(Heading(int(token.tag[1]), text.strip(), start + 1, column, end))
         elif token.type in ("fence", "code_block", "html_block") and token.map:
             code_lines.update(range(token.map[0] + 1, token.map[1] + 1))
@@ -236,6 +234,29 @@ def _table_field(tokens: tuple[Token, ...], index: int, lines: tuple[str, ...]
                      column_of(lines, line_no, cells[1]) if value else 1, "header")]
 
 
+def blocks_between(tokens: tuple[Token, ...], start: int, end: int
+                   ) -> Iterator[tuple[int, Token, int]]:
+    """``(index, token, list depth)`` for tokens whose first line is in ``start..end``.
+
+    The depth counts the lists open around the token (a top-level list item
+    is at depth 1). Block tokens come in line order, so the walk stops at the
+    first token past ``end``.
+    """
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        if not token.map:
+            continue
+        line = token.map[0] + 1
+        if line > end:
+            return
+        if line >= start:
+            yield index, token, depth
+
+
 def column_of(lines: tuple[str, ...], line: int, content: str) -> int:
     """1-based column where ``content`` (inline source of a block) starts on its line.
 
@@ -250,8 +271,7 @@ def column_of(lines: tuple[str, ...], line: int, content: str) -> int:
 
 def strip_trailing_break(value: str) -> str:
     """Drop comments and a hard line break (two spaces or a backslash) from a header value."""
-    if "<!--" in value:
-        value = _INLINE_COMMENT.sub("", value)
+    value = strip_comments(value)
     value = value.strip()
     value = value[:-1].rstrip() if value.endswith("\\") else value
     value = _EMPHASIS_MARKS.sub("", value).strip()  # Status: **OPEN**

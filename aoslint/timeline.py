@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aoslint.normalize import normalize_key, normalize_title, strip_inline_markup
-from aoslint.parse import ParsedDocument, column_of
+from aoslint.parse import ParsedDocument, blocks_between, column_of
 from aoslint.placeholders import find_placeholders
 from aoslint.timeparse import (
     DurationError,
@@ -244,7 +244,8 @@ def iso_date(value: object) -> dt.date | None:
         return None
 
 
-def _metadata_date(fields: dict[str, Any]) -> dt.date | None:
+def metadata_date(fields: dict[str, Any]) -> dt.date | None:
+    """The incident's day from Date/Timestamp-like fields, else from an INC-YYYYMMDD ID."""
     for key in ("date", "timestamp", "incident_date", "started_at"):
         value = fields.get(key)
         found = iso_date(value) or find_date_line(value, None) if isinstance(value, str) else None
@@ -334,34 +335,24 @@ class _Builder:
 
 def _walk_section(builder: _Builder, tokens: tuple[Token, ...], start: int, end: int) -> None:
     parsed = builder.parsed
-    in_item = 0
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        begin = token.map[0] + 1 if token.map else None
-        if token.type == "list_item_open":
-            in_item += 1
-        elif token.type == "list_item_close":
-            in_item -= 1
-        if begin is None or not start <= begin <= end:
-            index += 1
-            continue
+    for index, token, depth in blocks_between(tokens, start, end):
+        assert token.map is not None
+        begin = token.map[0] + 1
         if token.type == "heading_open":
             builder.row(tokens[index + 1].content, begin, 1, "line", report=False)
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
-            source = "bullet" if in_item else "line"
+            in_item = depth > 0
             lines = token.content.split("\n")
-            for offset, text in enumerate(lines if not in_item else lines[:1]):
+            for offset, text in enumerate(lines[:1] if in_item else lines):
                 number = begin + offset
-                builder.row(text, number, column_of(parsed.lines, number, text), source,
-                            report=bool(in_item))
+                builder.row(text, number, column_of(parsed.lines, number, text),
+                            "bullet" if in_item else "line", report=in_item)
         elif token.type == "table_open":
-            index = _walk_table(builder, tokens, index)
-        index += 1
+            _walk_table(builder, tokens, index)  # its cells are read there, not as lines
 
 
-def _walk_table(builder: _Builder, tokens: tuple[Token, ...], index: int) -> int:
-    """Rows of a ``| Time (UTC) | Event |`` table; returns the table's closing index."""
+def _walk_table(builder: _Builder, tokens: tuple[Token, ...], index: int) -> None:
+    """Rows of a ``| Time (UTC) | Event |`` table, with the date and zone in force."""
     parsed = builder.parsed
     header: list[str] = []
     position = index
@@ -413,7 +404,6 @@ def _walk_table(builder: _Builder, tokens: tuple[Token, ...], index: int) -> int
                         builder.set_date(day)
             position = cursor
         position += 1
-    return position
 
 
 def _zone_anywhere(parsed: ParsedDocument, ranges: list[tuple[int, int, str]]) -> dt.tzinfo | None:
@@ -440,7 +430,7 @@ def _zone_anywhere(parsed: ParsedDocument, ranges: list[tuple[int, int, str]]) -
 def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
                      sections: list[tuple[int, int, str]]) -> Timeline:
     """Build the timeline from ``(start_line, end_line, title)`` of the timeline sections."""
-    base = _metadata_date(metadata)
+    base = metadata_date(metadata)
     zone = _zone_anywhere(parsed, sections)
     builder = _Builder(parsed, base, zone)
     for start, end, title in sections:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.lifecycle import gate_severity
+from aoslint.normalize import shorten
 from aoslint.registry import rule
 
 _POLICY_ACTIONS = """
@@ -83,8 +84,5 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
         if needs_owner and not item.owner:
             yield ACTION_ITEM_NO_OWNER.diagnostic(
                 ctx.path, item.line, item.column,
-                f"action item '{_short(item.text)}' names no owner")
+                f"action item '{shorten(item.text)}' names no owner")
 
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -10,15 +10,15 @@ item.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aoslint.closure import APPROVER, QA_AGENT, Signature
 from aoslint.config import Config
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.gitfacts import Answer, GitFacts, Issue, Problem
+from aoslint.git.model import Answer, Issue, Problem
 from aoslint.hardening import (
     Citation,
     GateIndex,
@@ -30,8 +30,12 @@ from aoslint.hardening import (
 from aoslint.layout import Layout, find_repository_root
 from aoslint.lifecycle import closure_reason
 from aoslint.model import Document
+from aoslint.normalize import shorten
 from aoslint.registry import Rule, rule
-from aoslint.timeline import instant, iso_date
+from aoslint.timeline import instant, iso_date, metadata_date
+
+if TYPE_CHECKING:  # the loader imports subprocess; --no-git runs never need it
+    from aoslint.git.facts import GitFacts
 
 _POLICY_HARDENING = """
 Identify the specific Rule File (.agent/rules/*) that allowed the failure.
@@ -241,7 +245,6 @@ passing.""",
     example="a postmortem with no Date: line, undated timeline rows and Incident ID OPS-42",
     fix="Add 'Date: YYYY-MM-DD' to the header lines.",
 )
-_ID_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 _ISSUE_RULES: dict[Problem, Rule] = {
     Problem.GIT_MISSING: GIT_NOT_INSTALLED,
@@ -294,24 +297,14 @@ class Case:
 
 
 def incident_start(document: Document) -> dt.datetime | None:
-    """The first key event, else the Date (midnight UTC): commits after it count."""
+    """The first key event, else the incident's day (midnight UTC): commits after it count."""
     timeline = document.timeline
     if timeline is not None:
         occurred = timeline.key.get("occurred")
         if occurred is not None and occurred.at is not None:
             return instant(occurred.at)
-    for key in ("date", "timestamp"):
-        field = document.field(key)
-        day = iso_date(field.value) if field is not None else None
-        if day is not None:
-            return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-    identifier = document.field("incident_id")  # INC-YYYYMMDD-NNN carries the day
-    match = _ID_DATE.search(str(identifier.value)) if identifier is not None else None
-    if match:
-        day = iso_date(f"{match[1]}-{match[2]}-{match[3]}")
-        if day is not None:
-            return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-    return None
+    day = metadata_date(document.metadata)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) if day else None
 
 
 def check_hardening(subjects: Sequence[Subject], layout: Layout, config: Config,
@@ -433,7 +426,7 @@ def _document_level(case: Case, layout: Layout, with_git: bool) -> Iterator[Diag
             f"started{case.state()}", severity=case.severity())
     for item in hardening.items:
         if item.done is False:
-            name = f"'{item.label}'" if item.label else f"'{_short(item.text)}'"
+            name = f"'{item.label}'" if item.label else f"'{shorten(item.text)}'"
             yield HARDENING_OPEN.diagnostic(case.path, item.line, item.column,
                                             f"{name} is not ticked{case.state()}",
                                             severity=case.severity())
@@ -444,9 +437,6 @@ def _before_start(signature: Signature, case: Case) -> bool:
     return signed is not None and case.start is not None and signed < case.start.date()
 
 
-def _short(text: str, limit: int = 50) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
 
 def _relative(path: Path, git_root: Path) -> str:
     return path.resolve().relative_to(git_root.resolve()).as_posix()
@@ -455,6 +445,8 @@ def _relative(path: Path, git_root: Path) -> str:
 def _load_facts(cases: list[Case], layout: Layout, gate: GateIndex, git_root: Path,
                 options: GitOptions) -> GitFacts:
     """One load for the whole run: the earliest start, every cited path and commit."""
+    from aoslint.git.facts import GitFacts
+
     starts = [c.start for c in cases]
     since = None if any(s is None for s in starts) else min(s for s in starts if s)
     # Only the gate's added lines are ever asked for; rule files need names, not patches.
