@@ -6,6 +6,7 @@ Layout of the cache directory (``.aoslint_cache/`` at the repository root, or
     CACHEDIR.TAG  .gitignore  key
     v1/<run key>/<xx>/<entry key>     one document's result
     v1/<run key>/index                the repository's documents, for one-file runs
+    valid/<token>                     a config file's bytes that validated
 
 The *run key* hashes everything that changes findings besides the document
 itself: aoslint's version and code, the config file's bytes, every document
@@ -31,6 +32,7 @@ is ever written outside the cache directory.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -42,11 +44,13 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = "v1"
+DEFAULT_CACHE_DIR = ".aoslint_cache"
 MARKER = "CACHEDIR.TAG"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This directory is a cache of aoslint (aoslint clean removes it).\n")
 _KEEP_RUNS = 4  # run directories kept: the newest ones
 _MAC = 32
+_KEEP_VERDICTS = 16
 
 
 class CacheError(Exception):
@@ -66,7 +70,14 @@ def code_fingerprint() -> str:
     """aoslint's version and its modules' sizes and times: a changed checkout is a new key."""
     import aoslint
 
-    digest = hashlib.blake2b(aoslint.__version__.encode(), digest_size=16)
+    return _fingerprint(aoslint.__version__)
+
+
+@functools.cache  # the config's token and the run key both need it
+def _fingerprint(version: str) -> str:
+    import aoslint
+
+    digest = hashlib.blake2b(version.encode(), digest_size=16)
     package = Path(aoslint.__file__).resolve().parent
     for folder, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -182,6 +193,35 @@ class Cache:
 
     def store_index(self, index: dict[str, Any]) -> None:
         self._store(self.folder / "index", index)
+
+    # -- verdicts ----------------------------------------------------------------
+
+    @classmethod
+    def existing(cls, root: Path) -> Cache | None:
+        """The cache at ``root`` for reading verdicts, if there is one (nothing is created)."""
+        return cls(root, "") if is_cache_dir(root) and (root / "key").is_file() else None
+
+    def _verdict_path(self, token: str) -> Path:
+        return self.root / "valid" / token
+
+    def known_valid(self, token: str) -> bool:
+        """True when ``remember_valid(token)`` was signed by this cache directory."""
+        try:
+            mac = self._verdict_path(token).read_bytes()
+        except OSError:
+            return False
+        return hmac.compare_digest(mac, self._sign(token.encode()))
+
+    def remember_valid(self, token: str) -> None:
+        """Record that what ``token`` hashes was validated (say, a config file's bytes)."""
+        path = self._verdict_path(token)
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(exist_ok=True)
+            _write_atomic(path, self._sign(token.encode()))
+            verdicts = sorted(path.parent.iterdir(), key=lambda p: p.stat().st_mtime,
+                              reverse=True)
+            for old in verdicts[_KEEP_VERDICTS:]:
+                old.unlink()
 
     def _prune(self) -> None:
         """Keep the newest run directories; older configs and versions are dropped."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aoslint.cache import DEFAULT_CACHE_DIR, Cache, code_fingerprint
 from aoslint.errors import UsageError
-from aoslint.resources import schema
+from aoslint.resources import data_dir, schema
 
 CONFIG_FILES = (".aoslint.toml", "pyproject.toml")
 
@@ -20,6 +23,7 @@ class Config:
     values: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     root: Path = Path(".")
+    token: str = ""  # hashes the file and the schema it was validated against
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -72,8 +76,36 @@ def load_config(start: Path, stop: Path | None = None,
     if found is None:
         return Config(root=start if start.is_dir() else start.parent)
     path, data = found
-    validate_config(path, data)
-    return Config(values=data, path=path, root=path.parent)
+    token = _validity_token(path)
+    if not _validated_before(path, data, token):
+        validate_config(path, data)
+    return Config(values=data, path=path, root=path.parent, token=token)
+
+
+def _validity_token(path: Path) -> str:
+    """A hash of the config file, the config schema and aoslint's code."""
+    digest = hashlib.blake2b(code_fingerprint().encode(), digest_size=20)
+    for part in (str(path.resolve()).encode(),
+                 (data_dir("rules-schema") / "config.schema.json").read_bytes(),
+                 path.read_bytes()):
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return "config-" + digest.hexdigest()
+
+
+def _validated_before(path: Path, data: dict[str, Any], token: str) -> bool:
+    """True when the cache next to the config signed these very bytes as valid.
+
+    Validating needs jsonschema, whose import costs more than checking one
+    document; a pre-commit run re-reads an unchanged config every time. The
+    cache looked in is where a run with this config keeps it (``cache-dir``,
+    else ``.aoslint_cache`` beside the config); the run records the verdict.
+    """
+    configured = data.get("cache-dir", DEFAULT_CACHE_DIR)
+    if not isinstance(configured, str):
+        return False
+    store = Cache.existing(Path(os.path.normpath(path.parent.absolute() / configured)))
+    return store is not None and store.known_valid(token)
 
 
 def validate_config(path: Path, data: dict[str, Any]) -> None:

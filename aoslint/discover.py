@@ -103,14 +103,18 @@ def _static_prefix(pattern: str) -> str:
     return "/".join(parts)
 
 
-def _walk(selector: FileSelector, start: Path) -> Iterator[tuple[Path, str]]:
+def _walk(selector: FileSelector, start: Path, folders: dict[str, int | None] | None = None
+          ) -> Iterator[tuple[Path, str]]:
     """Markdown files under ``start`` and their real paths, pruning excluded folders.
 
     A folder's real path is resolved once; only a file that is itself a
-    symbolic link is resolved on its own.
+    symbolic link is resolved on its own. ``folders`` collects each folder
+    walked with its modification time.
     """
     root = selector.root
     for folder, dirs, files in os.walk(start):
+        if folders is not None:
+            folders[folder] = _mtime(folder)
         base = Path(folder)
         rel_base = base.relative_to(root).as_posix() if base.is_relative_to(root) else None
         if rel_base is not None:
@@ -129,8 +133,44 @@ def _walk(selector: FileSelector, start: Path) -> Iterator[tuple[Path, str]]:
                 yield base / name, os.path.join(real_base, name)
 
 
-def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path]) -> list[Candidate]:
-    """The run's files, each once, in a stable order."""
+def _mtime(folder: str) -> int | None:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A scan of the configured documents and the folders it walked, with their times.
+
+    Adding, removing or renaming a file changes its folder's modification
+    time, so while every folder's time is unchanged (and no missing start
+    folder appeared) the scan would find the same files: a one-file run
+    reuses it instead of walking the tree.
+    """
+
+    files: tuple[tuple[str, str, str], ...]  # path, display path, real path
+    folders: tuple[tuple[str, int | None], ...]
+
+    def still_valid(self) -> bool:
+        return all(_mtime(folder) == mtime for folder, mtime in self.folders)
+
+    def newest(self) -> int:
+        return max((mtime for _, mtime in self.folders if mtime is not None), default=0)
+
+
+def snapshot(selector: FileSelector, layout: Layout) -> Snapshot:
+    """The configured documents (as ``collect`` finds them), with the folders walked."""
+    folders: dict[str, int | None] = {}
+    found = collect(selector, layout, (), folders)
+    files = tuple((str(c.path), c.display, c.real()) for c in found)
+    return Snapshot(files, tuple(folders.items()))
+
+
+def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
+            folders: dict[str, int | None] | None = None) -> list[Candidate]:
+    """The run's files, each once, in a stable order (``folders``: see ``Snapshot``)."""
     result: list[Candidate] = []
 
     seen: set[str] = set()
@@ -149,8 +189,10 @@ def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path]) -> li
         for prefix in sorted(prefixes):
             start = layout.root / prefix
             if not start.is_dir():
+                if folders is not None:
+                    folders[str(start)] = None
                 continue
-            for found, real in _walk(selector, start):
+            for found, real in _walk(selector, start, folders):
                 if selector.included(found.relative_to(layout.root).as_posix()):
                     add(found, False, real)
         return result

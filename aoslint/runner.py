@@ -16,7 +16,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from aoslint.cache import Cache, CacheError, code_fingerprint, entry_key, make_run_key, stat_key
+from aoslint.cache import (
+    DEFAULT_CACHE_DIR,
+    Cache,
+    CacheError,
+    code_fingerprint,
+    entry_key,
+    make_run_key,
+    stat_key,
+)
 from aoslint.checks import DOCUMENT_CHECKS, CheckContext
 from aoslint.checks.cross_document import Summary, check_repository
 from aoslint.checks.hardening import (
@@ -31,7 +39,7 @@ from aoslint.checks.structure import UNKNOWN_DOCUMENT_TYPE
 from aoslint.config import Config, load_config
 from aoslint.detect import TypeDetector
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.discover import Candidate, build_selector, collect
+from aoslint.discover import Candidate, FileSelector, Snapshot, build_selector, collect, snapshot
 from aoslint.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
 from aoslint.hardening import GateIndex, forget_paths, rule_files
@@ -41,8 +49,6 @@ from aoslint.parse import ParsedDocument, parse_source
 from aoslint.registry import Rule, all_rules, matches
 from aoslint.source import Source, read_source
 from aoslint.suppress import Directive, apply_directives, find_directives
-
-DEFAULT_CACHE_DIR = ".aoslint_cache"
 
 
 @dataclass(frozen=True)
@@ -222,12 +228,14 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
             neighbours = sorted({sibling for path in paths if path.is_file()
                                  for sibling in path.parent.glob("*.md")})
             seen: set[str] = set(in_run)
-            others = []
-            for candidate in [*collect(selector, project.layout, ()),
-                              *collect(selector, project.layout, neighbours)]:
-                if candidate.real() not in seen:
-                    seen.add(candidate.real())
-                    others.append(candidate)
+            others: list[tuple[str, str, str]] = []
+            scan, scanned = _repository_scan(index, selector, project.layout)
+            index_changed |= scanned
+            named = collect(selector, project.layout, neighbours)
+            for entry in [*scan.files, *((str(c.path), c.display, c.real()) for c in named)]:
+                if entry[2] not in seen:
+                    seen.add(entry[2])
+                    others.append(entry)
             known, missing = _from_index(index, others)
             everything += known
             for outcome in workers.map(_summarise_chunk, missing):
@@ -300,6 +308,7 @@ class _Settings:
     report_unknown: bool
     store: Cache | None
     _gate: GateIndex | None = None
+    memo: Cache | None = None  # remembers schema outcomes: small runs only (see _outcomes)
 
     @property
     def gate(self) -> GateIndex:
@@ -320,7 +329,7 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
         return Analysis(tuple(sink), None)
     document = loaded.document
     context = CheckContext(document, loaded.parsed, loaded.doctype, project.config,
-                           project.extra_placeholders)
+                           project.extra_placeholders, settings.memo)
     sink.extend(diag for family in DOCUMENT_CHECKS for diag in family(context))
     probes: list[tuple[str, bool]] = []
     case = None
@@ -404,6 +413,9 @@ def _outcomes(settings: _Settings, workers: _Workers,
     """Every file's outcome, in order: cache hits here, the rest in workers."""
     found: list[Outcome | None] = [_cached(settings, c) for c in candidates]
     misses = [c for c, outcome in zip(candidates, found, strict=True) if outcome is None]
+    # A few documents (pre-commit) are checked faster with their schema outcomes
+    # remembered, since jsonschema need not be imported; many are not.
+    settings.memo = settings.store if len(misses) < PARALLEL_MIN_FILES else None
     computed = iter(workers.map(_check_chunk, misses))
     return [outcome if outcome is not None else next(computed) for outcome in found]
 
@@ -426,23 +438,45 @@ def _remember(index: dict[str, Any], resolved: str, stat: tuple[int, int, int, i
     return True
 
 
-def _from_index(index: dict[str, Any], others: list[Candidate]
+SCAN_KEY = "\0scan"  # the index's entry for the repository scan (no path starts with NUL)
+
+
+def _repository_scan(index: dict[str, Any], selector: FileSelector, layout: Layout
+                     ) -> tuple[Snapshot, bool]:
+    """The configured documents: the index's scan while no folder changed, else a new walk.
+
+    Returns the scan and whether the index changed.
+    """
+    known = index.get(SCAN_KEY)
+    if isinstance(known, Snapshot) and known.still_valid():
+        return known, False
+    scan = snapshot(selector, layout)
+    if time.time_ns() - scan.newest() < RACY_NS:  # a folder this fresh may change unseen
+        return scan, index.pop(SCAN_KEY, None) is not None
+    index[SCAN_KEY] = scan
+    return scan, True
+
+
+def _from_index(index: dict[str, Any], others: list[tuple[str, str, str]]
                 ) -> tuple[list[Summary], list[Candidate]]:
-    """Summaries of unchanged files from the index; the files that need reading."""
+    """Summaries of unchanged files from the index; the files that need reading.
+
+    ``others`` holds each file's path, display path and real path.
+    """
     known: list[Summary] = []
     missing: list[Candidate] = []
-    for candidate in others:
-        entry = index.get(candidate.real())
+    for path, display, resolved in others:
+        entry = index.get(resolved)
         if entry is not None:
             try:
-                current = stat_key(os.stat(candidate.path))
+                current = stat_key(os.stat(path))
             except OSError:
                 current = None
             if current == entry[0]:
                 if entry[1] is not None:
                     known.append(entry[1])
                 continue
-        missing.append(candidate)
+        missing.append(Candidate(Path(path), display, False, resolved))
     return known, missing
 
 
@@ -488,6 +522,8 @@ def _open_cache(project: Project, options: GitOptions, result: RunResult) -> Cac
         result.notes.append(f"cache: not used ({root}: {exc.strerror})")
         return None
     result.notes.append(f"cache: {store.folder}")
+    if config.token and not store.known_valid(config.token):
+        store.remember_valid(config.token)  # the next run need not validate the config again
     return store
 
 

@@ -276,3 +276,119 @@ def test_skip_unknown_and_a_scan_do_not_share_cache_entries(tmp_path: Path) -> N
     finally:
         os.chdir(old)
     assert first == again == ["AOS106"] and skipped == []
+
+
+# -- one-file runs: the repository scan and the validations are remembered --------------
+
+
+def _age_tree(root: Path) -> None:
+    """Files and folders last changed long ago, so the index trusts their times."""
+    _age(root)
+    for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+        stat = folder.stat()
+        os.utime(folder, ns=(stat.st_atime_ns - 10**11, stat.st_mtime_ns - 10**11))
+
+
+def test_one_file_run_reuses_the_repository_scan(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _repo(tmp_path, "")
+    _age_tree(root)
+    named = ["docs/incidents/INC-1/postmortem.md"]
+    baseline = _run(root, named, cache=False)
+    assert _run(root, named, cache=True) == baseline  # walks the tree, records the scan
+
+    def no_walk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the unchanged tree was walked again")
+
+    monkeypatch.setattr("aoslint.discover._walk", no_walk)
+    assert _run(root, named, cache=True) == baseline
+
+
+@pytest.mark.parametrize("where", ["docs/incidents/INC-2/postmortem.md",  # a new folder
+                                   "docs/incidents/INC-1/copy-postmortem.md"])  # an old one
+def test_document_added_after_the_scan_reaches_a_one_file_run(tmp_path: Path,
+                                                              where: str) -> None:
+    root = _repo(tmp_path, "")
+    _age_tree(root)
+    named = ["docs/incidents/INC-1/postmortem.md"]
+    before = _run(root, named, cache=True)
+    assert not any(d.get("code") == "AOS404" for d in before)
+    (root / where).parent.mkdir(exist_ok=True)
+    (root / where).write_text(POSTMORTEM)  # the same Incident ID
+    after = _run(root, named, cache=True)
+    assert any(d.get("code") == "AOS404" for d in after)
+    assert after == _run(root, named, cache=False)
+    (root / where).unlink()
+    assert _run(root, named, cache=True) == before
+
+
+def _fresh_process(root: Path, *args: str) -> tuple[list[Any], set[str]]:
+    """``aoslint check`` in a new interpreter: its JSON findings and the modules it loaded."""
+    import subprocess
+    import sys
+
+    code = ("import sys, contextlib, io\n"
+            "from aoslint.cli import main\n"
+            "out = io.StringIO()\n"
+            "with contextlib.redirect_stdout(out):\n"
+            f"    main(['check', '--no-git', '--format', 'json', *{list(args)!r}])\n"
+            "print(repr(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('jsonschema', 'markdown_it'))))\n"
+            "print(out.getvalue())\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(aoslint.__file__).parent.parent)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True,
+                          capture_output=True, text=True)
+    modules, report = done.stdout.split("\n", 1)
+    return json.loads(report), {m.split(".")[0] for m in eval(modules)}
+
+
+def test_one_file_run_remembers_validations(tmp_path: Path) -> None:
+    """The config and an unchanged metadata block are not validated again: no jsonschema."""
+    root = _repo(tmp_path, 'severities = ["HIGH", "LOW"]\n')
+    path = root / "docs/incidents/INC-1/postmortem.md"
+    path.write_text(POSTMORTEM.replace("Severity: HIGH", "Severity: URGENT"))
+    named = "docs/incidents/INC-1/postmortem.md"
+    uncached, _ = _fresh_process(root, "--no-cache", named)
+    assert any("Severity 'URGENT' is not valid" in d["message"] for d in uncached)
+    first, loaded = _fresh_process(root, named)
+    assert "jsonschema" in loaded
+    path.write_text(path.read_text() + "\nA later note.\n")  # the body changed, not the metadata
+    second, loaded = _fresh_process(root, named)
+    assert "jsonschema" not in loaded
+    assert first == second == uncached
+    path.write_text(path.read_text().replace("Severity: URGENT", "Severity: LOW"))
+    fixed, _ = _fresh_process(root, named)
+    assert not any("is not valid" in d["message"] for d in fixed)
+    assert fixed == _fresh_process(root, "--no-cache", named)[0]
+
+
+def test_config_edited_after_a_valid_run_is_validated(tmp_path: Path,
+                                                      cli: Callable[..., CliResult]) -> None:
+    root = _repo(tmp_path, 'severities = ["HIGH", "LOW"]\n')
+    assert cli("check", "--no-git", cwd=root).exit_code == 0
+    assert list((root / ".aoslint_cache" / "valid").iterdir())  # the verdict was recorded
+    (root / ".aoslint.toml").write_text('severities = ["HIGH", "LOW"]\nseverity = 1\n')
+    result = cli("check", "--no-git", cwd=root)
+    assert result.exit_code == 2
+    assert "unknown key 'severity'" in result.err
+
+
+def test_forged_config_verdict_is_ignored(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    from aoslint.config import _validity_token
+
+    root = _repo(tmp_path, 'severities = ["HIGH", "LOW"]\n')
+    assert cli("check", "--no-git", cwd=root).exit_code == 0
+    config = root / ".aoslint.toml"
+    config.write_text("severity = 1\n")
+    (root / ".aoslint_cache" / "valid" / _validity_token(config)).write_bytes(b"\0" * 32)
+    assert cli("check", "--no-git", cwd=root).exit_code == 2
+
+
+def test_schema_reading_more_than_properties_is_not_remembered() -> None:
+    from aoslint.validation import _read_part
+
+    model = {"metadata": {"severity": "HIGH"}, "lines": {"metadata": 3}, "sections": []}
+    assert _read_part({"properties": {"metadata": {}}}, model) == {
+        "metadata": {"severity": "HIGH"}}
+    assert _read_part({"properties": {"metadata": {}}, "additionalProperties": False},
+                      model) is None

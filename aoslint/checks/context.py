@@ -10,6 +10,7 @@ from aoslint.doctypes import DocType
 from aoslint.lifecycle import claims_closure
 from aoslint.model import Document
 from aoslint.parse import ParsedDocument
+from aoslint.validation import Memo
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class CheckContext:
     doctype: DocType
     config: Config
     extra_placeholders: tuple[re.Pattern[str], ...] = field(default=())
+    memo: Memo | None = None  # remembers schema outcomes across runs (the result cache)
 
     @property
     def path(self) -> str:

@@ -9,6 +9,7 @@ from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic
 from aoslint.placeholders import find_placeholders, is_enum_choice
 from aoslint.registry import rule
+from aoslint.validation import SchemaError, schema_errors
 
 INVALID_METADATA = rule(
     "AOS201", "invalid-metadata", "A metadata field is missing or has an invalid value.",
@@ -71,9 +72,7 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     yield from _conflicts(ctx)
     document = ctx.document
     instance = document.to_json()
-    errors = sorted(ctx.doctype.validator.iter_errors(instance),
-                    key=lambda e: [str(p) for p in e.absolute_path])
-    for error in errors:
+    for error in schema_errors(ctx.doctype, instance, ctx.memo):
         path = [str(p) for p in error.absolute_path]
         if path[:1] != ["metadata"]:
             yield INVALID_METADATA.diagnostic(ctx.path, document.header_line, 1,
@@ -93,7 +92,7 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
             f"{title} {_describe(field.value)} is not valid: {_reason(error)}", hint)
 
 
-def _missing_fields(ctx: CheckContext, error: Any) -> Iterator[Diagnostic]:
+def _missing_fields(ctx: CheckContext, error: SchemaError) -> Iterator[Diagnostic]:
     if error.validator != "required":
         yield INVALID_METADATA.diagnostic(ctx.path, ctx.document.header_line, 1,
                                           f"metadata: {error.message}")
@@ -115,7 +114,7 @@ def _describe(value: Any) -> str:
     return f"'{value}'" if isinstance(value, str) else repr(value)
 
 
-def _reason(error: Any) -> str:
+def _reason(error: SchemaError) -> str:
     if error.validator == "pattern":
         return "it does not have the expected form"
     if error.validator == "format" and error.validator_value == "date":
