@@ -37,8 +37,6 @@ import hashlib
 import hmac
 import os
 import pickle
-import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -232,11 +230,15 @@ class Cache:
             return
         for old in runs[_KEEP_RUNS:]:
             if old != self.folder:
+                import shutil
+
                 shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    # A fresh name opened exclusively, as tempfile.mkstemp does (without its imports).
+    temp = path.parent / f".tmp-{os.getpid()}-{os.urandom(8).hex()}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -259,5 +261,7 @@ def remove(root: Path) -> bool:
     if not is_cache_dir(root):
         raise CacheError(f"{root} is not an aoslint cache directory (no {MARKER}); "
                          "not removing it")
+    import shutil
+
     shutil.rmtree(root)
     return True

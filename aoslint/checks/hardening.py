@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from aoslint.closure import APPROVER, QA_AGENT, Signature
 from aoslint.config import Config
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.git.model import Answer, Issue, Problem
 from aoslint.hardening import (
     Citation,
     GateIndex,
@@ -34,8 +33,9 @@ from aoslint.normalize import shorten
 from aoslint.registry import Rule, rule
 from aoslint.timeline import instant, iso_date, metadata_date
 
-if TYPE_CHECKING:  # the loader imports subprocess; --no-git runs never need it
+if TYPE_CHECKING:  # the git layer imports subprocess; --no-git runs never need it
     from aoslint.git.facts import GitFacts
+    from aoslint.git.model import Answer, Issue
 
 _POLICY_HARDENING = """
 Identify the specific Rule File (.agent/rules/*) that allowed the failure.
@@ -246,14 +246,15 @@ passing.""",
     fix="Add 'Date: YYYY-MM-DD' to the header lines.",
 )
 
-_ISSUE_RULES: dict[Problem, Rule] = {
-    Problem.GIT_MISSING: GIT_NOT_INSTALLED,
-    Problem.NOT_A_REPOSITORY: NOT_A_GIT_REPOSITORY,
-    Problem.SHALLOW: SHALLOW_HISTORY,
-    Problem.NOT_ON_HEAD: COMMIT_NOT_ON_BRANCH,
-    Problem.NO_UPSTREAM: NO_UPSTREAM,
-    Problem.DETACHED_HEAD: NO_UPSTREAM,
-    Problem.UNKNOWN_COMMIT: UNKNOWN_COMMIT,
+# Keyed by the values of aoslint.git.model.Problem (a StrEnum), not imported here.
+_ISSUE_RULES: dict[str, Rule] = {
+    "git-missing": GIT_NOT_INSTALLED,
+    "not-a-repository": NOT_A_GIT_REPOSITORY,
+    "shallow-clone": SHALLOW_HISTORY,
+    "not-on-head": COMMIT_NOT_ON_BRANCH,
+    "no-upstream": NO_UPSTREAM,
+    "detached-head": NO_UPSTREAM,
+    "unknown-commit": UNKNOWN_COMMIT,
 }
 
 
@@ -357,6 +358,8 @@ def check_git(cases: Sequence[Case], layout: Layout, gate: GateIndex,
         return
     # Shallow history or a detached HEAD matter only where an answer was left
     # unknown; those come with the answer. Bad input and a bad --base always matter.
+    from aoslint.git.model import Problem
+
     for issue in facts.issues:
         if issue.problem in (Problem.INVALID_INPUT, Problem.UNKNOWN_BASE):
             for case in needing:
