@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from aoslint.config import Config
 from aoslint.doctypes import DocType
 from aoslint.errors import UsageError
 from aoslint.normalize import normalize_title
 from aoslint.parse import ParsedDocument
+
+if TYPE_CHECKING:
+    import pathspec
 
 # Titles that name a document *about* incidents rather than the record of one.
 _NOT_A_RECORD = re.compile(r"\b(policy|policies|guide|guidelines|process|procedure|how to|"
@@ -38,8 +40,12 @@ class TypeDetector:
             raise UsageError(f"{config.path}: types: unknown document type "
                              f"{', '.join(repr(u) for u in unknown)} (known: "
                              f"{', '.join(sorted(doctypes))})")
-        self.globs = {name: pathspec.GitIgnoreSpec.from_lines(patterns)
-                      for name, patterns in types.items()}
+        self.globs: dict[str, pathspec.GitIgnoreSpec] = {}
+        if types:  # pathspec is imported only when the config has type globs
+            import pathspec
+
+            self.globs = {name: pathspec.GitIgnoreSpec.from_lines(patterns)
+                          for name, patterns in types.items()}
 
     def detect(self, parsed: ParsedDocument, relative_path: str) -> Detection:
         declared = parsed.front_matter_type

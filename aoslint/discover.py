@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from aoslint.config import Config
 from aoslint.layout import Layout, display_path
+
+if TYPE_CHECKING:
+    import pathspec
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 DEFAULT_INCLUDE = (
@@ -44,12 +47,27 @@ class Candidate:
 
 @dataclass(frozen=True)
 class FileSelector:
-    """The compiled include and exclude patterns of one run."""
+    """The include and exclude patterns of one run, compiled on first use.
+
+    A one-file run whose file the remembered scan already found never
+    matches a pattern, so it need not import pathspec at all.
+    """
 
     root: Path
     include_patterns: tuple[str, ...]
-    include: pathspec.GitIgnoreSpec
-    exclude: pathspec.GitIgnoreSpec
+    exclude_patterns: tuple[str, ...]
+
+    @cached_property
+    def include(self) -> pathspec.GitIgnoreSpec:
+        import pathspec
+
+        return pathspec.GitIgnoreSpec.from_lines(self.include_patterns)
+
+    @cached_property
+    def exclude(self) -> pathspec.GitIgnoreSpec:
+        import pathspec
+
+        return pathspec.GitIgnoreSpec.from_lines(self.exclude_patterns)
 
     def excluded(self, relative: str, is_dir: bool = False) -> bool:
         return bool(self.exclude.match_file(relative + "/" if is_dir else relative))
@@ -82,12 +100,8 @@ def build_selector(config: Config, layout: Layout) -> FileSelector:
         if relative and not relative.startswith(("..", "/")):
             exclude.append(f"/{relative}/")
     exclude += config.get("extend-exclude", [])
-    return FileSelector(
-        root=layout.root,
-        include_patterns=tuple(include),
-        include=pathspec.GitIgnoreSpec.from_lines(include),
-        exclude=pathspec.GitIgnoreSpec.from_lines(exclude),
-    )
+    return FileSelector(root=layout.root, include_patterns=tuple(include),
+                        exclude_patterns=tuple(exclude))
 
 
 def _static_prefix(pattern: str) -> str:
@@ -156,6 +170,14 @@ class Snapshot:
     def still_valid(self) -> bool:
         return all(_mtime(folder) == mtime for folder, mtime in self.folders)
 
+    def found_as_walked(self) -> frozenset[str]:
+        """Real paths of the files whose walked path is their real path (no links).
+
+        The scan kept only included, not excluded files; a named file among
+        these needs no pattern matching.
+        """
+        return frozenset(real for path, _, real in self.files if path == real)
+
     def newest(self) -> int:
         return max((mtime for _, mtime in self.folders if mtime is not None), default=0)
 
@@ -169,8 +191,13 @@ def snapshot(selector: FileSelector, layout: Layout) -> Snapshot:
 
 
 def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
-            folders: dict[str, int | None] | None = None) -> list[Candidate]:
-    """The run's files, each once, in a stable order (``folders``: see ``Snapshot``)."""
+            folders: dict[str, int | None] | None = None,
+            known: frozenset[str] = frozenset()) -> list[Candidate]:
+    """The run's files, each once, in a stable order.
+
+    ``folders`` collects the folders walked (see ``Snapshot``); a named file
+    whose real path is in ``known`` is taken as not excluded.
+    """
     result: list[Candidate] = []
 
     seen: set[str] = set()
@@ -207,6 +234,6 @@ def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
                 found_rel = layout.relative(found)
                 if not (inside and selector.excluded(found_rel)):
                     add(found, False, real)
-        elif not (inside and selector.excluded(rel)):
+        elif str(path.resolve()) in known or not (inside and selector.excluded(rel)):
             add(path, explicit=True)
     return result

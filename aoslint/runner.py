@@ -197,7 +197,11 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     index = store.load_index() if store is not None else {}
     index_changed = False
 
-    candidates = collect(selector, project.layout, paths)
+    scan: Snapshot | None = None
+    if paths:  # the repository's other documents, for the cross-document checks
+        scan, index_changed = _repository_scan(index, selector, project.layout)
+    found_before = scan.found_as_walked() if scan is not None else frozenset()
+    candidates = collect(selector, project.layout, paths, known=found_before)
     settings = _Settings(project, options, not skip_unknown, store)
     findings: list[Diagnostic] = []
     summaries: list[Summary] = []
@@ -222,16 +226,14 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 
         requested = {s.path for s in summaries}
         everything = list(summaries)
-        if paths:  # the repository's other documents, for the cross-document checks
+        if scan is not None:
             # The configured documents, and the named files' neighbours: a plan
             # checked alone must see the postmortem in its own folder.
             neighbours = sorted({sibling for path in paths if path.is_file()
                                  for sibling in path.parent.glob("*.md")})
             seen: set[str] = set(in_run)
             others: list[tuple[str, str, str]] = []
-            scan, scanned = _repository_scan(index, selector, project.layout)
-            index_changed |= scanned
-            named = collect(selector, project.layout, neighbours)
+            named = collect(selector, project.layout, neighbours, known=found_before)
             for entry in [*scan.files, *((str(c.path), c.display, c.real()) for c in named)]:
                 if entry[2] not in seen:
                     seen.add(entry[2])

@@ -333,7 +333,7 @@ def _fresh_process(root: Path, *args: str) -> tuple[list[Any], set[str]]:
             "with contextlib.redirect_stdout(out):\n"
             f"    main(['check', '--no-git', '--format', 'json', *{list(args)!r}])\n"
             "print(repr(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('jsonschema', 'markdown_it'))))\n"
+            "('jsonschema', 'markdown_it', 'pathspec'))))\n"
             "print(out.getvalue())\n")
     env = {**os.environ, "PYTHONPATH": str(Path(aoslint.__file__).parent.parent)}
     done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True,
@@ -392,3 +392,17 @@ def test_schema_reading_more_than_properties_is_not_remembered() -> None:
         "metadata": {"severity": "HIGH"}}
     assert _read_part({"properties": {"metadata": {}}, "additionalProperties": False},
                       model) is None
+
+
+def test_one_file_run_in_an_unchanged_tree_matches_no_patterns(tmp_path: Path) -> None:
+    """The remembered scan already says the named file is included: no pathspec import."""
+    root = _repo(tmp_path, "")
+    _age_tree(root)
+    named = "docs/incidents/INC-1/postmortem.md"
+    first, loaded = _fresh_process(root, named)
+    assert "pathspec" in loaded  # the first run walks the tree
+    path = root / named
+    path.write_text(path.read_text() + "\nA later note.\n")
+    second, loaded = _fresh_process(root, named)
+    assert loaded.isdisjoint({"pathspec", "jsonschema"})
+    assert second == first == _fresh_process(root, "--no-cache", named)[0]
