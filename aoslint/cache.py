@@ -4,8 +4,9 @@ Layout of the cache directory (``.aoslint_cache/`` at the repository root, or
 ``cache-dir`` in the config)::
 
     CACHEDIR.TAG  .gitignore  key
-    v1/<run key>/<xx>/<entry key>     one document's result
-    v1/<run key>/index                the repository's documents, for one-file runs
+    v1/<run key>/packs/<name>         up to 256 documents' results, written together
+    v1/<run key>/index                the repository's documents, for one-file runs,
+                                      and which pack holds each result
     valid/<token>                     a config file's bytes that validated
 
 The *run key* hashes everything that changes findings besides the document
@@ -15,6 +16,11 @@ that change findings. A new version, config or schema simply uses another
 directory, so an entry is never stale; the oldest run directories are pruned.
 The *entry key* hashes the document's bytes, its path as displayed and
 whether it was named explicitly.
+
+Results are written in packs rather than one file each: creating a file
+costs more than checking a document on some file systems. The index says
+which pack holds which entry key; a run over the whole repository keeps only
+the entries it used, and packs no entry points to are removed.
 
 The repository index serves the cross-document checks of a one-file run (a
 pre-commit hook): each known document's summary, valid while the file's size,
@@ -49,6 +55,7 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 _KEEP_RUNS = 4  # run directories kept: the newest ones
 _MAC = 32
 _KEEP_VERDICTS = 16
+PACK_SIZE = 256  # entries per pack: a one-file run unpickles at most this many
 
 
 class CacheError(Exception):
@@ -111,7 +118,10 @@ class Cache:
         self.runs = root / FORMAT
         self.folder = self.runs / run_key
         self._secret: bytes | None = None
-        self.created: set[str] = set()
+        self.located: dict[str, str] = {}  # entry key -> pack name, from the index
+        self.used: set[str] = set()  # entry keys read or written by this run
+        self._packs: dict[str, dict[str, Any]] = {}
+        self._pending: dict[str, Any] = {}
 
     @classmethod
     def open(cls, root: Path, run_key: str) -> Cache:
@@ -172,25 +182,71 @@ class Cache:
 
     # -- entries -----------------------------------------------------------------
 
-    def _entry_path(self, key: str) -> Path:
-        return self.folder / key[:2] / key
-
     def get(self, key: str) -> Any:
-        return self._load(self._entry_path(key))
+        """The entry stored under ``key`` by this or an earlier run, else ``None``."""
+        if key in self._pending:
+            self.used.add(key)
+            return self._pending[key]
+        name = self.located.get(key)
+        if name is None:
+            return None
+        pack = self._packs.get(name)
+        if pack is None:
+            loaded = self._load(self.folder / "packs" / name)
+            pack = self._packs[name] = loaded if isinstance(loaded, dict) else {}
+        if key in pack:
+            self.used.add(key)
+        return pack.get(key)
 
     def put(self, key: str, value: Any) -> None:
-        path = self._entry_path(key)
-        if key[:2] not in self.created:
-            path.parent.mkdir(exist_ok=True)
-            self.created.add(key[:2])
-        self._store(path, value)
+        """Keep an entry; it is written with others in a pack (see ``flush``)."""
+        self._pending[key] = value
+        self.used.add(key)
+        if len(self._pending) >= PACK_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the pending entries as one pack."""
+        if not self._pending:
+            return
+        folder = self.folder / "packs"
+        with contextlib.suppress(OSError):
+            folder.mkdir(exist_ok=True)
+        name = os.urandom(12).hex()
+        self._store(folder / name, self._pending)
+        for key in self._pending:
+            self.located[key] = name
+        self._packs[name] = self._pending
+        self._pending = {}
+
+    def dirty(self, complete: bool) -> bool:
+        """Whether ``store_index`` has anything to write."""
+        return bool(self._pending) or (complete and not self.used.issuperset(self.located))
 
     def load_index(self) -> dict[str, Any]:
+        """The documents' index; also learns which pack holds each entry."""
         found = self._load(self.folder / "index")
-        return found if isinstance(found, dict) else {}
+        if not isinstance(found, dict) or not isinstance(found.get("documents"), dict) \
+                or not isinstance(found.get("located"), dict):
+            return {}
+        self.located = found["located"]
+        return dict(found["documents"])
 
-    def store_index(self, index: dict[str, Any]) -> None:
-        self._store(self.folder / "index", index)
+    def store_index(self, index: dict[str, Any], complete: bool = False) -> None:
+        """Write the pending entries and the index; drop packs nothing points to.
+
+        A ``complete`` run (every configured document) keeps only the entries
+        it used; another run keeps the earlier ones as well.
+        """
+        self.flush()
+        if complete:
+            self.located = {k: v for k, v in self.located.items() if k in self.used}
+        self._store(self.folder / "index", {"documents": index, "located": self.located})
+        wanted = set(self.located.values())
+        with contextlib.suppress(OSError):
+            for pack in (self.folder / "packs").iterdir():
+                if pack.name not in wanted and not pack.name.startswith(".tmp-"):
+                    pack.unlink()
 
     # -- verdicts ----------------------------------------------------------------
 

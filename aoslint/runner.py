@@ -212,6 +212,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
         for outcome in _outcomes(settings, workers, candidates):
             in_run.add(outcome.resolved)
             findings.extend(outcome.findings)
+            if store is not None and outcome.entry is not None:
+                store.put(*outcome.entry)
             if outcome.stat is not None:
                 index_changed |= _remember(index, outcome.resolved, outcome.stat,
                                            outcome.summary)
@@ -246,8 +248,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
                                                outcome.summary)
                 if outcome.summary is not None:
                     everything.append(outcome.summary)
-    if store is not None and index_changed:
-        store.store_index(index)
+    if store is not None and (index_changed or store.dirty(complete=not paths)):
+        store.store_index(index, complete=not paths)
 
     # Sorted: which plan a postmortem is compared with must not depend on the cache.
     everything.sort(key=lambda summary: summary.path)
@@ -299,6 +301,7 @@ class Outcome:
     note: str
     case: Case | None
     stat: tuple[int, int, int, int] | None
+    entry: tuple[str, Analysis] | None = None  # a new cache entry, stored by the main process
 
 
 @dataclass
@@ -360,9 +363,10 @@ def _key(settings: _Settings, candidate: Candidate, data: bytes) -> str:
 
 
 def _outcome(candidate: Candidate, analysis: Analysis,
-             stat: tuple[int, int, int, int] | None) -> Outcome:
+             stat: tuple[int, int, int, int] | None, key: str | None = None) -> Outcome:
     return Outcome(candidate.real(), analysis.findings, analysis.summary,
-                   analysis.directives, analysis.note, analysis.case, stat)
+                   analysis.directives, analysis.note, analysis.case, stat,
+                   (key, analysis) if key is not None else None)
 
 
 def _cached(settings: _Settings, candidate: Candidate) -> Outcome | None:
@@ -391,9 +395,9 @@ def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
     except OSError:  # read_source says why, as a finding
         data, stat = None, None
     analysis = _analyse(settings, candidate, data)
-    if settings.store is not None and data is not None:
-        settings.store.put(_key(settings, candidate, data), analysis)
-    return _outcome(candidate, analysis, stat)
+    key = _key(settings, candidate, data) if settings.store is not None and data is not None \
+        else None
+    return _outcome(candidate, analysis, stat, key)
 
 
 def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
@@ -417,7 +421,8 @@ def _outcomes(settings: _Settings, workers: _Workers,
     misses = [c for c, outcome in zip(candidates, found, strict=True) if outcome is None]
     # A few documents (pre-commit) are checked faster with their schema outcomes
     # remembered, since jsonschema need not be imported; many are not.
-    settings.memo = settings.store if len(misses) < PARALLEL_MIN_FILES else None
+    small = len(misses) < PARALLEL_MIN_FILES and not workers.parallel(len(misses))
+    settings.memo = settings.store if small else None
     computed = iter(workers.map(_check_chunk, misses))
     return [outcome if outcome is not None else next(computed) for outcome in found]
 
@@ -569,7 +574,7 @@ class _Workers:
             self.pool.shutdown()
         _SETTINGS = None
 
-    def _parallel(self, count: int) -> bool:
+    def parallel(self, count: int) -> bool:
         if self.jobs < 2 or count < 2:
             return False
         if self.auto and count < PARALLEL_MIN_FILES:
@@ -581,7 +586,7 @@ class _Workers:
     def map(self, work: Callable[[Sequence[Candidate]], list[Outcome]],
             candidates: Sequence[Candidate]) -> Iterator[Outcome]:
         """Outcomes in the candidates' order, whoever computed them."""
-        if not self._parallel(len(candidates)):
+        if not self.parallel(len(candidates)):
             yield from work(candidates)
             return
         if self.pool is None:

@@ -406,3 +406,29 @@ def test_one_file_run_in_an_unchanged_tree_matches_no_patterns(tmp_path: Path) -
     second, loaded = _fresh_process(root, named)
     assert loaded.isdisjoint({"pathspec", "jsonschema"})
     assert second == first == _fresh_process(root, "--no-cache", named)[0]
+
+
+def test_results_are_packed_and_unused_packs_removed(tmp_path: Path) -> None:
+    """A large run writes a few packs, not a file per document; stale packs go away."""
+    files = {f"docs/incidents/INC-{n}/postmortem.md":
+             POSTMORTEM.replace("INC-20261102-001", f"INC-20261102-{n:03d}")
+             for n in range(300)}
+    root = write_tree(tmp_path / "repo", {".aoslint.toml": "", **files})
+    baseline = _run(root, cache=False)
+    assert _run(root, cache=True) == baseline
+    run_folder = next((root / ".aoslint_cache" / "v1").iterdir())
+    packs = sorted((run_folder / "packs").iterdir())
+    assert 1 < len(packs) <= 3  # 300 results in packs of up to 256
+    assert _run(root, cache=True) == baseline  # read back from the packs
+    assert sorted((run_folder / "packs").iterdir()) == packs  # nothing new to write
+    for path in list((root / "docs").rglob("*.md"))[:10]:
+        path.write_text(path.read_text() + "\nA later note.\n")
+    assert _run(root, cache=True) != []
+    after = sorted((run_folder / "packs").iterdir())
+    assert len(after) <= len(packs) + 1  # the ten new results; no pack is lost or duplicated
+    assert _run(root, cache=True) == _run(root, cache=False)
+    for path in (root / "docs").rglob("*.md"):
+        path.write_text(path.read_text() + "\nAnother note.\n")
+    _run(root, cache=True)
+    final = sorted((run_folder / "packs").iterdir())
+    assert 1 < len(final) <= 3 and not set(final) & set(after)  # every old pack was removed
