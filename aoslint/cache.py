@@ -5,6 +5,7 @@ Layout of the cache directory (``.aoslint_cache/`` at the repository root, or
 
     CACHEDIR.TAG  .gitignore  key
     v1/<run key>/packs/<name>         up to 256 documents' results, written together
+    v1/<run key>/<xx>/<entry key>     a result written alone (a run with a few new ones)
     v1/<run key>/index                the repository's documents, for one-file runs,
                                       and which pack holds each result
     valid/<token>                     a config file's bytes that validated
@@ -19,8 +20,10 @@ whether it was named explicitly.
 
 Results are written in packs rather than one file each: creating a file
 costs more than checking a document on some file systems. The index says
-which pack holds which entry key; a run over the whole repository keeps only
-the entries it used, and packs no entry points to are removed.
+which pack holds which entry key. A run with only a few new results (a
+pre-commit hook) writes them alone, so it need not rewrite the index. A run
+over the whole repository packs what it used, keeps only those entries, and
+removes packs and lone entries nothing points to.
 
 The repository index serves the cross-document checks of a one-file run (a
 pre-commit hook): each known document's summary, valid while the file's size,
@@ -56,6 +59,7 @@ _KEEP_RUNS = 4  # run directories kept: the newest ones
 _MAC = 32
 _KEEP_VERDICTS = 16
 PACK_SIZE = 256  # entries per pack: a one-file run unpickles at most this many
+_ALONE_MAX = 8  # a run with at most this many new entries writes them alone
 
 
 class CacheError(Exception):
@@ -122,6 +126,8 @@ class Cache:
         self.used: set[str] = set()  # entry keys read or written by this run
         self._packs: dict[str, dict[str, Any]] = {}
         self._pending: dict[str, Any] = {}
+        self._alone: dict[str, Any] = {}  # entries found written alone
+        self._located_changed = False
 
     @classmethod
     def open(cls, root: Path, run_key: str) -> Cache:
@@ -189,7 +195,11 @@ class Cache:
             return self._pending[key]
         name = self.located.get(key)
         if name is None:
-            return None
+            found = self._load(self._alone_path(key))
+            if found is not None:
+                self.used.add(key)
+                self._alone[key] = found
+            return found
         pack = self._packs.get(name)
         if pack is None:
             loaded = self._load(self.folder / "packs" / name)
@@ -199,16 +209,16 @@ class Cache:
         return pack.get(key)
 
     def put(self, key: str, value: Any) -> None:
-        """Keep an entry; it is written with others in a pack (see ``flush``)."""
+        """Keep an entry; ``finish`` writes it (in a pack with others, or alone)."""
         self._pending[key] = value
         self.used.add(key)
         if len(self._pending) >= PACK_SIZE:
-            self.flush()
+            self._write_pack()
 
-    def flush(self) -> None:
-        """Write the pending entries as one pack."""
-        if not self._pending:
-            return
+    def _alone_path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def _write_pack(self) -> None:
         folder = self.folder / "packs"
         with contextlib.suppress(OSError):
             folder.mkdir(exist_ok=True)
@@ -218,10 +228,7 @@ class Cache:
             self.located[key] = name
         self._packs[name] = self._pending
         self._pending = {}
-
-    def dirty(self, complete: bool) -> bool:
-        """Whether ``store_index`` has anything to write."""
-        return bool(self._pending) or (complete and not self.used.issuperset(self.located))
+        self._located_changed = True
 
     def load_index(self) -> dict[str, Any]:
         """The documents' index; also learns which pack holds each entry."""
@@ -232,21 +239,50 @@ class Cache:
         self.located = found["located"]
         return dict(found["documents"])
 
-    def store_index(self, index: dict[str, Any], complete: bool = False) -> None:
-        """Write the pending entries and the index; drop packs nothing points to.
+    def finish(self, index: dict[str, Any], *, complete: bool, index_changed: bool) -> None:
+        """Write the new entries and, when needed, the index.
 
-        A ``complete`` run (every configured document) keeps only the entries
-        it used; another run keeps the earlier ones as well.
+        A few new entries (a pre-commit run) are written alone, so the index
+        (large in a large repository) need not be rewritten for them. A
+        ``complete`` run (every configured document) packs everything it
+        used, keeps only those entries, and removes packs and lone entries
+        nothing points to.
         """
-        self.flush()
         if complete:
-            self.located = {k: v for k, v in self.located.items() if k in self.used}
-        self._store(self.folder / "index", {"documents": index, "located": self.located})
+            self._pending.update(self._alone)
+            self._alone = {}
+            if self._pending:
+                self._write_pack()
+            unused = set(self.located) - self.used
+            if unused:
+                self.located = {k: v for k, v in self.located.items() if k in self.used}
+                self._located_changed = True
+        elif len(self._pending) <= _ALONE_MAX:
+            for key, value in self._pending.items():
+                path = self._alone_path(key)
+                with contextlib.suppress(OSError):
+                    path.parent.mkdir(exist_ok=True)
+                self._store(path, value)
+            self._pending = {}
+        elif self._pending:
+            self._write_pack()
+        if index_changed or self._located_changed:
+            self._store(self.folder / "index", {"documents": index, "located": self.located})
+        if complete:
+            self._collect_garbage()
+
+    def _collect_garbage(self) -> None:
+        """Remove packs the index does not name, and lone entries (now packed)."""
         wanted = set(self.located.values())
         with contextlib.suppress(OSError):
             for pack in (self.folder / "packs").iterdir():
                 if pack.name not in wanted and not pack.name.startswith(".tmp-"):
                     pack.unlink()
+        import shutil
+
+        for folder in self.folder.iterdir():
+            if len(folder.name) == 2 and folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
 
     # -- verdicts ----------------------------------------------------------------
 

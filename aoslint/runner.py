@@ -195,8 +195,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     allow_closure = bool(config.get("allow-closure-suppression", False))
     store = _open_cache(project, options, result) if cache else None
     index = store.load_index() if store is not None else {}
-    index_changed = False
-
+    index_changed = False  # worth writing: a new scan, or many documents re-read
     scan: Snapshot | None = None
     if paths:  # the repository's other documents, for the cross-document checks
         scan, index_changed = _repository_scan(index, selector, project.layout)
@@ -215,8 +214,10 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
             if store is not None and outcome.entry is not None:
                 store.put(*outcome.entry)
             if outcome.stat is not None:
-                index_changed |= _remember(index, outcome.resolved, outcome.stat,
-                                           outcome.summary)
+                # A named file is checked whatever the index says; a full run
+                # records every change.
+                changed = _remember(index, outcome.resolved, outcome.stat, outcome.summary)
+                index_changed |= changed and not paths
             if outcome.summary is None:
                 continue
             summaries.append(outcome.summary)
@@ -242,14 +243,17 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
                     others.append(entry)
             known, missing = _from_index(index, others)
             everything += known
+            reread = 0
             for outcome in workers.map(_summarise_chunk, missing):
                 if outcome.stat is not None:
-                    index_changed |= _remember(index, outcome.resolved, outcome.stat,
-                                               outcome.summary)
+                    reread += _remember(index, outcome.resolved, outcome.stat,
+                                        outcome.summary)
                 if outcome.summary is not None:
                     everything.append(outcome.summary)
-    if store is not None and (index_changed or store.dirty(complete=not paths)):
-        store.store_index(index, complete=not paths)
+            # Rewriting a large index costs more than re-reading a few documents.
+            index_changed |= reread > STALE_LIMIT
+    if store is not None:
+        store.finish(index, complete=not paths, index_changed=index_changed)
 
     # Sorted: which plan a postmortem is compared with must not depend on the cache.
     everything.sort(key=lambda summary: summary.path)
@@ -430,6 +434,7 @@ def _outcomes(settings: _Settings, workers: _Workers,
 # -- the repository index (one-file runs) --------------------------------------------
 
 
+STALE_LIMIT = 16  # a one-file run rewrites the index once more documents than this changed
 RACY_NS = 3_000_000_000  # a file changed this recently may change again unseen (racy git)
 
 

@@ -432,3 +432,25 @@ def test_results_are_packed_and_unused_packs_removed(tmp_path: Path) -> None:
     _run(root, cache=True)
     final = sorted((run_folder / "packs").iterdir())
     assert 1 < len(final) <= 3 and not set(final) & set(after)  # every old pack was removed
+
+
+def test_one_file_run_writes_its_result_alone(tmp_path: Path) -> None:
+    """A pre-commit run adds one small file and leaves the (large) index as it was."""
+    root = _repo(tmp_path, "")
+    _age_tree(root)
+    named = ["docs/incidents/INC-1/postmortem.md"]
+    _run(root, cache=True)
+    _run(root, named, cache=True)  # records the scan
+    run_folder = next((root / ".aoslint_cache" / "v1").iterdir())
+    index = (run_folder / "index").read_bytes()
+    alone_before = set(run_folder.glob("??/*"))
+    path = root / named[0]
+    path.write_text(path.read_text() + "\nA later note.\n")
+    baseline = _run(root, named, cache=False)
+    assert _run(root, named, cache=True) == baseline
+    assert (run_folder / "index").read_bytes() == index
+    assert len(set(run_folder.glob("??/*")) - alone_before) == 1  # the edited file's result
+    assert _run(root, named, cache=True) == baseline  # read back
+    _run(root, cache=True)  # a whole-repository run packs it
+    assert not list(run_folder.glob("??/*"))
+    assert _run(root, named, cache=True) == baseline
