@@ -28,6 +28,8 @@ import happens here: a run whose documents all scan never pays for it.
 from __future__ import annotations
 
 import re
+from itertools import repeat
+from operator import sub
 from typing import Protocol
 
 #: The characters markdown-it's ``mdTrim`` strips (JavaScript's ``trim`` set).
@@ -63,7 +65,11 @@ class BlockToken(Protocol):
 
 
 class Block:
-    """One block token: markdown-it's ``Token`` reduced to the attributes aoslint reads."""
+    """One block token: markdown-it's ``Token`` reduced to the attributes aoslint reads.
+
+    Tokens are read, never changed, so the ones without a map or content
+    (closing tags, the opening tags of table cells) are shared instances.
+    """
 
     __slots__ = ("content", "map", "tag", "type")
 
@@ -78,6 +84,21 @@ class Block:
         return f"Block({self.type!r}, {self.tag!r}, {self.map!r}, {self.content!r})"
 
 
+_P_CLOSE = Block("paragraph_close", "p")
+_HEADING_CLOSE = tuple(Block("heading_close", f"h{level}") for level in range(7))
+_LI_CLOSE = Block("list_item_close", "li")
+_UL_CLOSE = Block("bullet_list_close", "ul")
+_OL_CLOSE = Block("ordered_list_close", "ol")
+_TH_OPEN = Block("th_open", "th")
+_TH_CLOSE = Block("th_close", "th")
+_TD_OPEN = Block("td_open", "td")
+_TD_CLOSE = Block("td_close", "td")
+_TR_CLOSE = Block("tr_close", "tr")
+_THEAD_CLOSE = Block("thead_close", "thead")
+_TBODY_CLOSE = Block("tbody_close", "tbody")
+_TABLE_CLOSE = Block("table_close", "table")
+
+
 class _Decline(Exception):
     """The document leaves the subset this scanner reproduces exactly."""
 
@@ -87,7 +108,7 @@ def scan_blocks(text: str) -> list[Block] | None:
     if "\r" in text or "\0" in text:  # markdown-it normalises these first
         return None
     try:
-        return _Scanner(text).run()
+        return _Scanner(text).run("\t" in text)
     except _Decline:
         return None
 
@@ -103,16 +124,16 @@ class _Scanner:
         if not raw[-1].strip(" \t"):
             raw.pop()  # markdown-it makes no line of a blank tail without "\n"
         self.raw = raw
-        self.txt = [line.lstrip(" ") for line in raw]
-        self.col = [len(line) - len(txt) for line, txt in zip(raw, self.txt, strict=True)]
+        self.txt = txt = list(map(str.lstrip, raw, repeat(" ")))
+        self.col = list(map(sub, map(len, raw), map(len, txt)))
         self.end = len(raw)
         self.out: list[Block] = []
         self.verbatim: list[tuple[int, int, int]] = []  # (first, stop, indent removed)
 
-    def run(self) -> list[Block]:
+    def run(self, tabbed: bool) -> list[Block]:
         """Tokenise the whole document, then make sure no tab was misread."""
         self.blocks(0, 0, -1, 0)
-        if any("\t" in line for line in self.raw):
+        if tabbed:
             self.check_tabs()
         return self.out
 
@@ -127,7 +148,8 @@ class _Scanner:
         for index, line in enumerate(self.raw):
             if "\t" not in line:
                 continue
-            if not any(first <= index < stop and (not indent or not self.txt[index].startswith("\t"))
+            leading = self.txt[index].startswith("\t")
+            if not any(first <= index < stop and not (indent and leading)
                        for first, stop, indent in self.verbatim):
                 raise _Decline
 
@@ -155,6 +177,10 @@ class _Scanner:
             found = self.front_matter(nested)
             if found:
                 return found
+        if first not in _SPECIAL and first != "[" and "|" not in t:
+            if self.col[line] - B >= 4:
+                raise _Decline  # indented code
+            return self.paragraph(line, B, list_indent)
         if "|" in t:
             head = self.table_head(line, B)
             if head is not None:
@@ -187,7 +213,10 @@ class _Scanner:
             if heading is not None:
                 if nested:
                     raise _Decline
-                self.heading(line, line + 1, line + 1, *heading)
+                level, content = heading
+                self.out += (Block("heading_open", f"h{level}", [line, line + 1]),
+                             Block("inline", "", [line, line + 1], content),
+                             _HEADING_CLOSE[level])
                 return line + 1
         return self.paragraph(line, B, list_indent)
 
@@ -225,13 +254,6 @@ class _Scanner:
         self.verbatim.append((1, close + 1, 0))
         return close + 1
 
-    def heading(self, start: int, stop: int, inline_stop: int, level: int, content: str
-                ) -> None:
-        tag = f"h{level}"
-        self.out += (Block("heading_open", tag, [start, stop]),
-                     Block("inline", "", [start, inline_stop], content),
-                     Block("heading_close", tag))
-
     def paragraph(self, start: int, B: int, list_indent: int) -> int:
         """A paragraph, or a setext heading when an underline ends it (lheading)."""
         txt, col, end = self.txt, self.col, self.end
@@ -249,23 +271,27 @@ class _Scanner:
                 if c >= B and first in "-=" and not t.lstrip(first).strip(" \t"):
                     if B:
                         raise _Decline
-                    content = self.lines(start, line, B).strip(MD_TRIM)
-                    self.heading(start, line + 1, line, 1 if first == "=" else 2, content)
+                    level = 1 if first == "=" else 2
+                    self.out += (Block("heading_open", f"h{level}", [start, line + 1]),
+                                 Block("inline", "", [start, line],
+                                       self.lines(start, line, B).strip(MD_TRIM)),
+                                 _HEADING_CLOSE[level])
                     return line + 1
                 if self.interrupts(line, B, list_indent, True):
                     break
-            line += 1  # less indented than B: a lazy continuation line
-        mapping = [start, line]
-        self.out += (Block("paragraph_open", "p", mapping),
+            line += 1  # a continuation, lazy when indented less than B
+        self.out += (Block("paragraph_open", "p", [start, line]),
                      Block("inline", "", [start, line], self.lines(start, line, B).strip(MD_TRIM)),
-                     Block("paragraph_close", "p"))
+                     _P_CLOSE)
         return line
 
     def lines(self, start: int, stop: int, B: int) -> str:
         """``getLines`` without the last newline: each line less ``B`` columns of indent."""
         if not B:
-            return "\n".join(self.raw[start:stop])
+            return "\n".join(self.raw[start:stop]) if stop - start > 1 else self.raw[start]
         txt, col = self.txt, self.col
+        if stop - start == 1 and col[start] <= B:
+            return txt[start]
         return "\n".join(" " * (col[i] - B) + txt[i] if col[i] > B else txt[i]
                          for i in range(start, stop))
 
@@ -358,10 +384,9 @@ class _Scanner:
                 Block("thead_open", "thead", [start, start + 1]),
                 Block("tr_open", "tr", [start, start + 1]))
         for cell in head:
-            out += (Block("th_open", "th"), Block("inline", "", [start, start + 1],
-                                                  cell.strip(MD_TRIM)),
-                    Block("th_close", "th"))
-        out += (Block("tr_close", "tr"), Block("thead_close", "thead"))
+            out += (_TH_OPEN, Block("inline", "", [start, start + 1], cell.strip(MD_TRIM)),
+                    _TH_CLOSE)
+        out += (_TR_CLOSE, _THEAD_CLOSE)
         txt, col, end = self.txt, self.col, self.end
         body_map: list[int] | None = None
         autocompleted = 0
@@ -385,15 +410,15 @@ class _Scanner:
             out.append(Block("tr_open", "tr", [line, line + 1]))
             for index in range(count):
                 cell = cells[index] if index < len(cells) else ""
-                out += (Block("td_open", "td"),
+                out += (_TD_OPEN,
                         Block("inline", "", [line, line + 1], cell.strip(MD_TRIM) if cell else ""),
-                        Block("td_close", "td"))
-            out.append(Block("tr_close", "tr"))
+                        _TD_CLOSE)
+            out.append(_TR_CLOSE)
             line += 1
         if body_map is not None:
             body_map[1] = line
-            out.append(Block("tbody_close", "tbody"))
-        out.append(Block("table_close", "table"))
+            out.append(_TBODY_CLOSE)
+        out.append(_TABLE_CLOSE)
         table_map[1] = line
         return line
 
@@ -430,7 +455,7 @@ class _Scanner:
             else:
                 line = self.blocks(line, initial + pad, B, depth + 1)
             txt[item_map[0]], col[item_map[0]] = saved_txt, saved_col
-            out.append(Block("list_item_close", "li"))
+            out.append(_LI_CLOSE)
             item_map[1] = line
             if line >= end:
                 break
@@ -440,11 +465,10 @@ class _Scanner:
             if t[0] in "`~>*-_" and self.ends_list(t):
                 break
             marker = _list_marker(t)
-            if marker is None or marker[0] != ordered or t[marker[1] - 1] != char:
+            if marker is None or t[marker[1] - 1] != char:  # the char tells the type
                 break
             after = marker[1]
-        out.append(Block("ordered_list_close", "ol") if ordered
-                   else Block("bullet_list_close", "ul"))
+        out.append(_OL_CLOSE if ordered else _UL_CLOSE)
         list_map[1] = line
         return line
 
