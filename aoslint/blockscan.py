@@ -200,8 +200,10 @@ class _Scanner:
                 raise _Decline
             self.out.append(Block("hr", "hr", [line, line + 1]))
             return line + 1
-        if (first in "*-+" or "0" <= first <= "9") and _list_marker(t):
-            return self.list(line, B, depth)
+        if first in "*-+" or "0" <= first <= "9":
+            marker = _list_marker(t)
+            if marker is not None:
+                return self.list(line, B, depth, marker)
         if first == "[" and _may_be_reference(t):
             raise _Decline
         if first == "<":
@@ -280,18 +282,19 @@ class _Scanner:
                 if self.interrupts(line, B, list_indent, True):
                     break
             line += 1  # a continuation, lazy when indented less than B
+        if line == start + 1:  # the strip takes any indentation left
+            content = txt[start].strip(MD_TRIM)
+        else:
+            content = self.lines(start, line, B).strip(MD_TRIM)
         self.out += (Block("paragraph_open", "p", [start, line]),
-                     Block("inline", "", [start, line], self.lines(start, line, B).strip(MD_TRIM)),
-                     _P_CLOSE)
+                     Block("inline", "", [start, line], content), _P_CLOSE)
         return line
 
     def lines(self, start: int, stop: int, B: int) -> str:
         """``getLines`` without the last newline: each line less ``B`` columns of indent."""
         if not B:
-            return "\n".join(self.raw[start:stop]) if stop - start > 1 else self.raw[start]
+            return "\n".join(self.raw[start:stop])
         txt, col = self.txt, self.col
-        if stop - start == 1 and col[start] <= B:
-            return txt[start]
         return "\n".join(" " * (col[i] - B) + txt[i] if col[i] > B else txt[i]
                          for i in range(start, stop))
 
@@ -424,13 +427,11 @@ class _Scanner:
 
     # -- lists ----------------------------------------------------------------------
 
-    def list(self, start: int, B: int, depth: int) -> int:
+    def list(self, start: int, B: int, depth: int, marker: tuple[bool, int]) -> int:
         """A bullet or ordered list: its items, each a nested block loop."""
         if depth >= _MAX_LIST_DEPTH:
             raise _Decline
         txt, col, end, out = self.txt, self.col, self.end, self.out
-        marker = _list_marker(txt[start])
-        assert marker is not None
         ordered, after = marker
         char = txt[start][after - 1]
         list_map = [start, 0]
@@ -464,10 +465,10 @@ class _Scanner:
                 break
             if t[0] in "`~>*-_" and self.ends_list(t):
                 break
-            marker = _list_marker(t)
-            if marker is None or t[marker[1] - 1] != char:  # the char tells the type
+            following = _list_marker(t)
+            if following is None or t[following[1] - 1] != char:  # the char tells the type
                 break
-            after = marker[1]
+            after = following[1]
         out.append(_OL_CLOSE if ordered else _UL_CLOSE)
         list_map[1] = line
         return line
