@@ -10,13 +10,14 @@ caller parses with markdown-it, so a decline costs time, never a finding.
 ``tests/test_blockscan.py`` enforces the contract on the fixtures, the
 benchmark corpus and generated documents.
 
-The subset handled: front matter; ATX and setext headings; paragraphs;
-thematic breaks; fenced code and HTML comment blocks at the top level; pipe
-tables at the top level; bullet and ordered lists holding paragraphs and
-nested lists (tight or loose, task items included). Everything else declines:
-tabs outside verbatim blocks, block quotes, indented code, other HTML blocks,
-possible reference definitions, lazy continuation lines, and any block other
-than a paragraph or a list inside a list item.
+The subset handled: front matter; ATX and setext headings; paragraphs, lazy
+continuation lines included; thematic breaks; fenced code and HTML comment
+blocks at the top level; pipe tables at the top level; bullet and ordered
+lists holding paragraphs and nested lists (tight or loose, task items
+included). Everything else declines: block quotes, indented code, other HTML
+blocks, possible reference definitions, tabs in a line's indentation (outside
+verbatim blocks) or after a list marker, and any block other than a paragraph
+or a list inside a list item.
 
 The code follows markdown-it-py's block rules (``markdown_it/rules_block``)
 and keeps their names where that helps to compare: ``B`` is the block indent
@@ -108,7 +109,7 @@ def scan_blocks(text: str) -> list[Block] | None:
     if "\r" in text or "\0" in text:  # markdown-it normalises these first
         return None
     try:
-        return _Scanner(text).run("\t" in text)
+        return _Scanner(text).run()
     except _Decline:
         return None
 
@@ -116,7 +117,7 @@ def scan_blocks(text: str) -> list[Block] | None:
 class _Scanner:
     """One document's lines and the tokens found so far."""
 
-    __slots__ = ("col", "end", "newlines", "out", "raw", "txt", "verbatim")
+    __slots__ = ("col", "end", "newlines", "out", "raw", "tabbed", "txt", "verbatim")
 
     def __init__(self, text: str) -> None:
         raw = text.split("\n")
@@ -126,31 +127,37 @@ class _Scanner:
         self.raw = raw
         self.txt = txt = list(map(str.lstrip, raw, repeat(" ")))
         self.col = list(map(sub, map(len, raw), map(len, txt)))
+        self.tabbed = "\t" in text
+        if self.tabbed:  # a line of spaces and tabs is blank
+            self.txt = [t if t[:1] != "\t" or t.strip(" \t") else "" for t in txt]
         self.end = len(raw)
         self.out: list[Block] = []
         self.verbatim: list[tuple[int, int, int]] = []  # (first, stop, indent removed)
 
-    def run(self, tabbed: bool) -> list[Block]:
+    def run(self) -> list[Block]:
         """Tokenise the whole document, then make sure no tab was misread."""
         self.blocks(0, 0, -1, 0)
-        if tabbed:
+        if self.tabbed:
             self.check_tabs()
         return self.out
 
     def check_tabs(self) -> None:
-        """Tabs are only safe in the copied lines of fences, comments and front matter.
+        """Decline where a tab in a line's indentation may have been misread.
 
-        Elsewhere they change indentation widths (markdown-it expands them to
-        tab stops); in a block copied verbatim only the closing line is
-        examined, and there a leading tab makes an indented (so non-closing)
-        line either way.
+        markdown-it expands indenting tabs to tab stops; this scanner counts
+        spaces only. A tab after a line's first character reads the same to
+        both (a tab right after a list marker declines where it is met), and
+        so does a blank line of tabs. In a block copied verbatim (fence,
+        comment, front matter) an indenting tab only makes a line indented,
+        so not a closing line, either way; but a fence indented by spaces has
+        its lines' indentation removed, tabs partly expanded: that declines.
         """
         for index, line in enumerate(self.raw):
-            if "\t" not in line:
-                continue
-            leading = self.txt[index].startswith("\t")
-            if not any(first <= index < stop and not (indent and leading)
-                       for first, stop, indent in self.verbatim):
+            if "\t" not in line or self.txt[index][:1] not in ("\t", ""):
+                continue  # no tab, or only after the line's first character
+            indent = next((indent for first, stop, indent in self.verbatim
+                           if first <= index < stop), None)
+            if indent != 0 and (indent is not None or self.txt[index]):
                 raise _Decline
 
     # -- the block loop -------------------------------------------------------------
@@ -445,8 +452,8 @@ class _Scanner:
             initial = col[line] + after
             offset = initial + len(rest) - len(content)
             pad = offset - initial if content else 1
-            if pad > 4:
-                raise _Decline  # the item opens with indented code
+            if pad > 4 or content[:1] == "\t":
+                raise _Decline  # indented code in the item, or tab stops to count
             item_map = [line, 0]
             out.append(Block("list_item_open", "li", item_map))
             saved_txt, saved_col = t, col[line]
