@@ -16,7 +16,7 @@ from aoslint.parse import ParsedDocument, blocks_between, column_of
 from aoslint.placeholders import strip_unwritten
 
 if TYPE_CHECKING:
-    from markdown_it.token import Token
+    from aoslint.blockscan import BlockToken
 
 ACTION_SECTION_KEYS = ("action-items",)
 _CHECKBOX = re.compile(r"^\[([ xX])\]\s*")
@@ -136,7 +136,8 @@ def extract_action_items(parsed: ParsedDocument, start: int, end: int) -> tuple[
     return tuple(items)
 
 
-def _list_item(parsed: ParsedDocument, tokens: tuple[Token, ...], index: int) -> ActionItem | None:
+def _list_item(parsed: ParsedDocument, tokens: tuple[BlockToken, ...], index: int
+               ) -> ActionItem | None:
     opening = tokens[index]
     assert opening.map is not None
     content = ""
@@ -167,7 +168,7 @@ def _list_item(parsed: ParsedDocument, tokens: tuple[Token, ...], index: int) ->
         source=source)
 
 
-def _cells(tokens: tuple[Token, ...], start: int, closing: str) -> list[str]:
+def _cells(tokens: tuple[BlockToken, ...], start: int, closing: str) -> list[str]:
     cells = []
     for token in tokens[start:]:
         if token.type == closing:
@@ -177,7 +178,7 @@ def _cells(tokens: tuple[Token, ...], start: int, closing: str) -> list[str]:
     return cells
 
 
-def _table_items(parsed: ParsedDocument, tokens: tuple[Token, ...],
+def _table_items(parsed: ParsedDocument, tokens: tuple[BlockToken, ...],
                  index: int) -> list[ActionItem]:
     header = [normalize_title(c) for c in _cells(tokens, index, "thead_close")]
     roles: dict[str, int] = {}

@@ -1,9 +1,12 @@
 """Markdown to a flat, line-mapped structure: headings, header fields, front matter.
 
-markdown-it-py is the one parser; its block tokens carry the source lines that
+markdown-it-py defines the parse; its block tokens carry the source lines that
 every diagnostic points at. The inline rules are switched off: checks read the
 raw inline source (``token.content``) and never need inline children, and
-block-level parsing alone is more than twice as fast.
+block-level parsing alone is more than twice as fast. Most incident documents
+never reach markdown-it at all: ``blockscan`` reproduces its tokens for the
+Markdown they are written in several times faster, and declines (so
+markdown-it parses) whenever it cannot be sure to match.
 """
 
 from __future__ import annotations
@@ -15,13 +18,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from aoslint.blockscan import BlockToken, scan_blocks
 from aoslint.normalize import normalize_key, strip_comments, strip_inline_markup
 from aoslint.registry import rule
 from aoslint.source import Source
 
-if TYPE_CHECKING:  # markdown-it is imported on the first parse: a cached run needs none
+if TYPE_CHECKING:  # markdown-it is imported on its first parse: most runs need none
     from markdown_it import MarkdownIt
-    from markdown_it.token import Token
 
 INVALID_FRONT_MATTER = rule(
     "AOS202", "invalid-front-matter", "The YAML front matter does not parse.",
@@ -88,7 +91,7 @@ class ParsedDocument:
 
     source: Source
     lines: tuple[str, ...]
-    tokens: tuple[Token, ...]
+    tokens: tuple[BlockToken, ...]
     headings: tuple[Heading, ...]
     title: Heading | None
     fields: tuple[RawField, ...]
@@ -116,10 +119,18 @@ def _markdown() -> MarkdownIt:
     return md
 
 
+def block_tokens(text: str) -> tuple[BlockToken, ...]:
+    """The block tokens of ``text``: scanned when possible, else from markdown-it."""
+    scanned = scan_blocks(text)
+    if scanned is not None:
+        return tuple(scanned)
+    return tuple(_markdown().parse(text))
+
+
 def parse_source(source: Source) -> ParsedDocument:
     """Tokenise once and collect the line-mapped pieces the model is built from."""
     text = source.text
-    tokens = tuple(_markdown().parse(text))
+    tokens = block_tokens(text)
     lines = tuple(text.split("\n"))
     headings: list[Heading] = []
     fields: list[RawField] = []
@@ -180,7 +191,7 @@ def _title_heading(headings: list[Heading]) -> Heading | None:
     return headings[0]
 
 
-def _header_fields(tokens: tuple[Token, ...], lines: tuple[str, ...], first_section: int,
+def _header_fields(tokens: tuple[BlockToken, ...], lines: tuple[str, ...], first_section: int,
                    title: Heading | None) -> list[RawField]:
     """``Key: value`` lines (plain or bold-labelled) above the first section."""
     found: list[RawField] = []
@@ -212,7 +223,7 @@ def _header_fields(tokens: tuple[Token, ...], lines: tuple[str, ...], first_sect
     return found
 
 
-def _table_field(tokens: tuple[Token, ...], index: int, lines: tuple[str, ...]
+def _table_field(tokens: tuple[BlockToken, ...], index: int, lines: tuple[str, ...]
                  ) -> list[RawField]:
     """A ``| Incident ID | INC-… |`` row of a two-column table above the first section."""
     cells = []
@@ -234,8 +245,8 @@ def _table_field(tokens: tuple[Token, ...], index: int, lines: tuple[str, ...]
                      column_of(lines, line_no, cells[1]) if value else 1, "header")]
 
 
-def blocks_between(tokens: tuple[Token, ...], start: int, end: int
-                   ) -> Iterator[tuple[int, Token, int]]:
+def blocks_between(tokens: tuple[BlockToken, ...], start: int, end: int
+                   ) -> Iterator[tuple[int, BlockToken, int]]:
     """``(index, token, list depth)`` for tokens whose first line is in ``start..end``.
 
     The depth counts the lists open around the token (a top-level list item

@@ -31,7 +31,7 @@ from aoslint.timeparse import (
 )
 
 if TYPE_CHECKING:
-    from markdown_it.token import Token
+    from aoslint.blockscan import BlockToken
 
 KINDS = ("occurred", "detected", "mitigated", "resolved")
 ROLLOVER_GAP = dt.timedelta(hours=12)
@@ -333,7 +333,7 @@ class _Builder:
         self.previous = event
 
 
-def _walk_section(builder: _Builder, tokens: tuple[Token, ...], start: int, end: int) -> None:
+def _walk_section(builder: _Builder, tokens: tuple[BlockToken, ...], start: int, end: int) -> None:
     parsed = builder.parsed
     for index, token, depth in blocks_between(tokens, start, end):
         assert token.map is not None
@@ -351,7 +351,7 @@ def _walk_section(builder: _Builder, tokens: tuple[Token, ...], start: int, end:
             _walk_table(builder, tokens, index)  # its cells are read there, not as lines
 
 
-def _walk_table(builder: _Builder, tokens: tuple[Token, ...], index: int) -> None:
+def _walk_table(builder: _Builder, tokens: tuple[BlockToken, ...], index: int) -> None:
     """Rows of a ``| Time (UTC) | Event |`` table, with the date and zone in force."""
     parsed = builder.parsed
     header: list[str] = []
