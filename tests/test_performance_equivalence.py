@@ -395,7 +395,7 @@ def test_schema_reading_more_than_properties_is_not_remembered() -> None:
 
 
 def test_one_file_run_in_an_unchanged_tree_matches_no_patterns(tmp_path: Path) -> None:
-    """The remembered scan already says the named file is included: no pathspec import."""
+    """No pathspec (the scan says the file is included), jsonschema or markdown-it import."""
     root = _repo(tmp_path, "")
     _age_tree(root)
     named = "docs/incidents/INC-1/postmortem.md"
@@ -404,7 +404,7 @@ def test_one_file_run_in_an_unchanged_tree_matches_no_patterns(tmp_path: Path) -
     path = root / named
     path.write_text(path.read_text() + "\nA later note.\n")
     second, loaded = _fresh_process(root, named)
-    assert loaded.isdisjoint({"pathspec", "jsonschema"})
+    assert loaded.isdisjoint({"pathspec", "jsonschema", "markdown_it"})
     assert second == first == _fresh_process(root, "--no-cache", named)[0]
 
 
