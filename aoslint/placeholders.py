@@ -7,7 +7,7 @@ treats a section holding nothing else as empty).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 
 _TEMPLATE_TOKEN = r"(?:YYYY|XXX|HH:MM|MM:SS|\bMM-DD\b|\bDD\b|\.\.\.|…)"
@@ -99,29 +99,46 @@ def strip_unwritten(text: str) -> str:
     """Drop placeholders and "not written yet" markers (TBD, TODO, ...) from a text."""
     for placeholder in find_placeholders(text):
         text = text.replace(placeholder.text, " ")
-    return _NOT_WRITTEN.sub(" ", text)
+    return _NOT_WRITTEN.sub(" ", text) if _may_be_unwritten(text) else text
 
 
-def has_substance(lines: tuple[str, ...], body: range, skip: Iterable[int] = ()) -> bool:
+def _may_be_unwritten(text: str) -> bool:
+    """False when no marker can be in the text: the pattern is slow, most lines have none.
+
+    Only ASCII text is judged here: the pattern ignores case the Unicode way
+    (a dotless i matches ``i``), and ``…`` is not ASCII anyway.
+    """
+    if not text.isascii():
+        return True
+    lower = text.lower()
+    return ("?" in text or "..." in text or "tbd" in lower or "tbc" in lower or "todo" in lower
+            or "fixme" in lower)
+
+
+def has_substance(lines: tuple[str, ...], body: range, skip: Container[int] = ()) -> bool:
     """True when the lines hold more than blank space, comments and template skeleton.
 
     ``body`` and ``skip`` are 1-based line numbers; skipped lines (the headings
-    of subsections) do not count. A code block is content.
+    of subsections) do not count. A code block is content. Lines are read one
+    by one until the first with substance: most sections have it at once.
     """
-    skipped = set(skip)
-    chunk = "\n".join(lines[n - 1] for n in body if 0 < n <= len(lines))
-    if "<!--" in chunk:
-        chunk = blank_comments(chunk)
-    for offset, text in enumerate(chunk.split("\n")):
-        number = body.start + offset
-        if number in skipped:
-            continue
-        if not text.strip() or _TABLE_RULE.match(text) or text.strip() in ("---", "***", "___"):
-            continue
-        text = strip_unwritten(text)
-        if _SKELETON.match(text):
-            continue
-        stripped = text.replace("|", " ").strip()
-        if any(ch.isalnum() for ch in stripped):
+    stop = min(body.stop, len(lines) + 1)
+    for number in range(max(body.start, 1), stop):
+        text = lines[number - 1]
+        if "<!--" in text:  # a comment may span lines: blank the rest of the body at once
+            rest = blank_comments("\n".join(lines[number - 1:stop - 1])).split("\n")
+            return any(_is_substance(line) for offset, line in enumerate(rest)
+                       if number + offset not in skip)
+        if number not in skip and _is_substance(text):
             return True
     return False
+
+
+def _is_substance(text: str) -> bool:
+    """One line holds written content: not blank, a rule, skeleton or template text."""
+    if not text.strip() or _TABLE_RULE.match(text) or text.strip() in ("---", "***", "___"):
+        return False
+    text = strip_unwritten(text)
+    if _SKELETON.match(text):
+        return False
+    return any(ch.isalnum() for ch in text)
