@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -126,21 +127,24 @@ def headings_of(path: Path, text: str) -> tuple[GateHeading, ...]:
     return tuple(found)
 
 
-def _candidates(cited: str, layout: Layout, document_dir: Path) -> list[Path]:
+def _candidates(cited: str, layout: Layout, document_dir: Path) -> Iterator[Path]:
+    """The paths a citation may mean, in the order they are tried.
+
+    Made one at a time: the first that exists ends the search.
+    """
     text = cited.strip().strip("`'\"").replace("\\", "/").removeprefix("./")
     tree = layout.aos_dir
-    found: list[Path] = [document_dir / text]
+    yield document_dir / text
     for prefix in (".agents/", ".agent/"):
         if text.startswith(prefix) and tree is not None:
-            found.append(tree / text[len(prefix):])
+            yield tree / text[len(prefix):]
     if tree is not None:
-        found.append(tree / text)
+        yield tree / text
     if layout.rules_dir is not None:
-        found.append(layout.rules_dir / text)
+        yield layout.rules_dir / text
         if text.startswith("rules/"):
-            found.append(layout.rules_dir / text[len("rules/"):])
-    found.append(layout.root / text)
-    return found
+            yield layout.rules_dir / text[len("rules/"):]
+    yield layout.root / text
 
 
 def resolve(cited: str, layout: Layout, document_dir: Path,
