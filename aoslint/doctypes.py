@@ -72,6 +72,15 @@ class DocType:
         cls = validator_for(self.schema)
         return cls(self.schema, format_checker=FormatChecker())
 
+    @cached_property
+    def instance_keys(self) -> frozenset[str] | None:
+        """The document keys the schema reads, when it reads no other part of the document.
+
+        Then a model with only these keys passes or fails exactly as the whole one
+        does; ``None`` when the schema (its root or a root ``allOf``) may look further.
+        """
+        return _root_keys(self.validator, self.schema)
+
     def certainly_valid(self, instance: Any) -> bool:
         """True when the instance meets the schema, judged without a full jsonschema walk.
 
@@ -123,6 +132,28 @@ def _passes(validator: Any, schema: Any, instance: Any) -> bool:
                                                                      instance, schema) or ()):
             return False
     return True
+
+
+def _root_keys(validator: Any, schema: Any) -> frozenset[str] | None:
+    """Keys named by the root's ``properties`` and ``required``; None if any other keyword
+    (``enum``, ``additionalProperties``, ...) could read the rest of the document."""
+    if not isinstance(schema, dict):
+        return None
+    keys: set[str] = set()
+    for keyword, value in schema.items():
+        if keyword not in validator.VALIDATORS or keyword == "type":
+            continue  # annotations; and every model is an object
+        if keyword in ("properties", "required"):
+            keys.update(value)
+        elif keyword == "allOf":
+            for subschema in value:
+                inner = _root_keys(validator, subschema)
+                if inner is None:
+                    return None
+                keys |= inner
+        else:
+            return None
+    return frozenset(keys)
 
 
 @cache

@@ -7,6 +7,7 @@ Every value knows its source line. ``Document.to_json()`` is what
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,18 +110,20 @@ class Document:
             lines.setdefault(f"sections.{section.key}", section.line)
         return lines
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "type": self.type,
-            "title": self.title,
-            "metadata": self.metadata,
-            "lines": self.line_map(),
-            "sections": [s.to_json() for s in self.sections],
-            "action_items": [item.to_json() for item in self.action_items],
-            "timeline": self.timeline.to_json() if self.timeline else None,
-            "closure": self.closure.to_json(),
-        }
+    def to_json(self, only: Container[str] | None = None) -> dict[str, Any]:
+        """The model as ``aoslint model`` prints it; ``only`` names the keys to build."""
+        parts: tuple[tuple[str, Callable[[], Any]], ...] = (
+            ("path", lambda: self.path),
+            ("type", lambda: self.type),
+            ("title", lambda: self.title),
+            ("metadata", lambda: self.metadata),
+            ("lines", self.line_map),
+            ("sections", lambda: [s.to_json() for s in self.sections]),
+            ("action_items", lambda: [item.to_json() for item in self.action_items]),
+            ("timeline", lambda: self.timeline.to_json() if self.timeline else None),
+            ("closure", self.closure.to_json),
+        )
+        return {key: build() for key, build in parts if only is None or key in only}
 
 
 def merge_fields(parsed: ParsedDocument) -> tuple[Field, ...]:
