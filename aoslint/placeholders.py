@@ -16,19 +16,20 @@ _KNOWN_WORDS = (r"(?:UTC|TBD|TODO|N/A|duration|date|time|timestamp|name|owner|li
                 r"reason|impact|ticket|pr|commit|sha|rule file|file|path|title|version)")
 _PROMPT_VERB = (r"(?:describe|explain|list|add|insert|enter|link to|summari[sz]e|specify|state|"
                 r"fill in|write|provide|who|what|when|why|how|which)")
-PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("agent placeholder", re.compile(r"@\[[^\]\n]{1,60}\]")),
-    ("example prompt", re.compile(r"\[(?:e\.g\.|eg\b|i\.e\.|example|for example)[^\]\n]{0,200}\]",
-                                  re.IGNORECASE)),
-    ("template field", re.compile(
+# (kind, text every match holds, pattern): a pattern is tried only on lines with its text.
+PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("agent placeholder", "@[", re.compile(r"@\[[^\]\n]{1,60}\]")),
+    ("example prompt", "[", re.compile(
+        r"\[(?:e\.g\.|eg\b|i\.e\.|example|for example)[^\]\n]{0,200}\]", re.IGNORECASE)),
+    ("template field", "[", re.compile(
         r"\[(?![ xX]\])(?=[^\]\n]{1,80}\])[^\]\n]*" + _TEMPLATE_TOKEN + r"[^\]\n]*\]")),
-    ("template field", re.compile(r"\[(?:" + _KNOWN_WORDS + r"|[a-z]+(?:-[a-z]+)+)\]",
-                                  re.IGNORECASE)),
-    ("prompt text", re.compile(r"\[" + _PROMPT_VERB + r"\b[^\]\n]{0,200}\]",
-                               re.IGNORECASE)),
-    ("time placeholder", re.compile(r"\bHH:MM(?::SS)?\b(?:\s*UTC)?")),
-    ("date placeholder", re.compile(r"\bYYYY-?MM-?DD\b")),
-    ("ID placeholder", re.compile(r"\b[A-Z]{2,5}-YYYYMMDD-X{2,}\b")),
+    ("template field", "[", re.compile(r"\[(?:" + _KNOWN_WORDS + r"|[a-z]+(?:-[a-z]+)+)\]",
+                                       re.IGNORECASE)),
+    ("prompt text", "[", re.compile(r"\[" + _PROMPT_VERB + r"\b[^\]\n]{0,200}\]",
+                                    re.IGNORECASE)),
+    ("time placeholder", "HH:MM", re.compile(r"\bHH:MM(?::SS)?\b(?:\s*UTC)?")),
+    ("date placeholder", "YYYY", re.compile(r"\bYYYY-?MM-?DD\b")),
+    ("ID placeholder", "YYYYMMDD", re.compile(r"\b[A-Z]{2,5}-YYYYMMDD-X{2,}\b")),
 )
 _ENUM_CHOICE = re.compile(r"^\s*[A-Za-z0-9_-]+(?:\s*\|\s*[A-Za-z0-9_-]+)+\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -54,7 +55,9 @@ def find_placeholders(line: str, extra: Iterable[re.Pattern[str]] = ()) -> Itera
         return iter(())  # every built-in pattern needs one of these: most lines skip here
     taken: list[tuple[int, int]] = []
     found: list[Placeholder] = []
-    for kind, pattern in (*PATTERNS, *(("configured placeholder", p) for p in extra)):
+    for kind, needle, pattern in (*PATTERNS, *(("configured placeholder", "", p) for p in extra)):
+        if needle not in line:
+            continue
         for match in pattern.finditer(line):
             start, end = match.span()
             if start == end or any(start < e and s < end for s, e in taken):
