@@ -24,7 +24,9 @@ def strip_comments(text: str) -> str:
 def strip_inline_markup(text: str) -> str:
     """Drop HTML comments, Markdown emphasis, code ticks and link targets, keeping the words."""
     text = strip_comments(text)
-    return _EMPHASIS.sub("", _LINK.sub(r"\1", text)).strip()
+    if "[" in text:  # every link has one; most texts have none
+        text = _LINK.sub(r"\1", text)
+    return _EMPHASIS.sub("", text).strip()
 
 
 def _drop_symbols(text: str) -> str:
