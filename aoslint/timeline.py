@@ -76,9 +76,6 @@ _TIME_HEADERS = ("time", "time utc", "timestamp", "date", "date time", "when", "
 _DURATION_LABEL = re.compile(
     r"[ \t]*(?:[-*+][ \t]+)?(?:\|[ \t]*)?(?:\*\*|__)?(?P<label>[A-Za-z][A-Za-z /()&-]{1,60}?)"
     r"(?:(?:\*\*|__)[ \t]*:|:[ \t]*(?:\*\*|__)|[ \t]*:|[ \t]*\|)")
-# Every name below holds one of these words, and a label's words are letter runs
-# of its line: a line without any of them states no duration.
-_DURATION_WORDS = ("time", "tt", "duration", "length", "unavailab")
 _DURATION_KINDS = {
     "detect": ("time to detect", "time to detection", "ttd", "mttd", "detection time"),
     "mitigate": ("time to mitigate", "time to mitigation", "ttm", "mttm",
@@ -495,12 +492,12 @@ def find_stated_durations(parsed: ParsedDocument) -> list[StatedDuration]:
     """``Label: value`` lines (bold or plain, bullets or table rows) that state a duration."""
     names = _duration_names()
     found = []
+    code_lines = parsed.code_lines
     for number, line in enumerate(parsed.lines, start=1):
-        if number in parsed.code_lines or (":" not in line and "|" not in line):
+        if (":" not in line and "|" not in line) or number in code_lines:
             continue
-        lower = line.lower()
-        if not any(word in lower for word in _DURATION_WORDS):
-            continue  # no duration's name can be in the line: spare the pattern
+        if not _may_name_duration(line.lower()):
+            continue  # spare the pattern
         match = _DURATION_LABEL.match(line)
         if not match:
             continue
@@ -527,6 +524,15 @@ def find_stated_durations(parsed: ParsedDocument) -> list[StatedDuration]:
             found.append(StatedDuration(kind, label, text, parsed_value, False, None, number,
                                         column))
     return found
+
+
+def _may_name_duration(lower: str) -> bool:
+    """False when a lower-cased line holds no word that every duration name holds one of.
+
+    A label's words are letter runs of its line, so such a line states no duration.
+    """
+    return ("time" in lower or "tt" in lower or "duration" in lower or "length" in lower
+            or "unavailab" in lower)
 
 
 @cache
