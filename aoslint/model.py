@@ -145,7 +145,7 @@ def build_document(parsed: ParsedDocument, doctype: DocType) -> Document:
     flat = [_heading_section(heading, end, doctype, lines, heading_lines)
             for heading, end in zip(headings, _section_ends(headings, total), strict=True)]
     sections = _nest(flat, _label_sections(parsed, doctype, headings, total))
-    in_order = sorted((s for top in sections for s in top.walk()), key=lambda s: s.line)
+    in_order = sorted((s for top in sections for s in top.walk()), key=_line)
     fields = merge_fields(parsed)
     timeline = None
     if any(spec.key == "timeline" for spec in doctype.sections):
@@ -249,19 +249,12 @@ def _label_sections(parsed: ParsedDocument, doctype: DocType, headings: list[Hea
 
 
 def _nest(flat: list[Section], labels: list[Section]) -> tuple[Section, ...]:
-    """Turn the flat heading list into a tree; a label hangs under the innermost heading
-    that holds it.
+    """The section tree: headings nested by level, each label under the innermost heading.
 
-    Parents come from a stack of open headings; sections are completed last to
-    first, so each is rebuilt at most once, with all of its children.
+    Sections are completed last to first, so each is rebuilt at most once,
+    with all of its children.
     """
-    parents: list[int] = []  # -1: a top-level section
-    still_open: list[int] = []
-    for index, section in enumerate(flat):
-        while still_open and flat[still_open[-1]].level >= section.level:
-            still_open.pop()
-        parents.append(still_open[-1] if still_open else -1)
-        still_open.append(index)
+    parents = _parents(flat)
     children: list[list[Section]] = [[] for _ in flat]
     roots: list[Section] = []
     starts = [s.line for s in flat]
@@ -277,6 +270,18 @@ def _nest(flat: list[Section], labels: list[Section]) -> tuple[Section, ...]:
         parent = parents[index]
         (children[parent] if parent >= 0 else roots).append(section)
     return tuple(sorted(roots, key=_line))
+
+
+def _parents(flat: list[Section]) -> list[int]:
+    """Each heading's parent: the nearest heading above it of a higher level (-1: none)."""
+    parents: list[int] = []
+    still_open: list[int] = []
+    for index, section in enumerate(flat):
+        while still_open and flat[still_open[-1]].level >= section.level:
+            still_open.pop()
+        parents.append(still_open[-1] if still_open else -1)
+        still_open.append(index)
+    return parents
 
 
 def _line(section: Section) -> int:
