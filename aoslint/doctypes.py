@@ -135,8 +135,11 @@ def _passes(validator: Any, schema: Any, instance: Any) -> bool:
 
 
 def _root_keys(validator: Any, schema: Any) -> frozenset[str] | None:
-    """Keys named by the root's ``properties`` and ``required``; None if any other keyword
-    (``enum``, ``additionalProperties``, ...) could read the rest of the document."""
+    """The keys the root's ``properties`` and ``required`` name.
+
+    None when another keyword (``enum``, ``additionalProperties``, ...) could
+    read the rest of the document.
+    """
     if not isinstance(schema, dict):
         return None
     keys: set[str] = set()

@@ -527,9 +527,10 @@ def find_stated_durations(parsed: ParsedDocument) -> list[StatedDuration]:
 
 
 def _may_name_duration(lower: str) -> bool:
-    """False when a lower-cased line holds no word that every duration name holds one of.
+    """Whether a lower-cased line holds a word that each duration name holds one of.
 
-    A label's words are letter runs of its line, so such a line states no duration.
+    A label's words are letter runs of its line: a line with none of them
+    states no duration.
     """
     return ("time" in lower or "tt" in lower or "duration" in lower or "length" in lower
             or "unavailab" in lower)
