@@ -101,15 +101,21 @@ def _status_done(status: str) -> bool | None:
 
 
 def find_references(text: str) -> References:
-    """Files, commit SHAs, PR/MR or ticket references and URLs mentioned in a text."""
-    urls = _URL.findall(text)
-    without_urls = _URL.sub(" ", text)
-    links = [target for target in _MARKDOWN_LINK.findall(without_urls)]
-    paths = [p for p in _PATH.findall(without_urls) if not p.startswith("http")]
+    """Files, commit SHAs, PR/MR or ticket references and URLs mentioned in a text.
+
+    A pattern runs only if the text holds what all its matches hold ("://",
+    "](", ".", "#" or "!", "-"): most items cite one kind of thing at most.
+    """
+    urls = _URL.findall(text) if "://" in text else []
+    without_urls = _URL.sub(" ", text) if urls else text
+    links = _MARKDOWN_LINK.findall(without_urls) if "](" in without_urls else []
+    paths = [p for p in _PATH.findall(without_urls) if not p.startswith("http")] \
+        if "." in without_urls else []
     paths += [t for t in links if _PATH.fullmatch(t)]
     shas = [s for s in _SHA.findall(without_urls)
             if any(c.isdigit() for c in s) and any(c.isalpha() for c in s)]
-    changes = _PR_REF.findall(without_urls) + _TICKET.findall(without_urls)
+    changes = (_PR_REF.findall(without_urls) if "#" in without_urls or "!" in without_urls
+               else []) + (_TICKET.findall(without_urls) if "-" in without_urls else [])
     return References(tuple(dict.fromkeys(paths)), tuple(dict.fromkeys(shas)),
                       tuple(dict.fromkeys(changes)), tuple(dict.fromkeys(urls)))
 

@@ -122,18 +122,19 @@ def find_closure(parsed: ParsedDocument, closure_ranges: list[tuple[int, int]]) 
     qa_line: int | None = None
     total = ticked = 0
     in_closure = {n for start, end in closure_ranges for n in range(start, end + 1)}
+    # Each pattern is tried only where it can match: a signature says "by", boxes
+    # count in the closure sections, and the QA item names the QA agent.
     for number, line in enumerate(parsed.lines, start=1):
         if number in parsed.code_lines or not line.strip():
             continue
-        match = _SIGN_LINE.match(line)
+        match = _SIGN_LINE.match(line) if "by" in line.lower() else None
         if match and (match.group("box") in (None, "x", "X")):
             signatures.append(_signature(parsed, number, match))
-        box = _BOX.match(line)
-        if box is not None and number in in_closure:
+        box = _BOX.match(line) if number in in_closure else None
+        if box is not None:
             total += 1
             ticked += box.group("state") != " "
-        done = _TICKED.match(line)
-        if done and qa_line is None and QA_AGENT in done.group("text") and \
-                _QA_WORDS.search(done.group("text")):
+        done = _TICKED.match(line) if qa_line is None and QA_AGENT in line else None
+        if done and QA_AGENT in done.group("text") and _QA_WORDS.search(done.group("text")):
             qa_line = number
     return Closure(tuple(signatures), total, ticked, qa_line)

@@ -11,7 +11,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,24 @@ class DocType:
         cls = validator_for(self.schema)
         return cls(self.schema, format_checker=FormatChecker())
 
+    @cached_property
+    def instance_keys(self) -> frozenset[str] | None:
+        """The document keys the schema reads, when it reads no other part of the document.
+
+        Then a model with only these keys passes or fails exactly as the whole one
+        does; ``None`` when the schema (its root or a root ``allOf``) may look further.
+        """
+        return _root_keys(self.validator, self.schema)
+
+    def certainly_valid(self, instance: Any) -> bool:
+        """True when the instance meets the schema, judged without a full jsonschema walk.
+
+        jsonschema builds a validator for every subschema it descends into,
+        which costs more than the checks; most documents are valid. False
+        means: ask :attr:`validator` (which also gives the errors).
+        """
+        return _passes(self.validator, self.schema, instance)
+
     def field_title(self, key: str) -> str:
         props = self.schema.get("properties", {}).get("metadata", {}).get("properties", {})
         title = props.get(key, {}).get("title")
@@ -80,6 +98,73 @@ class DocType:
     def field_hint(self, key: str) -> str:
         props = self.schema.get("properties", {}).get("metadata", {}).get("properties", {})
         return str(props.get(key, {}).get("x-hint", ""))
+
+
+# Keywords that read only the instance they apply to; their own jsonschema
+# functions are called. Any other keyword sends the document to the full walk.
+_LEAF_KEYWORDS = frozenset({"type", "required", "pattern", "minLength", "maxLength", "format",
+                            "enum", "const"})
+
+
+def _passes(validator: Any, schema: Any, instance: Any) -> bool:
+    """The schema's keywords hold for the instance, each tested as jsonschema tests it.
+
+    ``properties`` and ``allOf`` (extending schemas) are walked here when they
+    are the standard ones: each present property against its subschema, the
+    instance against every subschema of ``allOf``.
+    """
+    if not isinstance(schema, dict):
+        return False  # a boolean schema: left to jsonschema
+    keywords = validator.VALIDATORS
+    for keyword, value in schema.items():
+        test = keywords.get(keyword)
+        if test is None:
+            continue  # an annotation such as title or x-hint: jsonschema skips it too
+        if keyword == "properties" and test is _standard("properties"):
+            if validator.is_type(instance, "object") and not all(
+                    _passes(validator, subschema, instance[name])
+                    for name, subschema in value.items() if name in instance):
+                return False
+        elif keyword == "allOf" and test is _standard("allOf"):
+            if not all(_passes(validator, subschema, instance) for subschema in value):
+                return False
+        elif keyword not in _LEAF_KEYWORDS or any(True for _ in test(validator, value,
+                                                                     instance, schema) or ()):
+            return False
+    return True
+
+
+def _root_keys(validator: Any, schema: Any) -> frozenset[str] | None:
+    """The keys the root's ``properties`` and ``required`` name.
+
+    None when another keyword (``enum``, ``additionalProperties``, ...) could
+    read the rest of the document.
+    """
+    if not isinstance(schema, dict):
+        return None
+    keys: set[str] = set()
+    for keyword, value in schema.items():
+        if keyword not in validator.VALIDATORS or keyword == "type":
+            continue  # annotations; and every model is an object
+        if keyword in ("properties", "required"):
+            keys.update(value)
+        elif keyword == "allOf":
+            for subschema in value:
+                inner = _root_keys(validator, subschema)
+                if inner is None:
+                    return None
+                keys |= inner
+        else:
+            return None
+    return frozenset(keys)
+
+
+@cache
+def _standard(keyword: str) -> Any:
+    """jsonschema's function for a keyword since draft 4 (draft 3's ``properties`` differs)."""
+    from jsonschema.validators import Draft202012Validator
+
+    return Draft202012Validator.VALIDATORS[keyword]
 
 
 def _section_specs(raw: list[dict[str, Any]], source: str) -> tuple[SectionSpec, ...]:

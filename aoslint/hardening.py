@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from aoslint.actions import ActionItem, find_references
+from aoslint.actions import ActionItem, References, find_references
 from aoslint.layout import Layout
 from aoslint.model import Document
 from aoslint.normalize import normalize_title
@@ -87,6 +88,16 @@ class GateIndex:
         return headings_of(self.path, text)
 
     @cached_property
+    def named_headings(self) -> tuple[tuple[str, GateHeading], ...]:
+        """Headings of two words or more with their normalised titles, longest first.
+
+        An item names the most specific heading it mentions; sorted once per run.
+        """
+        named = [(normalize_title(h.title), h) for h in self.headings]
+        return tuple(sorted(((name, h) for name, h in named if len(name.split()) >= 2),
+                            key=lambda pair: -len(pair[0])))
+
+    @cached_property
     def check_names(self) -> tuple[str, ...]:
         if self.path is None or self.path.suffix != ".py":
             return ()
@@ -116,21 +127,24 @@ def headings_of(path: Path, text: str) -> tuple[GateHeading, ...]:
     return tuple(found)
 
 
-def _candidates(cited: str, layout: Layout, document_dir: Path) -> list[Path]:
+def _candidates(cited: str, layout: Layout, document_dir: Path) -> Iterator[Path]:
+    """The paths a citation may mean, in the order they are tried.
+
+    Made one at a time: the first that exists ends the search.
+    """
     text = cited.strip().strip("`'\"").replace("\\", "/").removeprefix("./")
     tree = layout.aos_dir
-    found: list[Path] = [document_dir / text]
+    yield document_dir / text
     for prefix in (".agents/", ".agent/"):
         if text.startswith(prefix) and tree is not None:
-            found.append(tree / text[len(prefix):])
+            yield tree / text[len(prefix):]
     if tree is not None:
-        found.append(tree / text)
+        yield tree / text
     if layout.rules_dir is not None:
-        found.append(layout.rules_dir / text)
+        yield layout.rules_dir / text
         if text.startswith("rules/"):
-            found.append(layout.rules_dir / text[len("rules/"):])
-    found.append(layout.root / text)
-    return found
+            yield layout.rules_dir / text[len("rules/"):]
+    yield layout.root / text
 
 
 def resolve(cited: str, layout: Layout, document_dir: Path,
@@ -210,21 +224,26 @@ def collect(document: Document, layout: Layout, gate: GateIndex,
             source_path: Path, lines: tuple[str, ...],
             probes: list[tuple[str, bool]] | None = None) -> Hardening:
     """The postmortem's rule and gate citations, resolved against the repository."""
-    document_dir = source_path.resolve().parent
+    document_dir: Path | None = None  # resolved when the first file is cited
     gate_path = _real(gate.path) if gate.path is not None else None
     rules: list[Citation] = []
     unresolved: list[Citation] = []
     gates: list[GateCitation] = []
-    sources: list[tuple[str, str | None, int, int, tuple[str, ...]]] = []
+    sources: list[tuple[str, str | None, int, int, References]] = []
     for item in document.action_items:
-        sources.append((item.text, item.label, item.line, item.column, item.references.commits))
+        # A list item's references are its text's; a table row's are the whole row's.
+        cited_in_text = item.references if item.source != "table" else find_references(item.text)
+        sources.append((item.text, item.label, item.line, item.column, cited_in_text))
     for number, gap_label, gap_text in _aos_gap_lines(document, lines):
-        sources.append((gap_text, gap_label, number, 1, find_references(gap_text).commits))
-    for text, label, line, column, commits in sources:
+        sources.append((gap_text, gap_label, number, 1, find_references(gap_text)))
+    for text, label, line, column, references in sources:
         normalized_label = normalize_title(label) if label else ""
         labelled_rule = normalized_label in _RULE_LABELS
         labelled_gate = normalized_label in _GATE_LABELS
-        for cited in find_references(text).paths:
+        commits = references.commits
+        for cited in references.paths:
+            if document_dir is None:
+                document_dir = source_path.resolve().parent
             path = resolve(cited, layout, document_dir, probes)
             if path is not None and path == gate_path:
                 gates.append(GateCitation("file", cited, line, column))
@@ -246,13 +265,12 @@ def _gate_mentions(text: str, line: int, column: int, gate: GateIndex,
                    labelled_gate: bool) -> list[GateCitation]:
     """Checklist headings and check names of the gate that an item's text names."""
     found: list[GateCitation] = []
-    normalized = f" {normalize_title(text)} "
-    headings = sorted(gate.headings, key=lambda h: -len(normalize_title(h.title)))
-    for heading in headings:
-        name = normalize_title(heading.title)
-        if len(name.split()) >= 2 and f" {name} " in normalized:
-            found.append(GateCitation("heading", heading.title, line, column, heading))
-            break
+    if gate.named_headings:
+        normalized = f" {normalize_title(text)} "
+        for name, heading in gate.named_headings:
+            if f" {name} " in normalized:
+                found.append(GateCitation("heading", heading.title, line, column, heading))
+                break
     for name in gate.check_names:
         if name and name.lower() in text.lower():
             found.append(GateCitation("check", name, line, column))

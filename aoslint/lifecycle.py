@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from aoslint.config import Config
-from aoslint.diagnostics import Severity
 from aoslint.model import Document
 
 DEFAULT_CLOSED = ("RESOLVED", "CLOSED")
@@ -41,8 +40,3 @@ def closure_reason(document: Document, config: Config) -> str | None:
 def claims_closure(document: Document, config: Config) -> bool:
     """True when the document claims the incident is closed."""
     return closure_reason(document, config) is not None
-
-
-def gate_severity(document: Document, config: Config) -> Severity:
-    """Errors for a closed document, warnings for an open one."""
-    return Severity.ERROR if claims_closure(document, config) else Severity.WARNING

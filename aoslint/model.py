@@ -6,14 +6,16 @@ Every value knows its source line. ``Document.to_json()`` is what
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Container
+from dataclasses import dataclass, field
 from typing import Any
 
 from aoslint.actions import ACTION_SECTION_KEYS, ActionItem, extract_action_items
 from aoslint.closure import Closure, find_closure
 from aoslint.doctypes import DocType
 from aoslint.normalize import heading_number, normalize_title, slug, trailing_notes
-from aoslint.parse import Label, ParsedDocument
+from aoslint.parse import Heading, Label, ParsedDocument
 from aoslint.placeholders import has_substance
 from aoslint.timeline import Timeline, extract_timeline
 
@@ -47,6 +49,12 @@ class Section:
     notes: tuple[str, ...]
     empty: bool
     children: tuple[Section, ...]
+
+    def with_children(self, children: tuple[Section, ...]) -> Section:
+        """This section with its subsections (far cheaper than ``dataclasses.replace``)."""
+        return Section(self.key, self.title, self.level, self.line, self.column, self.end_line,
+                       self.kind, self.known, self.fallback, self.number, self.notes,
+                       self.empty, children)
 
     def walk(self) -> list[Section]:
         found = [self]
@@ -102,18 +110,20 @@ class Document:
             lines.setdefault(f"sections.{section.key}", section.line)
         return lines
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "type": self.type,
-            "title": self.title,
-            "metadata": self.metadata,
-            "lines": self.line_map(),
-            "sections": [s.to_json() for s in self.sections],
-            "action_items": [item.to_json() for item in self.action_items],
-            "timeline": self.timeline.to_json() if self.timeline else None,
-            "closure": self.closure.to_json(),
-        }
+    def to_json(self, only: Container[str] | None = None) -> dict[str, Any]:
+        """The model as ``aoslint model`` prints it; ``only`` names the keys to build."""
+        parts: tuple[tuple[str, Callable[[], Any]], ...] = (
+            ("path", lambda: self.path),
+            ("type", lambda: self.type),
+            ("title", lambda: self.title),
+            ("metadata", lambda: self.metadata),
+            ("lines", self.line_map),
+            ("sections", lambda: [s.to_json() for s in self.sections]),
+            ("action_items", lambda: [item.to_json() for item in self.action_items]),
+            ("timeline", lambda: self.timeline.to_json() if self.timeline else None),
+            ("closure", self.closure.to_json),
+        )
+        return {key: build() for key, build in parts if only is None or key in only}
 
 
 def merge_fields(parsed: ParsedDocument) -> tuple[Field, ...]:
@@ -132,31 +142,14 @@ def build_document(parsed: ParsedDocument, doctype: DocType) -> Document:
     headings = [h for h in parsed.headings if h is not parsed.title]
     heading_lines = {line for h in parsed.headings for line in range(h.line, h.end_line + 1)}
     total = len(lines)
-
-    flat: list[tuple[int, Section]] = []
-    for index, heading in enumerate(headings):
-        end = total
-        for later in headings[index + 1:]:
-            if later.level <= heading.level:
-                end = later.line - 1
-                break
-        match = doctype.section_for(normalize_title(heading.title))
-        spec, fallback = match if match else (None, False)
-        body = range(heading.end_line + 1, end + 1)
-        empty = not has_substance(lines, body, heading_lines)
-        flat.append((heading.level, Section(
-            key=spec.key if spec else slug(heading.title) or f"section-{heading.line}",
-            title=heading.title, level=heading.level, line=heading.line, column=heading.column,
-            end_line=end, kind="heading", known=spec is not None, fallback=fallback,
-            number=heading_number(heading.title), notes=tuple(trailing_notes(heading.title)),
-            empty=empty, children=(),
-        )))
-    label_sections = _label_sections(parsed, doctype, headings, total)
-    sections = _nest(flat, label_sections)
+    flat = [_heading_section(heading, end, doctype, lines, heading_lines)
+            for heading, end in zip(headings, _section_ends(headings, total), strict=True)]
+    sections = _nest(flat, _label_sections(parsed, doctype, headings, total))
+    in_order = sorted((s for top in sections for s in top.walk()), key=_line)
     fields = merge_fields(parsed)
     timeline = None
     if any(spec.key == "timeline" for spec in doctype.sections):
-        spans = _outermost(sections, "timeline")
+        spans = _outermost(in_order, "timeline")
         timeline = extract_timeline(parsed, {f.key: f.value for f in fields},
                                     [(s.line, s.end_line, s.title) for s in spans])
     return Document(
@@ -168,27 +161,57 @@ def build_document(parsed: ParsedDocument, doctype: DocType) -> Document:
         sections=sections,
         header_line=parsed.header_line,
         line_count=total,
-        action_items=_action_items(parsed, sections),
+        action_items=_action_items(parsed, in_order),
         timeline=timeline,
         closure=find_closure(parsed, [(s.line, s.end_line)
-                                      for s in _outermost(sections, "closure-approval")]),
+                                      for s in _outermost(in_order, "closure-approval")]),
     )
 
 
-def _outermost(sections: tuple[Section, ...], key: str) -> list[Section]:
+def _section_ends(headings: list[Heading], total: int) -> list[int]:
+    """Each heading's last line: the line before the next heading of its level or above.
+
+    One pass with a stack of the headings still open, not a scan of the later
+    headings for each one.
+    """
+    ends = [total] * len(headings)
+    still_open: list[int] = []
+    for index, heading in enumerate(headings):
+        while still_open and headings[still_open[-1]].level >= heading.level:
+            ends[still_open.pop()] = heading.line - 1
+        still_open.append(index)
+    return ends
+
+
+def _heading_section(heading: Heading, end: int, doctype: DocType, lines: tuple[str, ...],
+                     heading_lines: set[int]) -> Section:
+    """The section a heading opens, without its subsections yet."""
+    match = doctype.section_for(normalize_title(heading.title))
+    spec, fallback = match if match else (None, False)
+    body = range(heading.end_line + 1, end + 1)
+    return Section(
+        key=spec.key if spec else slug(heading.title) or f"section-{heading.line}",
+        title=heading.title, level=heading.level, line=heading.line, column=heading.column,
+        end_line=end, kind="heading", known=spec is not None, fallback=fallback,
+        number=heading_number(heading.title), notes=trailing_notes(heading.title),
+        empty=not has_substance(lines, body, heading_lines), children=(),
+    )
+
+
+def _outermost(in_order: list[Section], key: str) -> list[Section]:
     """Sections with this key that are not nested in another one with it."""
     found: list[Section] = []
-    for section in sorted((s for top in sections for s in top.walk()), key=lambda s: s.line):
+    for section in in_order:
         if section.key == key and not any(o.line <= section.line <= o.end_line for o in found):
             found.append(section)
     return found
 
 
-def _action_items(parsed: ParsedDocument, sections: tuple[Section, ...]) -> tuple[ActionItem, ...]:
+def _action_items(parsed: ParsedDocument, in_order: list[Section]) -> tuple[ActionItem, ...]:
     """Items of every action section, outermost sections only, so none is counted twice."""
     items: list[ActionItem] = []
     for key in ACTION_SECTION_KEYS:
-        for section in _outermost(sections, key):
+        for section in _outermost(in_order, key):
             items.extend(extract_action_items(parsed, section.line + 1, section.end_line))
     return tuple(items)
 
@@ -200,7 +223,7 @@ def _front_matter_title(parsed: ParsedDocument) -> str | None:
     return None
 
 
-def _label_sections(parsed: ParsedDocument, doctype: DocType, headings: list[Any],
+def _label_sections(parsed: ParsedDocument, doctype: DocType, headings: list[Heading],
                     total: int) -> list[Section]:
     """Bold labels such as ``**Impact:** ...`` that name one of the type's sections."""
     matched: list[tuple[Label, str]] = []
@@ -208,13 +231,13 @@ def _label_sections(parsed: ParsedDocument, doctype: DocType, headings: list[Any
         match = doctype.section_for(normalize_title(label.label))
         if match is not None:
             matched.append((label, match[0].key))
+    heading_starts = [h.line for h in headings]
     result = []
     for index, (label, key) in enumerate(matched):
         end = matched[index + 1][0].line - 1 if index + 1 < len(matched) else total
-        for heading in headings:
-            if label.line < heading.line <= end:
-                end = heading.line - 1
-                break
+        following = bisect_right(heading_starts, label.line)  # the first heading below it
+        if following < len(heading_starts) and heading_starts[following] <= end:
+            end = heading_starts[following] - 1
         result.append(Section(
             key=key, title=label.label, level=7, line=label.line, column=label.column,
             end_line=end, kind="label", known=True, fallback=True, number=None, notes=(),
@@ -225,25 +248,41 @@ def _label_sections(parsed: ParsedDocument, doctype: DocType, headings: list[Any
     return result
 
 
-def _nest(flat: list[tuple[int, Section]], labels: list[Section]) -> tuple[Section, ...]:
-    """Turn the flat heading list into a tree; labels hang under their heading."""
-    def build(items: list[tuple[int, Section]]) -> list[Section]:
-        result: list[Section] = []
-        index = 0
-        while index < len(items):
-            level, section = items[index]
-            child_end = index + 1
-            while child_end < len(items) and items[child_end][0] > level:
-                child_end += 1
-            children = build(items[index + 1:child_end])
-            inner = [lab for lab in labels if section.line < lab.line <= section.end_line
-                     and not any(c.line <= lab.line <= c.end_line for c in children)]
-            ordered = tuple(sorted(children + inner, key=lambda s: s.line))
-            result.append(replace(section, children=ordered))
-            index = child_end
-        return result
+def _nest(flat: list[Section], labels: list[Section]) -> tuple[Section, ...]:
+    """The section tree: headings nested by level, each label under the innermost heading.
 
-    tree = build(flat)
-    top_labels = [lab for lab in labels
-                  if not any(s.line <= lab.line <= s.end_line for s in tree)]
-    return tuple(sorted(tree + top_labels, key=lambda s: s.line))
+    Sections are completed last to first, so each is rebuilt at most once,
+    with all of its children.
+    """
+    parents = _parents(flat)
+    children: list[list[Section]] = [[] for _ in flat]
+    roots: list[Section] = []
+    starts = [s.line for s in flat]
+    for label in labels:
+        holder = bisect_left(starts, label.line) - 1  # the last heading above the label
+        while holder >= 0 and flat[holder].end_line < label.line:
+            holder = parents[holder]
+        (children[holder] if holder >= 0 else roots).append(label)
+    for index in range(len(flat) - 1, -1, -1):
+        section = flat[index]
+        if children[index]:
+            section = section.with_children(tuple(sorted(children[index], key=_line)))
+        parent = parents[index]
+        (children[parent] if parent >= 0 else roots).append(section)
+    return tuple(sorted(roots, key=_line))
+
+
+def _parents(flat: list[Section]) -> list[int]:
+    """Each heading's parent: the nearest heading above it of a higher level (-1: none)."""
+    parents: list[int] = []
+    still_open: list[int] = []
+    for index, section in enumerate(flat):
+        while still_open and flat[still_open[-1]].level >= section.level:
+            still_open.pop()
+        parents.append(still_open[-1] if still_open else -1)
+        still_open.append(index)
+    return parents
+
+
+def _line(section: Section) -> int:
+    return section.line

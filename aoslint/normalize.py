@@ -13,6 +13,7 @@ _NUMBERING = re.compile(r"^\s*(?:(?:\d+|[ivxlc]+|[a-z])[.)]|\d+(?:\.\d+)+\.?|\d+
                         re.IGNORECASE)
 _TRAILING_PAREN = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_ASCII_SYMBOLS = dict.fromkeys(map(ord, "$+<=>^`|~"))  # the ASCII characters in category S
 
 
 def strip_comments(text: str) -> str:
@@ -23,11 +24,15 @@ def strip_comments(text: str) -> str:
 def strip_inline_markup(text: str) -> str:
     """Drop HTML comments, Markdown emphasis, code ticks and link targets, keeping the words."""
     text = strip_comments(text)
-    return _EMPHASIS.sub("", _LINK.sub(r"\1", text)).strip()
+    if "[" in text:  # every link has one; most texts have none
+        text = _LINK.sub(r"\1", text)
+    return _EMPHASIS.sub("", text).strip()
 
 
 def _drop_symbols(text: str) -> str:
     """Remove emoji and other symbols, keeping letters, digits and punctuation."""
+    if text.isascii():  # most titles: no per-character Unicode lookup needed
+        return text.translate(_ASCII_SYMBOLS)
     return "".join(ch for ch in text if not unicodedata.category(ch).startswith("S")
                    or ch == "&")
 
@@ -45,6 +50,7 @@ def normalize_title(title: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=8192)
 def heading_number(title: str) -> tuple[int, ...] | None:
     """The number a heading gives itself (``3.`` or ``2.1``), if any."""
     match = re.match(r"^\s*(\d+(?:\.\d+)*)[.)]\s|^\s*(\d+(?:\.\d+)+)\s",
@@ -54,14 +60,18 @@ def heading_number(title: str) -> tuple[int, ...] | None:
     return tuple(int(part) for part in (match.group(1) or match.group(2)).split("."))
 
 
-def trailing_notes(title: str) -> list[str]:
-    """The parenthetical suffixes of a title, lower-cased: ``(Optional at this stage)``."""
+@lru_cache(maxsize=8192)
+def trailing_notes(title: str) -> tuple[str, ...]:
+    """The parenthetical suffixes of a title, lower-cased: ``(Optional at this stage)``.
+
+    Cached like :func:`normalize_title`: documents of one template share titles.
+    """
     notes: list[str] = []
     text = strip_inline_markup(title).strip()
     while True:
         match = _TRAILING_PAREN.search(text)
         if not match:
-            return notes
+            return tuple(notes)
         notes.append(match.group(0).strip()[1:-1].lower())
         text = text[: match.start()]
 

@@ -141,7 +141,29 @@ def parse_source(source: Source) -> ParsedDocument:
     header_start = 0
 
     for index, token in enumerate(tokens):
-        if token.type == "front_matter" and token.map:
+        if not token.map:  # closing tokens: about half of them
+            continue
+        kind = token.type
+        if kind == "inline":
+            if tokens[index - 1].type != "paragraph_open":
+                continue
+            match = _BOLD_LABEL.match(token.content)
+            if match:
+                start, end = token.map
+                raw_line = lines[start]
+                column = raw_line.find(token.content[:2]) + 1
+                labels.append(Label(strip_inline_markup(match.group("label")).strip(),
+                                    match.group("rest").strip(), start + 1, max(column, 1), end))
+        elif kind == "heading_open":
+            inline = tokens[index + 1]
+            start, end = token.map
+            raw_line = lines[start]
+            column = len(raw_line) - len(raw_line.lstrip()) + 1
+            text = strip_comments(inline.content)
+            headings.append(Heading(int(token.tag[1]), text.strip(), start + 1, column, end))
+        elif kind in ("fence", "code_block", "html_block"):
+            code_lines.update(range(token.map[0] + 1, token.map[1] + 1))
+        elif kind == "front_matter":
             fm_fields, error = _front_matter_fields(token.content, source.display)
             fields.extend(fm_fields)
             if error is not None:
@@ -150,23 +172,6 @@ def parse_source(source: Source) -> ParsedDocument:
                 if fm_field.key == "type" and isinstance(fm_field.value, str):
                     front_matter_type = fm_field.value.strip().lower()
             header_start = header_start or 1
-        elif token.type == "heading_open" and token.map:
-            inline = tokens[index + 1]
-            start, end = token.map
-            raw_line = lines[start]
-            column = len(raw_line) - len(raw_line.lstrip()) + 1
-            text = strip_comments(inline.content)
-            headings.append(Heading(int(token.tag[1]), text.strip(), start + 1, column, end))
-        elif token.type in ("fence", "code_block", "html_block") and token.map:
-            code_lines.update(range(token.map[0] + 1, token.map[1] + 1))
-        elif token.type == "inline" and token.map and tokens[index - 1].type == "paragraph_open":
-            match = _BOLD_LABEL.match(token.content)
-            if match:
-                start, end = token.map
-                raw_line = lines[start]
-                column = raw_line.find(token.content[:2]) + 1
-                labels.append(Label(strip_inline_markup(match.group("label")).strip(),
-                                    match.group("rest").strip(), start + 1, max(column, 1), end))
 
     title = _title_heading(headings)
     first_section = next((h.line for h in headings if h is not title), len(lines) + 1)
@@ -193,15 +198,20 @@ def _title_heading(headings: list[Heading]) -> Heading | None:
 
 def _header_fields(tokens: tuple[BlockToken, ...], lines: tuple[str, ...], first_section: int,
                    title: Heading | None) -> list[RawField]:
-    """``Key: value`` lines (plain or bold-labelled) above the first section."""
+    """``Key: value`` lines (plain or bold-labelled) above the first section.
+
+    Block tokens come in line order: the walk ends at the first section.
+    """
     found: list[RawField] = []
     for index, token in enumerate(tokens):
-        if token.type == "tr_open" and token.map and token.map[0] + 1 < first_section:
+        if not token.map:
+            continue
+        if token.map[0] + 1 >= first_section:
+            break
+        if token.type == "tr_open":
             found.extend(_table_field(tokens, index, lines))
             continue
-        if token.type != "inline" or not token.map or token.map[0] + 1 >= first_section:
-            continue
-        if tokens[index - 1].type not in ("paragraph_open",):
+        if token.type != "inline" or tokens[index - 1].type != "paragraph_open":
             continue
         if title is not None and token.map[0] + 1 == title.line:
             continue

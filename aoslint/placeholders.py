@@ -7,7 +7,7 @@ treats a section holding nothing else as empty).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 
 _TEMPLATE_TOKEN = r"(?:YYYY|XXX|HH:MM|MM:SS|\bMM-DD\b|\bDD\b|\.\.\.|…)"
@@ -16,19 +16,20 @@ _KNOWN_WORDS = (r"(?:UTC|TBD|TODO|N/A|duration|date|time|timestamp|name|owner|li
                 r"reason|impact|ticket|pr|commit|sha|rule file|file|path|title|version)")
 _PROMPT_VERB = (r"(?:describe|explain|list|add|insert|enter|link to|summari[sz]e|specify|state|"
                 r"fill in|write|provide|who|what|when|why|how|which)")
-PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("agent placeholder", re.compile(r"@\[[^\]\n]{1,60}\]")),
-    ("example prompt", re.compile(r"\[(?:e\.g\.|eg\b|i\.e\.|example|for example)[^\]\n]{0,200}\]",
-                                  re.IGNORECASE)),
-    ("template field", re.compile(
+# (kind, text every match holds, pattern): a pattern is tried only on lines with its text.
+PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("agent placeholder", "@[", re.compile(r"@\[[^\]\n]{1,60}\]")),
+    ("example prompt", "[", re.compile(
+        r"\[(?:e\.g\.|eg\b|i\.e\.|example|for example)[^\]\n]{0,200}\]", re.IGNORECASE)),
+    ("template field", "[", re.compile(
         r"\[(?![ xX]\])(?=[^\]\n]{1,80}\])[^\]\n]*" + _TEMPLATE_TOKEN + r"[^\]\n]*\]")),
-    ("template field", re.compile(r"\[(?:" + _KNOWN_WORDS + r"|[a-z]+(?:-[a-z]+)+)\]",
-                                  re.IGNORECASE)),
-    ("prompt text", re.compile(r"\[" + _PROMPT_VERB + r"\b[^\]\n]{0,200}\]",
-                               re.IGNORECASE)),
-    ("time placeholder", re.compile(r"\bHH:MM(?::SS)?\b(?:\s*UTC)?")),
-    ("date placeholder", re.compile(r"\bYYYY-?MM-?DD\b")),
-    ("ID placeholder", re.compile(r"\b[A-Z]{2,5}-YYYYMMDD-X{2,}\b")),
+    ("template field", "[", re.compile(r"\[(?:" + _KNOWN_WORDS + r"|[a-z]+(?:-[a-z]+)+)\]",
+                                       re.IGNORECASE)),
+    ("prompt text", "[", re.compile(r"\[" + _PROMPT_VERB + r"\b[^\]\n]{0,200}\]",
+                                    re.IGNORECASE)),
+    ("time placeholder", "HH:MM", re.compile(r"\bHH:MM(?::SS)?\b(?:\s*UTC)?")),
+    ("date placeholder", "YYYY", re.compile(r"\bYYYY-?MM-?DD\b")),
+    ("ID placeholder", "YYYYMMDD", re.compile(r"\b[A-Z]{2,5}-YYYYMMDD-X{2,}\b")),
 )
 _ENUM_CHOICE = re.compile(r"^\s*[A-Za-z0-9_-]+(?:\s*\|\s*[A-Za-z0-9_-]+)+\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -54,7 +55,9 @@ def find_placeholders(line: str, extra: Iterable[re.Pattern[str]] = ()) -> Itera
         return iter(())  # every built-in pattern needs one of these: most lines skip here
     taken: list[tuple[int, int]] = []
     found: list[Placeholder] = []
-    for kind, pattern in (*PATTERNS, *(("configured placeholder", p) for p in extra)):
+    for kind, needle, pattern in (*PATTERNS, *(("configured placeholder", "", p) for p in extra)):
+        if needle not in line:
+            continue
         for match in pattern.finditer(line):
             start, end = match.span()
             if start == end or any(start < e and s < end for s, e in taken):
@@ -99,29 +102,46 @@ def strip_unwritten(text: str) -> str:
     """Drop placeholders and "not written yet" markers (TBD, TODO, ...) from a text."""
     for placeholder in find_placeholders(text):
         text = text.replace(placeholder.text, " ")
-    return _NOT_WRITTEN.sub(" ", text)
+    return _NOT_WRITTEN.sub(" ", text) if _may_be_unwritten(text) else text
 
 
-def has_substance(lines: tuple[str, ...], body: range, skip: Iterable[int] = ()) -> bool:
+def _may_be_unwritten(text: str) -> bool:
+    """False when no marker can be in the text: the pattern is slow, most lines have none.
+
+    Only ASCII text is judged here: the pattern ignores case the Unicode way
+    (a dotless i matches ``i``), and ``…`` is not ASCII anyway.
+    """
+    if not text.isascii():
+        return True
+    lower = text.lower()
+    return ("?" in text or "..." in text or "tbd" in lower or "tbc" in lower or "todo" in lower
+            or "fixme" in lower)
+
+
+def has_substance(lines: tuple[str, ...], body: range, skip: Container[int] = ()) -> bool:
     """True when the lines hold more than blank space, comments and template skeleton.
 
     ``body`` and ``skip`` are 1-based line numbers; skipped lines (the headings
-    of subsections) do not count. A code block is content.
+    of subsections) do not count. A code block is content. Lines are read one
+    by one until the first with substance: most sections have it at once.
     """
-    skipped = set(skip)
-    chunk = "\n".join(lines[n - 1] for n in body if 0 < n <= len(lines))
-    if "<!--" in chunk:
-        chunk = blank_comments(chunk)
-    for offset, text in enumerate(chunk.split("\n")):
-        number = body.start + offset
-        if number in skipped:
-            continue
-        if not text.strip() or _TABLE_RULE.match(text) or text.strip() in ("---", "***", "___"):
-            continue
-        text = strip_unwritten(text)
-        if _SKELETON.match(text):
-            continue
-        stripped = text.replace("|", " ").strip()
-        if any(ch.isalnum() for ch in stripped):
+    stop = min(body.stop, len(lines) + 1)
+    for number in range(max(body.start, 1), stop):
+        text = lines[number - 1]
+        if "<!--" in text:  # a comment may span lines: blank the rest of the body at once
+            rest = blank_comments("\n".join(lines[number - 1:stop - 1])).split("\n")
+            return any(_is_substance(line) for offset, line in enumerate(rest)
+                       if number + offset not in skip)
+        if number not in skip and _is_substance(text):
             return True
     return False
+
+
+def _is_substance(text: str) -> bool:
+    """One line holds written content: not blank, a rule, skeleton or template text."""
+    if not text.strip() or _TABLE_RULE.match(text) or text.strip() in ("---", "***", "___"):
+        return False
+    text = strip_unwritten(text)
+    if _SKELETON.match(text):
+        return False
+    return any(ch.isalnum() for ch in text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from aoslint.normalize import normalize_key, normalize_title, strip_inline_markup
@@ -224,9 +225,11 @@ def format_duration(value: dt.timedelta) -> str:
     return sign + " ".join(parts)
 
 
-def classify(text: str) -> str | None:
-    """occurred, detected, mitigated or resolved, from the kit's and public wording."""
-    plain = strip_inline_markup(text)
+def classify(plain: str) -> str | None:
+    """occurred, detected, mitigated or resolved, from the kit's and public wording.
+
+    ``plain`` is the row's text without inline markup (the event's text).
+    """
     for kind, pattern in _CLASSIFIERS:
         if pattern.search(plain):
             return kind
@@ -327,8 +330,9 @@ class _Builder:
                 found = found.next_day()
                 self.day_offset += 1
                 rolled = True
-        event = Event(strip_inline_markup(text), found.value, line, column, classify(text),
-                      source, found.date_from_context, rolled)
+        plain = strip_inline_markup(text)
+        event = Event(plain, found.value, line, column, classify(plain), source,
+                      found.date_from_context, rolled)
         self.events.append(event)
         self.previous = event
 
@@ -486,11 +490,14 @@ def _key_events(events: list[Event]) -> dict[str, Event]:
 
 def find_stated_durations(parsed: ParsedDocument) -> list[StatedDuration]:
     """``Label: value`` lines (bold or plain, bullets or table rows) that state a duration."""
-    names = {name: kind for kind, all_names in _DURATION_KINDS.items() for name in all_names}
+    names = _duration_names()
     found = []
+    code_lines = parsed.code_lines
     for number, line in enumerate(parsed.lines, start=1):
-        if number in parsed.code_lines or (":" not in line and "|" not in line):
+        if (":" not in line and "|" not in line) or number in code_lines:
             continue
+        if not _may_name_duration(line.lower()):
+            continue  # spare the pattern
         match = _DURATION_LABEL.match(line)
         if not match:
             continue
@@ -517,3 +524,19 @@ def find_stated_durations(parsed: ParsedDocument) -> list[StatedDuration]:
             found.append(StatedDuration(kind, label, text, parsed_value, False, None, number,
                                         column))
     return found
+
+
+def _may_name_duration(lower: str) -> bool:
+    """Whether a lower-cased line holds a word that each duration name holds one of.
+
+    A label's words are letter runs of its line: a line with none of them
+    states no duration.
+    """
+    return ("time" in lower or "tt" in lower or "duration" in lower or "length" in lower
+            or "unavailab" in lower)
+
+
+@cache
+def _duration_names() -> dict[str, str]:
+    """Each normalised duration label and the kind of duration it names."""
+    return {name: kind for kind, all_names in _DURATION_KINDS.items() for name in all_names}

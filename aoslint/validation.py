@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aoslint.doctypes import DocType
+from aoslint.model import Document
 
 # Top-level keywords whose errors at a property depend on that property alone.
 _PER_PROPERTY_KEYWORDS = frozenset({
@@ -43,29 +44,35 @@ class Memo(Protocol):
     def put(self, key: str, value: Any) -> None: ...
 
 
-def schema_errors(doctype: DocType, instance: dict[str, Any],
+def schema_errors(doctype: DocType, document: Document,
                   memo: Memo | None = None) -> list[SchemaError]:
-    """The schema's errors for ``instance``, in a stable order."""
-    read = _read_part(doctype.schema, instance)
-    if memo is None or read is None:
-        return _validate(doctype, instance)
-    key = _memo_key(doctype, read)
-    found = memo.get(key)
-    if isinstance(found, tuple) and all(isinstance(e, SchemaError) for e in found):
-        return list(found)
-    errors = _validate(doctype, read)
-    if any(not error.absolute_path for error in errors):
-        return _validate(doctype, instance)  # a top-level error may quote the whole model
-    memo.put(key, tuple(errors))
+    """The schema's errors for the document's model, in a stable order."""
+    keys = _read_keys(doctype.schema)
+    key = None
+    if memo is not None and keys is not None:
+        key = _memo_key(doctype, document.to_json(keys))
+        found = memo.get(key)
+        if isinstance(found, tuple) and all(isinstance(e, SchemaError) for e in found):
+            return list(found)
+    # The quick test needs only the keys the schema reads; the errors need the whole model.
+    if doctype.certainly_valid(document.to_json(doctype.instance_keys)):
+        errors: list[SchemaError] = []
+    else:
+        errors = _validate(doctype, document.to_json())
+    if memo is not None and key is not None and all(e.absolute_path for e in errors):
+        memo.put(key, tuple(errors))  # a top-level error may quote the whole model: not kept
     return errors
 
 
-def _read_part(schema: dict[str, Any], instance: dict[str, Any]) -> dict[str, Any] | None:
-    """The properties the schema validates, when the rest of the model cannot matter."""
+def _read_keys(schema: dict[str, Any]) -> frozenset[str] | None:
+    """The model keys the schema validates, when the rest of the model cannot matter.
+
+    Judged from the schema's root keywords alone, so a remembered outcome is
+    found without importing jsonschema.
+    """
     if not set(schema) <= _PER_PROPERTY_KEYWORDS:
         return None
-    named = set(schema.get("properties", {})) | set(schema.get("required", []))
-    return {key: value for key, value in instance.items() if key in named}
+    return frozenset(schema.get("properties", {})) | frozenset(schema.get("required", []))
 
 
 def _memo_key(doctype: DocType, read: dict[str, Any]) -> str:

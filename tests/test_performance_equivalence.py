@@ -385,13 +385,11 @@ def test_forged_config_verdict_is_ignored(tmp_path: Path, cli: Callable[..., Cli
 
 
 def test_schema_reading_more_than_properties_is_not_remembered() -> None:
-    from aoslint.validation import _read_part
+    from aoslint.validation import _read_keys
 
-    model = {"metadata": {"severity": "HIGH"}, "lines": {"metadata": 3}, "sections": []}
-    assert _read_part({"properties": {"metadata": {}}}, model) == {
-        "metadata": {"severity": "HIGH"}}
-    assert _read_part({"properties": {"metadata": {}}, "additionalProperties": False},
-                      model) is None
+    assert _read_keys({"type": "object", "properties": {"metadata": {}},
+                       "required": ["metadata"]}) == {"metadata"}
+    assert _read_keys({"properties": {"metadata": {}}, "additionalProperties": False}) is None
 
 
 def test_one_file_run_in_an_unchanged_tree_matches_no_patterns(tmp_path: Path) -> None:

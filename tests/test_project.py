@@ -186,6 +186,36 @@ def test_repository_schema_extends_a_type_without_python(tmp_path: Path) -> None
                         "postmortem has no 'Customer Communication' section"]
 
 
+@pytest.mark.parametrize(("extension", "decides"), [
+    ({"properties": {"metadata": {"required": ["author"],
+                                  "properties": {"author": {"maxLength": 9}}}}}, True),
+    ({"properties": {"metadata": {"properties": {"severity": {"enum": ["HIGH"]}}}}}, True),
+    ({"properties": {"metadata": {"not": {"required": ["date"]}}}}, False),
+    ({"minProperties": 2}, False),
+])
+def test_the_quick_schema_test_never_passes_what_jsonschema_rejects(
+        tmp_path: Path, extension: dict[str, object], decides: bool) -> None:
+    """Keywords it knows, it decides; any other sends the document to jsonschema."""
+    import json
+
+    from aoslint.doctypes import load_doctypes
+
+    schema = {"x-aoslint": {"type": "postmortem", "extends": "postmortem"}, **extension}
+    write_tree(tmp_path, {".aoslint.toml": 'schemas = ["ext.schema.json"]\n',
+                          "ext.schema.json": json.dumps(schema)})
+    doctype = load_doctypes(load_config(tmp_path))["postmortem"]
+    metadata = {"incident_id": "INC-20261102-001", "severity": "HIGH", "author": "@debugger"}
+    for changed in ({}, {"author": "@qa-automation-engineer"}, {"severity": "LOW"},
+                    {"severity": 3}, {"date": "2026-13-45"}, {"incident_id": None}):
+        instance = {"metadata": {**metadata, **changed}, "sections": []}
+        valid = not any(True for _ in doctype.validator.iter_errors(instance))
+        quick = doctype.certainly_valid(instance)
+        assert quick == valid if decides else not quick, changed
+        keys = doctype.instance_keys  # the part of the model the quick test may be given
+        assert keys is None or quick == doctype.certainly_valid(
+            {k: v for k, v in instance.items() if k in keys})
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ('rules-dir = "../../.."\n', "'rules-dir' = '../../..' points outside the repository"),
     ('[types]\nnonexistent = ["*.md"]\n', "types: unknown document type 'nonexistent'"),

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.lifecycle import gate_severity
 from aoslint.normalize import shorten
 from aoslint.registry import rule
 
@@ -69,10 +68,10 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
         yield NO_ACTION_ITEMS.diagnostic(
             ctx.path, section.line, section.column,
             f"section '{section.title}' lists no action item", end_line=section.end_line,
-            severity=gate_severity(document, ctx.config))
+            severity=ctx.gate_severity)
         return
     owner_mode = ctx.config.get("action-item-owner", "unlabelled")
-    severity = gate_severity(document, ctx.config)
+    severity = ctx.gate_severity
     for item in items:
         if not item.has_substance:
             what = f"'{item.label}' has no task after its label" if item.label else \

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from aoslint.config import Config
+from aoslint.diagnostics import Severity
 from aoslint.doctypes import DocType
 from aoslint.lifecycle import claims_closure
 from aoslint.model import Document
@@ -28,6 +30,12 @@ class CheckContext:
     def path(self) -> str:
         return self.document.path
 
-    @property
+    @cached_property
     def closed(self) -> bool:
+        """Whether the document claims closure: several checks ask, it is judged once."""
         return claims_closure(self.document, self.config)
+
+    @property
+    def gate_severity(self) -> Severity:
+        """Errors for a closed document, warnings for an open one."""
+        return Severity.ERROR if self.closed else Severity.WARNING

@@ -71,8 +71,7 @@ def _comparable(value: Any) -> str:
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     yield from _conflicts(ctx)
     document = ctx.document
-    instance = document.to_json()
-    for error in schema_errors(ctx.doctype, instance, ctx.memo):
+    for error in schema_errors(ctx.doctype, document, ctx.memo):
         path = [str(p) for p in error.absolute_path]
         if path[:1] != ["metadata"]:
             yield INVALID_METADATA.diagnostic(ctx.path, document.header_line, 1,

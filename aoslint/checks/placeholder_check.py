@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic
-from aoslint.lifecycle import gate_severity
 from aoslint.placeholders import blank_comments, find_placeholders, is_enum_choice
 from aoslint.registry import rule
 
@@ -29,7 +28,7 @@ Primary Agent: @[agent-name]
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
-    severity = gate_severity(ctx.document, ctx.config)
+    severity = ctx.gate_severity
     parsed = ctx.parsed
     text = "\n".join(parsed.lines)
     if "<!--" in text:

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.lifecycle import gate_severity
 from aoslint.registry import rule
 from aoslint.timeline import KINDS, Event, Timeline, format_duration, instant
 from aoslint.timeparse import duration_tolerance, durations_match
@@ -146,7 +145,7 @@ def _order(ctx: CheckContext, rows: list[Event]) -> Iterator[Diagnostic]:
 
 
 def _key_events(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
-    severity = gate_severity(ctx.document, ctx.config)
+    severity = ctx.gate_severity
     line = timeline.section_line or 1
     wording = {"occurred": "when it happened ('Incident occurred')",
                "detected": "when it was detected ('Detected via ...')",
