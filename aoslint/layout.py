@@ -21,12 +21,16 @@ class Layout:
     templates_dir: Path | None
     gate_file: Path | None
 
-    def relative(self, path: Path) -> str:
-        """A path as the user reads it: relative to the root when inside it, POSIX."""
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+    def relative(self, path: Path, real: str = "") -> str:
+        """A path as the user reads it: relative to the root when inside it, POSIX.
+
+        ``real`` is the path already resolved, when the caller knows it.
+        """
+        prefix = os.path.join(str(self.root), "")  # with one trailing separator
+        resolved = real or str(path.resolve())
+        if resolved.startswith(prefix):
+            return Path(resolved[len(prefix):]).as_posix()
+        return "." if resolved == str(self.root) else path.as_posix()
 
 
 def display_path(path: Path) -> str:

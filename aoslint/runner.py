@@ -135,7 +135,8 @@ def load_document(project: Project, candidate: Candidate, sink: list[Diagnostic]
         # Broken front matter: its fields are unknown, so later findings would mislead.
         sink.extend(parsed.errors)
         return None
-    detection = project.detector.detect(parsed, project.layout.relative(candidate.path))
+    detection = project.detector.detect(parsed, project.layout.relative(candidate.path,
+                                                                    candidate.real()))
     if detection.doctype is None:
         if detection.unknown_type_name is not None:
             known = ", ".join(sorted(project.doctypes))
