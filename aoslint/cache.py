@@ -208,6 +208,16 @@ class Cache:
             self.used.add(key)
         return pack.get(key)
 
+    @functools.cached_property
+    def empty(self) -> bool:
+        """No entry was stored before this run (a cold run need not look any up)."""
+        if self.located:
+            return False
+        try:
+            return not any(len(p.name) == 2 for p in self.folder.iterdir() if p.is_dir())
+        except OSError:
+            return True
+
     def put(self, key: str, value: Any) -> None:
         """Keep an entry; ``finish`` writes it (in a pack with others, or alone)."""
         self._pending[key] = value

@@ -118,33 +118,36 @@ def _static_prefix(pattern: str) -> str:
 
 
 def _walk(selector: FileSelector, start: Path, folders: dict[str, int | None] | None = None
-          ) -> Iterator[tuple[Path, str]]:
-    """Markdown files under ``start`` and their real paths, pruning excluded folders.
+          ) -> Iterator[tuple[Path, str, str | None]]:
+    """Markdown files under ``start``, their real paths, and their paths below the root.
 
-    A folder's real path is resolved once; only a file that is itself a
-    symbolic link is resolved on its own. ``folders`` collects each folder
-    walked with its modification time.
+    Excluded folders are pruned. A folder's real path is resolved once; only
+    a file that is itself a symbolic link is resolved on its own. ``folders``
+    collects each folder walked with its modification time. Paths are
+    handled as strings: this runs for every file of the repository.
     """
-    root = selector.root
+    root_prefix = os.path.join(str(selector.root), "")
     for folder, dirs, files in os.walk(start):
         if folders is not None:
             folders[folder] = _mtime(folder)
-        base = Path(folder)
-        rel_base = base.relative_to(root).as_posix() if base.is_relative_to(root) else None
-        if rel_base is not None:
-            prefix = "" if rel_base == "." else rel_base + "/"
-            dirs[:] = sorted(d for d in dirs if not selector.excluded(prefix + d, is_dir=True))
+        rel_base: str | None = None
+        if folder == str(selector.root) or (folder + os.sep).startswith(root_prefix):
+            below = "" if folder == str(selector.root) else folder[len(root_prefix):]
+            rel_base = below.replace(os.sep, "/") + "/" if below else ""
+            dirs[:] = sorted(d for d in dirs
+                             if not selector.excluded(rel_base + d, is_dir=True))
         else:
             dirs.sort()
         real_base = ""
         for name in sorted(files):
             if name.lower().endswith(MARKDOWN_SUFFIXES):
                 full = os.path.join(folder, name)
+                rel = rel_base + name if rel_base is not None else None
                 if os.path.islink(full):
-                    yield base / name, os.path.realpath(full)
+                    yield Path(full), os.path.realpath(full), rel
                     continue
                 real_base = real_base or os.path.realpath(folder)
-                yield base / name, os.path.join(real_base, name)
+                yield Path(full), os.path.join(real_base, name), rel
 
 
 def _mtime(folder: str) -> int | None:
@@ -219,8 +222,8 @@ def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
                 if folders is not None:
                     folders[str(start)] = None
                 continue
-            for found, real in _walk(selector, start, folders):
-                if selector.included(found.relative_to(layout.root).as_posix()):
+            for found, real, rel in _walk(selector, start, folders):
+                if rel is not None and selector.included(rel):
                     add(found, False, real)
         return result
 
@@ -230,7 +233,7 @@ def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
         if path.is_dir():
             if inside and rel != "." and selector.excluded(rel, is_dir=True):
                 continue
-            for found, real in _walk(selector, path):
+            for found, real, _ in _walk(selector, path):
                 found_rel = layout.relative(found)
                 if not (inside and selector.excluded(found_rel)):
                     add(found, False, real)

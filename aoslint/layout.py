@@ -34,12 +34,16 @@ class Layout:
 
 
 def display_path(path: Path) -> str:
-    """How findings name a file: relative to the working directory when inside it."""
-    absolute = Path(os.path.normpath(path.absolute()))  # no "a/../a" spellings
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    """How findings name a file: relative to the working directory when inside it.
+
+    String operations, not pathlib: this runs for every file of a run.
+    """
+    absolute = os.path.abspath(path)  # normalised: no "a/../a" spellings
+    cwd = os.getcwd()
+    prefix = os.path.join(cwd, "")
+    if absolute.startswith(prefix):
+        return absolute[len(prefix):].replace(os.sep, "/")
+    return "." if absolute == cwd else absolute.replace(os.sep, "/")
 
 
 def find_repository_root(start: Path) -> Path | None:

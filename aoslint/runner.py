@@ -377,7 +377,7 @@ def _outcome(candidate: Candidate, analysis: Analysis,
 def _cached(settings: _Settings, candidate: Candidate) -> Outcome | None:
     """The file's cached outcome, if its bytes and everything it read are unchanged."""
     store = settings.store
-    if store is None:
+    if store is None or store.empty:
         return None
     try:
         data = candidate.path.read_bytes()
