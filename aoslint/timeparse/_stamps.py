@@ -221,7 +221,10 @@ _BRACKET_QUESTION_RE = re.compile(r"\?[?:. \t]*")
 _BRACKET_WORDS_RE = re.compile(
     r"(?i:tbd|tbc|todo|time|timestamp|datetime|date|utc|time utc|timestamp utc|time \(utc\))"
 )
-_LEADING_SPACE_RE = re.compile(r"[ \t]*")
+# The characters that _RANGE_RE and _CLOSERS_RE can open with.
+_RANGE_OPENERS = (" ", "\t", "-", "\u2013", "\u2014")
+_CLOSER_OPENERS = (" ", "\t", "*", "_", "`", "]", ":")
+_DATE_LETTERS = "adfjmnostwADFJMNOSTW"  # first letters of weekday and month names
 
 
 # --- dates ------------------------------------------------------------------
@@ -266,11 +269,18 @@ def _read_date(text: str, pos: int) -> _DateParts | None:
     """Read a date at ``pos``: ISO-style numbers or a month name and a day."""
     weekday: int | None = None
     start = pos
-    wd = _WEEKDAY_RE.match(text, pos)
-    if wd is not None:
-        weekday = _weekday_number(wd.group("wd"))
-        pos = wd.end()
-    m = _NUMERIC_DATE_RE.match(text, pos)
+    first = text[pos : pos + 1]
+    # Every date opens with a digit, a weekday or a month; under IGNORECASE a
+    # non-ASCII letter (the long s) may stand for an ASCII one.
+    if not first.isdecimal():
+        if first.isascii() and first not in _DATE_LETTERS:
+            return None
+        wd = _WEEKDAY_RE.match(text, pos)
+        if wd is not None:
+            weekday = _weekday_number(wd.group("wd"))
+            pos = wd.end()
+            first = text[pos : pos + 1]
+    m = _NUMERIC_DATE_RE.match(text, pos) if first.isdecimal() else None
     if m is not None:
         a, b, c = m.group("a", "b", "c")
         found = m.group(0)
@@ -294,7 +304,8 @@ def _read_date(text: str, pos: int) -> _DateParts | None:
                 start, m.end(), found, f"`{found}` is not a valid date; {EXPECTED_DATE}"
             )
         return None
-    m = _MONTH_FIRST_RE.match(text, pos) or _DAY_FIRST_RE.match(text, pos)
+    # A month name opens with a letter, a day first with a digit.
+    m = _DAY_FIRST_RE.match(text, pos) if first.isdecimal() else _MONTH_FIRST_RE.match(text, pos)
     if m is None:
         return None
     found = text[start : m.end()]
@@ -336,6 +347,8 @@ def _ampm_hour(hour: int, ap: str, found: str, start: int, end: int) -> int:
 
 def _read_time(text: str, pos: int, *, after_date: bool) -> tuple[time, int] | None:
     """Read a clock time at ``pos``; raise when it is an attempt gone wrong."""
+    if not text[pos : pos + 1].isdecimal():
+        return None  # every shape below opens with a digit
     m = _TIME_RE.match(text, pos)
     if m is not None:
         end = m.end()
@@ -344,8 +357,9 @@ def _read_time(text: str, pos: int, *, after_date: bool) -> tuple[time, int] | N
         if ap is not None:
             end = ap.end()
         else:
-            suffix = _HOURS_SUFFIX_RE.match(text, end)  # "14:05h", as some Europeans write
-            end = suffix.end() if suffix is not None else end
+            if text.startswith(("h", "U"), end):  # "14:05h", as some Europeans write
+                suffix = _HOURS_SUFFIX_RE.match(text, end)
+                end = suffix.end() if suffix is not None else end
         found = text[pos:end].rstrip()
         if end < len(text) and text[end].isdigit():
             digits = _DIGITS_RE.match(text, end)
@@ -434,10 +448,12 @@ def _read_zone(text: str, pos: int, *, negative_offsets: bool) -> ZoneMatch | No
     ``-07:00`` right after ``08:00`` is only an offset in ISO-style text (a
     date with ``T`` or with seconds); otherwise ``14:05-14:20`` is a range.
     """
-    z = _Z_RE.match(text, pos)
-    if z is not None:
-        return ZoneMatch(UTC, "Z", z.start(), z.end())
-    m = _OFFSET_RE.match(text, pos)
+    first = text[pos : pos + 1]
+    if first == "Z":
+        z = _Z_RE.match(text, pos)
+        if z is not None:
+            return ZoneMatch(UTC, "Z", z.start(), z.end())
+    m = _OFFSET_RE.match(text, pos) if first and first in " \t+-\u2212" else None
     if m is not None and not negative_offsets and m.group(0).lstrip()[0] != "+":
         m = None
     if m is not None:
@@ -513,11 +529,10 @@ def find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | TimeError | None
 
 
 def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
-    lead = _LEADING_SPACE_RE.match(text)
-    assert lead is not None
-    pos = lead.end()
+    pos = len(text) - len(text.lstrip(" \t"))
 
-    bracket = _BRACKET_RE.match(text, pos)
+    # Each pattern below is tried only where its first character is.
+    bracket = _BRACKET_RE.match(text, pos) if text.startswith("[", pos) else None
     if bracket is not None:
         inner = bracket.group("inner").strip()
         found = bracket.group(0)
@@ -532,12 +547,16 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
                 "expected a real time such as 14:05 UTC",
             )
 
-    openers = _OPENERS_RE.match(text, pos)
-    assert openers is not None
-    approximate = any(c in openers.group(0) for c in "~\u2248")
-    pos = openers.end()
+    approximate = False
+    first = text[pos : pos + 1]
+    if first and first in "*_`[~\u2248":
+        openers = _OPENERS_RE.match(text, pos)
+        assert openers is not None
+        approximate = any(c in openers.group(0) for c in "~\u2248")
+        pos = openers.end()
+        first = text[pos : pos + 1]
 
-    placeholder = _PLACEHOLDER_RE.match(text, pos)
+    placeholder = _PLACEHOLDER_RE.match(text, pos) if first and first in "hHxXyY" else None
     if placeholder is not None:
         found = placeholder.group(0)
         raise _Malformed(
@@ -547,7 +566,7 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
             f"`{found}` is a template placeholder that was never filled in; "
             "expected a real time such as 14:05 UTC",
         )
-    question = _QUESTION_RE.match(text, pos)
+    question = _QUESTION_RE.match(text, pos) if first and first in "?\uff1f" else None
     if question is not None:
         found = question.group(0).rstrip()
         raise _Malformed(pos, pos + len(found), found, f"`{found}` is not a time; {EXPECTED_TIME}")
@@ -571,7 +590,7 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
     if zone_match is not None:
         end = zone_match.end
     until_clock: time | None = None
-    dash = _RANGE_RE.match(text, end)
+    dash = _RANGE_RE.match(text, end) if text.startswith(_RANGE_OPENERS, end) else None
     if dash is not None:
         try:
             second = _read_time(text, dash.end(), after_date=False)
@@ -594,9 +613,11 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
             found,
             f"`{found}` is not a time: unexpected `{text[end:stop]}` after it; {EXPECTED_TIME}",
         )
-    closers = _CLOSERS_RE.match(text, end)
-    assert closers is not None
-    after = closers.end()
+    after = end
+    if text.startswith(_CLOSER_OPENERS, end):
+        closers = _CLOSERS_RE.match(text, end)
+        assert closers is not None
+        after = closers.end()
     if zone_match is None and after > end:
         late = _read_zone(text, after, negative_offsets=False)
         if late is not None:
