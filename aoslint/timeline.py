@@ -273,9 +273,16 @@ class _Builder:
         self.previous: Event | None = None
         self.zone_stated = False
         self.undated_reported = False
+        self._context = TimeContext(default_date=base, default_year=self.year, zone=zone)
 
     def context(self) -> TimeContext:
-        return TimeContext(default_date=self.date, default_year=self.year, zone=self.zone)
+        """The date, year and zone in force, rebuilt only when one of them changed."""
+        ctx = self._context
+        if (ctx.default_date != self.date or ctx.default_year != self.year
+                or ctx.zone is not self.zone):
+            ctx = self._context = TimeContext(default_date=self.date, default_year=self.year,
+                                              zone=self.zone)
+        return ctx
 
     def set_date(self, day: dt.date) -> None:
         self.date, self.year, self.day_offset = day, day.year, 0
@@ -389,13 +396,13 @@ def _walk_table(builder: _Builder, tokens: tuple[BlockToken, ...], index: int) -
                 day = find_date_line(cells[date_column].strip(), builder.year)
                 if day is not None:
                     builder.set_date(day)
-            if time_column < len(cells) and cells[time_column].strip():
-                cell = cells[time_column]
+            cell = cells[time_column] if time_column < len(cells) else ""
+            stripped = cell.strip()
+            if stripped:
                 rest = " ".join(c for i, c in enumerate(cells)
                                 if i not in (time_column, date_column))
-                raw = parsed.lines[line - 1]
-                column = raw.find(cell.strip()) + 1 if cell.strip() in raw else 1
-                found = find_timestamp(cell.strip(), builder.context())
+                column = parsed.lines[line - 1].find(stripped) + 1 or 1
+                found = find_timestamp(stripped, builder.context())
                 if isinstance(found, ParsedTime):
                     builder.add(found, rest or cell, line, column + found.start, "table")
                 elif isinstance(found, TimeError):
@@ -403,7 +410,7 @@ def _walk_table(builder: _Builder, tokens: tuple[BlockToken, ...], index: int) -
                         builder.problems.append(TimeProblem(line, column + found.start,
                                                             found.found, found.message))
                 elif found is None:
-                    day = find_date_line(cell.strip(), builder.year)
+                    day = find_date_line(stripped, builder.year)
                     if day is not None:
                         builder.set_date(day)
             position = cursor

@@ -497,9 +497,13 @@ def _localize(day: date, clock: time, zone: tzinfo | None) -> tuple[datetime, bo
 
     A time repeated by a DST fall-back is taken at its first occurrence.
     """
-    naive = datetime.combine(day, clock)
     if zone is None:
-        return naive, False, False
+        return datetime.combine(day, clock), False, False
+    if type(zone) is timezone and 1 < day.year < 9999:
+        # A fixed offset repeats and skips no wall time; away from the ends of
+        # the calendar the round trip below cannot overflow either.
+        return datetime.combine(day, clock, zone), False, False
+    naive = datetime.combine(day, clock)
     value = naive.replace(tzinfo=zone)
     back = value.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     ambiguous = value.utcoffset() != value.replace(fold=1).utcoffset()
