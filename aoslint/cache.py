@@ -15,8 +15,8 @@ itself: aoslint's version and code, the config file's bytes, every document
 type schema's bytes (built-in and the repository's own), and the run options
 that change findings. A new version, config or schema simply uses another
 directory, so an entry is never stale; the oldest run directories are pruned.
-The *entry key* hashes the document's bytes, its path as displayed and
-whether it was named explicitly.
+The *entry key* hashes the document's bytes (their digest), its path as
+displayed and whether it was named explicitly.
 
 Results are written in packs rather than one file each: creating a file
 costs more than checking a document on some file systems. The index says
@@ -105,8 +105,14 @@ def make_run_key(parts: Iterable[bytes]) -> str:
     return digest.hexdigest()
 
 
-def entry_key(data: bytes, display: str, explicit: bool, report_unknown: bool = True) -> str:
-    digest = hashlib.blake2b(data, digest_size=20)
+def content_digest(data: bytes) -> str:
+    """What a document's bytes hash to; the index keeps it, so a known file is not re-read."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def entry_key(content: str, display: str, explicit: bool, report_unknown: bool = True) -> str:
+    """The key of a document's result: its content digest and how the run reads it."""
+    digest = hashlib.blake2b(content.encode(), digest_size=20)
     digest.update(b"\0" + display.encode("utf-8", "surrogateescape"))
     digest.update(b"\0explicit" if explicit else b"\0scan")
     digest.update(b"\0report-unknown" if report_unknown else b"\0skip-unknown")

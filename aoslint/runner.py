@@ -21,6 +21,7 @@ from aoslint.cache import (
     Cache,
     CacheError,
     code_fingerprint,
+    content_digest,
     entry_key,
     make_run_key,
     stat_key,
@@ -198,10 +199,18 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     index = store.load_index() if store is not None else {}
     index_changed = False  # worth writing: a new scan, or many documents re-read
     scan: Snapshot | None = None
+    found_before: frozenset[str] = frozenset()
     if paths:  # the repository's other documents, for the cross-document checks
         scan, index_changed = _repository_scan(index, selector, project.layout)
-    found_before = scan.found_as_walked() if scan is not None else frozenset()
-    candidates = collect(selector, project.layout, paths, known=found_before)
+        found_before = scan.found_as_walked()
+        candidates = collect(selector, project.layout, paths, known=found_before)
+    else:  # a remembered scan is used, and remembered for the runs that follow
+        if store is not None:
+            walked, index_changed = _repository_scan(index, selector, project.layout)
+        else:
+            walked = snapshot(selector, project.layout)
+        candidates = [Candidate(Path(path), display, False, real)
+                      for path, display, real in walked.files]
     settings = _Settings(project, options, not skip_unknown, store)
     findings: list[Diagnostic] = []
     summaries: list[Summary] = []
@@ -209,7 +218,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     directives: dict[str, tuple[Directive, ...]] = {}
     in_run: set[str] = set()
     with _Workers(settings, jobs) as workers:
-        for outcome in _outcomes(settings, workers, candidates):
+        for outcome in _outcomes(settings, workers, candidates, index):
             in_run.add(outcome.resolved)
             findings.extend(outcome.findings)
             if store is not None and outcome.entry is not None:
@@ -217,7 +226,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
             if outcome.stat is not None:
                 # A named file is checked whatever the index says; a full run
                 # records every change.
-                changed = _remember(index, outcome.resolved, outcome.stat, outcome.summary)
+                changed = _remember(index, outcome.resolved, outcome.stat, outcome.summary,
+                                    outcome.content)
                 index_changed |= changed and not paths
             if outcome.summary is None:
                 continue
@@ -307,6 +317,7 @@ class Outcome:
     case: Case | None
     stat: tuple[int, int, int, int] | None
     entry: tuple[str, Analysis] | None = None  # a new cache entry, stored by the main process
+    content: str | None = None  # the digest of the file's bytes, when the cache is used
 
 
 @dataclass
@@ -361,48 +372,59 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
     )
 
 
-def _key(settings: _Settings, candidate: Candidate, data: bytes) -> str:
+def _key(settings: _Settings, candidate: Candidate, content: str) -> str:
     # A named file is read differently (binary files, unknown types), and
     # --skip-unknown changes what is reported: both are part of the key.
-    return entry_key(data, candidate.display, candidate.explicit, settings.report_unknown)
+    return entry_key(content, candidate.display, candidate.explicit, settings.report_unknown)
 
 
 def _outcome(candidate: Candidate, analysis: Analysis,
-             stat: tuple[int, int, int, int] | None, key: str | None = None) -> Outcome:
+             stat: tuple[int, int, int, int] | None, content: str | None = None,
+             new_key: str | None = None) -> Outcome:
+    """``new_key``: the analysis was just made, and is to be stored under this key."""
     return Outcome(candidate.real(), analysis.findings, analysis.summary,
                    analysis.directives, analysis.note, analysis.case, stat,
-                   (key, analysis) if key is not None else None)
+                   (new_key, analysis) if new_key is not None else None, content)
 
 
-def _cached(settings: _Settings, candidate: Candidate) -> Outcome | None:
-    """The file's cached outcome, if its bytes and everything it read are unchanged."""
+def _cached(settings: _Settings, candidate: Candidate, index: dict[str, Any]
+            ) -> Outcome | None:
+    """The file's cached outcome, if its bytes and everything it read are unchanged.
+
+    A file the index knows with the same size, times and inode is not read
+    again: the index says which entry its bytes had (as for the summaries).
+    """
     store = settings.store
     if store is None or store.empty:
         return None
     try:
-        data = candidate.path.read_bytes()
         stat = stat_key(os.stat(candidate.path))
+        known = index.get(candidate.real())
+        if known is not None and known[0] == stat and len(known) > 2 and known[2]:
+            content = known[2]
+        else:
+            content = content_digest(candidate.path.read_bytes())
     except OSError:
         return None
-    found = store.get(_key(settings, candidate, data))
+    found = store.get(_key(settings, candidate, content))
     if not isinstance(found, Analysis):
         return None
     if any(os.path.isfile(path) != was for path, was in found.probes):
         return None
-    return _outcome(candidate, found, stat)
+    return _outcome(candidate, found, stat, content)
 
 
 def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
     data: bytes | None
-    try:
-        data = candidate.path.read_bytes()
+    try:  # stat first: a file changed while being read then looks changed next time
         stat: tuple[int, int, int, int] | None = stat_key(os.stat(candidate.path))
+        data = candidate.path.read_bytes()
     except OSError:  # read_source says why, as a finding
         data, stat = None, None
     analysis = _analyse(settings, candidate, data)
-    key = _key(settings, candidate, data) if settings.store is not None and data is not None \
-        else None
-    return _outcome(candidate, analysis, stat, key)
+    content = content_digest(data) if settings.store is not None and data is not None else None
+    return _outcome(candidate, analysis, stat, content,
+                    _key(settings, candidate, content) if content is not None else None)
 
 
 def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
@@ -419,10 +441,10 @@ def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
     return Outcome(resolved, (), summary, (), "", None, stat)
 
 
-def _outcomes(settings: _Settings, workers: _Workers,
-              candidates: Sequence[Candidate]) -> list[Outcome]:
+def _outcomes(settings: _Settings, workers: _Workers, candidates: Sequence[Candidate],
+              index: dict[str, Any]) -> list[Outcome]:
     """Every file's outcome, in order: cache hits here, the rest in workers."""
-    found: list[Outcome | None] = [_cached(settings, c) for c in candidates]
+    found: list[Outcome | None] = [_cached(settings, c, index) for c in candidates]
     misses = [c for c, outcome in zip(candidates, found, strict=True) if outcome is None]
     # A few documents (pre-commit) are checked faster with their schema outcomes
     # remembered, since jsonschema need not be imported; many are not.
@@ -440,11 +462,12 @@ RACY_NS = 3_000_000_000  # a file changed this recently may change again unseen 
 
 
 def _remember(index: dict[str, Any], resolved: str, stat: tuple[int, int, int, int],
-              summary: Summary | None) -> bool:
-    """Record a summary, unless the file is so fresh that its times may not tell an edit."""
+              summary: Summary | None, content: str | None = None) -> bool:
+    """Record a summary and content digest, unless the file is so fresh that its
+    times may not tell an edit."""
     if time.time_ns() - max(stat[1], stat[2]) < RACY_NS:
         return index.pop(resolved, None) is not None
-    entry = (stat, summary)
+    entry = (stat, summary, content)
     if index.get(resolved) == entry:
         return False
     index[resolved] = entry
@@ -464,10 +487,17 @@ def _repository_scan(index: dict[str, Any], selector: FileSelector, layout: Layo
     if isinstance(known, Snapshot) and known.still_valid():
         return known, False
     scan = snapshot(selector, layout)
+    return scan, _record_scan(index, scan)
+
+
+def _record_scan(index: dict[str, Any], scan: Snapshot) -> bool:
+    """Keep the scan in the index unless a folder is too fresh; say whether the index changed."""
     if time.time_ns() - scan.newest() < RACY_NS:  # a folder this fresh may change unseen
-        return scan, index.pop(SCAN_KEY, None) is not None
+        return index.pop(SCAN_KEY, None) is not None
+    if index.get(SCAN_KEY) == scan:
+        return False
     index[SCAN_KEY] = scan
-    return scan, True
+    return True
 
 
 def _from_index(index: dict[str, Any], others: list[tuple[str, str, str]]

@@ -289,13 +289,14 @@ def _age_tree(root: Path) -> None:
         os.utime(folder, ns=(stat.st_atime_ns - 10**11, stat.st_mtime_ns - 10**11))
 
 
-def test_one_file_run_reuses_the_repository_scan(tmp_path: Path,
+@pytest.mark.parametrize("first", ["one file", "whole repository"])
+def test_one_file_run_reuses_the_repository_scan(tmp_path: Path, first: str,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     root = _repo(tmp_path, "")
     _age_tree(root)
     named = ["docs/incidents/INC-1/postmortem.md"]
     baseline = _run(root, named, cache=False)
-    assert _run(root, named, cache=True) == baseline  # walks the tree, records the scan
+    _run(root, named if first == "one file" else None, cache=True)  # records the scan
 
     def no_walk(*args: object, **kwargs: object) -> None:
         raise AssertionError("the unchanged tree was walked again")
@@ -452,3 +453,31 @@ def test_one_file_run_writes_its_result_alone(tmp_path: Path) -> None:
     _run(root, cache=True)  # a whole-repository run packs it
     assert not list(run_folder.glob("??/*"))
     assert _run(root, named, cache=True) == baseline
+
+
+def test_edit_keeping_size_and_mtime_reaches_a_whole_repository_run(tmp_path: Path) -> None:
+    """A file the index knows is re-read unless its size, times and inode all match."""
+    root = _repo(tmp_path, "")
+    _age_tree(root)
+    _run(root, cache=True)
+    assert _run(root, cache=True) == _run(root, cache=False)  # served from the index
+    path = root / "docs/incidents/INC-1/postmortem.md"
+    old = path.stat()
+    path.write_text(POSTMORTEM.replace("Severity: HIGH", "Severity: NOPE"))  # same size
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))  # and the same mtime
+    after = _run(root, cache=True)
+    assert any("NOPE" in str(d.get("message")) for d in after)
+    assert after == _run(root, cache=False)
+
+
+def test_named_and_scanned_runs_keep_their_own_results(tmp_path: Path) -> None:
+    """The index's digest of a file serves both ways of reading it, each with its own entry."""
+    root = write_tree(tmp_path / "repo", {".aoslint.toml": "", "docs/incidents/notes.md":
+                                          "# Team notes\n\nNothing about incidents.\n"})
+    _age_tree(root)
+    named = ["docs/incidents/notes.md"]
+    assert _run(root, cache=True) == _run(root, cache=False)
+    explicit = _run(root, named, cache=True)
+    assert any(d.get("code") == "AOS106" for d in explicit)  # named: not recognised
+    assert explicit == _run(root, named, cache=False)
+    assert _run(root, cache=True) == _run(root, cache=False)  # a scan skips it silently
