@@ -331,6 +331,15 @@ class _Settings:
     _gate: GateIndex | None = None
     memo: Cache | None = None  # remembers schema outcomes: small runs only (see _outcomes)
 
+    _files: dict[str, bool] = field(default_factory=dict)
+
+    def is_file(self, path: str) -> bool:
+        """``os.path.isfile``, asked once per run: documents cite the same rule files."""
+        found = self._files.get(path)
+        if found is None:
+            found = self._files[path] = os.path.isfile(path)
+        return found
+
     @property
     def gate(self) -> GateIndex:
         if self._gate is None:
@@ -409,7 +418,7 @@ def _cached(settings: _Settings, candidate: Candidate, index: dict[str, Any]
     found = store.get(_key(settings, candidate, content))
     if not isinstance(found, Analysis):
         return None
-    if any(os.path.isfile(path) != was for path, was in found.probes):
+    if any(settings.is_file(path) != was for path, was in found.probes):
         return None
     return _outcome(candidate, found, stat, content)
 
