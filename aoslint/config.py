@@ -76,8 +76,11 @@ def load_config(start: Path, stop: Path | None = None,
     if found is None:
         return Config(root=start if start.is_dir() else start.parent)
     path, data = found
-    token = _validity_token(path)
-    if not _validated_before(path, data, token):
+    try:
+        token = _validity_token(path)
+    except OSError:  # gone or unreadable since it was read: validate as usual
+        token = ""
+    if not (token and _validated_before(path, data, token)):
         validate_config(path, data)
     return Config(values=data, path=path, root=path.parent, token=token)
 
