@@ -296,9 +296,10 @@ class Cache:
                     pack.unlink()
         import shutil
 
-        for folder in self.folder.iterdir():
-            if len(folder.name) == 2 and folder.is_dir():
-                shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            for folder in self.folder.iterdir():
+                if len(folder.name) == 2 and folder.is_dir():
+                    shutil.rmtree(folder, ignore_errors=True)
 
     # -- verdicts ----------------------------------------------------------------
 
