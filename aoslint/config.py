@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aoslint.cache import DEFAULT_CACHE_DIR, Cache, code_fingerprint
 from aoslint.errors import UsageError
 from aoslint.resources import data_dir, schema
 
@@ -62,8 +61,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def load_config(start: Path, stop: Path | None = None,
-                explicit: Path | None = None) -> Config:
-    """Read and validate the config that applies to ``start``."""
+                explicit: Path | None = None, remembered: bool = False) -> Config:
+    """Read and validate the config that applies to ``start``.
+
+    ``remembered``: a config the cache signed as valid is not validated again
+    (``aoslint check`` with its cache; the token lets the run sign it).
+    """
     if explicit is not None:
         if not explicit.is_file():
             raise UsageError(f"{explicit}: config file not found")
@@ -76,10 +79,12 @@ def load_config(start: Path, stop: Path | None = None,
     if found is None:
         return Config(root=start if start.is_dir() else start.parent)
     path, data = found
-    try:
-        token = _validity_token(path)
-    except OSError:  # gone or unreadable since it was read: validate as usual
-        token = ""
+    token = ""
+    if remembered:
+        try:
+            token = _validity_token(path)
+        except OSError:  # gone or unreadable since it was read: validate as usual
+            token = ""
     if not (token and _validated_before(path, data, token)):
         validate_config(path, data)
     return Config(values=data, path=path, root=path.parent, token=token)
@@ -87,6 +92,8 @@ def load_config(start: Path, stop: Path | None = None,
 
 def _validity_token(path: Path) -> str:
     """A hash of the config file, the config schema and aoslint's code."""
+    from aoslint.cache import code_fingerprint  # only check runs use the verdicts
+
     digest = hashlib.blake2b(code_fingerprint().encode(), digest_size=20)
     for part in (str(path.resolve()).encode(),
                  (data_dir("rules-schema") / "config.schema.json").read_bytes(),
@@ -104,6 +111,8 @@ def _validated_before(path: Path, data: dict[str, Any], token: str) -> bool:
     cache looked in is where a run with this config keeps it (``cache-dir``,
     else ``.aoslint_cache`` beside the config); the run records the verdict.
     """
+    from aoslint.cache import DEFAULT_CACHE_DIR, Cache
+
     configured = data.get("cache-dir", DEFAULT_CACHE_DIR)
     if not isinstance(configured, str):
         return False

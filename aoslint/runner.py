@@ -84,10 +84,14 @@ def _start_of(paths: Sequence[Path]) -> Path:
     return common if common.is_dir() else common.parent
 
 
-def load_project(paths: Sequence[Path], config_file: Path | None = None) -> Project:
-    """Config (nearest to the checked paths), layout and document types."""
+def load_project(paths: Sequence[Path], config_file: Path | None = None,
+                 remembered: bool = False) -> Project:
+    """Config (nearest to the checked paths), layout and document types.
+
+    ``remembered``: trust the cache's verdict on an unchanged config.
+    """
     start = _start_of(paths)
-    config = load_config(start, explicit=config_file)
+    config = load_config(start, explicit=config_file, remembered=remembered)
     layout = discover_layout(config, start)
     doctypes = load_doctypes(config)
     try:
@@ -178,7 +182,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     The findings are the same whatever ``cache`` and ``jobs`` are.
     """
     forget_paths()
-    project = load_project(paths, config_file)
+    project = load_project(paths, config_file, remembered=cache)
     config = project.config
     options = GitOptions(enabled=config.get("git", True) if git is None else git,
                          base=base, upstream=config.get("upstream"))

@@ -17,11 +17,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pre_commit  # noqa: F401  (the test extra installs it: missing, these tests fail)
 import pytest
 
 from tests.conftest import FIXTURES, write_tree
 
-pytest.importorskip("pre_commit")
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 ROOT = Path(__file__).parent.parent
