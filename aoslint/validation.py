@@ -48,14 +48,17 @@ def schema_errors(doctype: DocType, document: Document,
                   memo: Memo | None = None) -> list[SchemaError]:
     """The schema's errors for the document's model, in a stable order."""
     keys = _read_keys(doctype.schema)
+    # The part the schema reads: the memo's key, and all the quick test needs.
+    part = document.to_json(keys) if keys is not None else None
     key = None
-    if memo is not None and keys is not None:
-        key = _memo_key(doctype, document.to_json(keys))
+    if memo is not None and part is not None:
+        key = _memo_key(doctype, part)
         found = memo.get(key)
         if isinstance(found, tuple) and all(isinstance(e, SchemaError) for e in found):
             return list(found)
-    # The quick test needs only the keys the schema reads; the errors need the whole model.
-    if doctype.certainly_valid(document.to_json(doctype.instance_keys)):
+    if part is None:  # the schema's root may read more: jsonschema judges what it reads
+        part = document.to_json(doctype.instance_keys)
+    if doctype.certainly_valid(part):  # the errors, if any, need the whole model
         errors: list[SchemaError] = []
     else:
         errors = _validate(doctype, document.to_json())
