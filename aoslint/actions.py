@@ -8,9 +8,11 @@ their state, owner, type and references, each with its source line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
+from aoslint.lazyre import compile_lazily
 from aoslint.normalize import normalize_title, strip_inline_markup
 from aoslint.parse import ParsedDocument, blocks_between, column_of
 from aoslint.placeholders import strip_unwritten
@@ -19,28 +21,28 @@ if TYPE_CHECKING:
     from aoslint.blockscan import BlockToken
 
 ACTION_SECTION_KEYS = ("action-items",)
-_CHECKBOX = re.compile(r"^\[([ xX])\]\s*")
-_LABEL = re.compile(
+_CHECKBOX = compile_lazily(r"^\[([ xX])\]\s*")
+_LABEL = compile_lazily(
     r"^(?:\*\*|__)(?P<label>[^*_:\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*(?P<rest>.*)$",
     re.DOTALL)
-_OWNER = re.compile(r"\b(?:owner|owners|assignee|who|dri)\s*[:=]\s*(@?[\w.-]+(?:\s+[\w.-]+)?)",
-                    re.IGNORECASE)
-_MENTION = re.compile(r"(?<![\w\[])@([A-Za-z0-9][\w-]*)")
-_URL = re.compile(r"https?://[^\s)>\]`]+")
-_PR_REF = re.compile(r"(?<![\w/&])(?:[\w.-]+/[\w.-]+)?[#!]\d+\b")
-_TICKET = re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d+\b")
-_SHA = re.compile(r"(?<![\w/.-])[0-9a-f]{7,40}(?![\w/.-])")
-_PATH = re.compile(r"(?<![\w/\\.@=-])(?:\.{0,2}[/\\])?(?:[\w.=+-]+[/\\])*[\w-][\w.=+-]*\."
-                   r"(?:md|py|ya?ml|json|"
-                   r"toml|txt|sh|j2)\b")
-_MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
-_DONE_WORDS = re.compile(r"\b(done|closed|complete|completed|fixed|resolved|merged|shipped)\b|✅|✔",
-                         re.IGNORECASE)
-_OPEN_WORDS = re.compile(r"\b(todo|tbd|open|in progress|in review|pending|planned|not started|"
-                         r"blocked|waiting|wip|to be \w+|incomplete|undone|failed|partially|"
-                         r"partly|half|reverted|rolled back|cancell?ed|dropped)\b|❌|✗",
-                         re.IGNORECASE)
-_NEGATION = re.compile(r"\b(not|never|no|un\w+(?:ed|e))\b", re.IGNORECASE)
+_OWNER = compile_lazily(
+    r"\b(?:owner|owners|assignee|who|dri)\s*[:=]\s*(@?[\w.-]+(?:\s+[\w.-]+)?)", re.IGNORECASE)
+_MENTION = compile_lazily(r"(?<![\w\[])@([A-Za-z0-9][\w-]*)")
+_URL = compile_lazily(r"https?://[^\s)>\]`]+")
+_PR_REF = compile_lazily(r"(?<![\w/&])(?:[\w.-]+/[\w.-]+)?[#!]\d+\b")
+_TICKET = compile_lazily(r"\b[A-Z][A-Z0-9]{1,9}-\d+\b")
+_SHA = compile_lazily(r"(?<![\w/.-])[0-9a-f]{7,40}(?![\w/.-])")
+_PATH = compile_lazily(r"(?<![\w/\\.@=-])(?:\.{0,2}[/\\])?(?:[\w.=+-]+[/\\])*[\w-][\w.=+-]*\."
+                       r"(?:md|py|ya?ml|json|"
+                       r"toml|txt|sh|j2)\b")
+_MARKDOWN_LINK = compile_lazily(r"\[[^\]]*\]\(([^)\s]+)\)")
+_DONE_WORDS = compile_lazily(
+    r"\b(done|closed|complete|completed|fixed|resolved|merged|shipped)\b|✅|✔", re.IGNORECASE)
+_OPEN_WORDS = compile_lazily(r"\b(todo|tbd|open|in progress|in review|pending|planned|not started|"
+                             r"blocked|waiting|wip|to be \w+|incomplete|undone|failed|partially|"
+                             r"partly|half|reverted|rolled back|cancell?ed|dropped)\b|❌|✗",
+                             re.IGNORECASE)
+_NEGATION = compile_lazily(r"\b(not|never|no|un\w+(?:ed|e))\b", re.IGNORECASE)
 _COLUMNS = {
     "text": ("action item", "action items", "action", "actions", "task", "item", "description",
              "what", "remediation", "corrective action"),
@@ -52,8 +54,7 @@ _COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
-class References:
+class References(msgspec.Struct, frozen=True):
     """What an item points at: files, commits, pull requests or tickets, URLs."""
 
     paths: tuple[str, ...] = ()
@@ -66,8 +67,7 @@ class References:
                 "changes": list(self.changes), "urls": list(self.urls)}
 
 
-@dataclass(frozen=True)
-class ActionItem:
+class ActionItem(msgspec.Struct, frozen=True):
     """One explicit task, as written, with where it is."""
 
     text: str

@@ -28,10 +28,11 @@ import happens here: a run whose documents all scan never pays for it.
 
 from __future__ import annotations
 
-import re
 from itertools import repeat
 from operator import sub
 from typing import Protocol
+
+from aoslint.lazyre import compile_lazily
 
 #: The characters markdown-it's ``mdTrim`` strips (JavaScript's ``trim`` set).
 MD_TRIM = "".join(sorted(
@@ -42,9 +43,9 @@ MD_TRIM = "".join(sorted(
 # paragraph (or be a setext underline); any other line can only continue it,
 # unless it holds a '|' and so may head a table.
 _SPECIAL = frozenset("`~>*-_+<#=0123456789")
-_ORDERED = re.compile(r"[0-9]{1,9}[.)](?=[ \t]|$)")
-_DELIMITER_ROW = re.compile(r"[|:-][|: \t-]*")
-_DELIMITER_CELL = re.compile(r":?-+:?")
+_ORDERED = compile_lazily(r"[0-9]{1,9}[.)](?=[ \t]|$)")
+_DELIMITER_ROW = compile_lazily(r"[|:-][|: \t-]*")
+_DELIMITER_CELL = compile_lazily(r":?-+:?")
 _MAX_AUTOCOMPLETED_CELLS = 0x10000
 _MAX_LIST_DEPTH = 8  # markdown-it stops nesting at level 20; stay well below it
 

@@ -10,32 +10,33 @@ evidence for QA's verification and the orchestrator's approval.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
+from aoslint.lazyre import compile_lazily
 from aoslint.normalize import strip_inline_markup
 from aoslint.parse import ParsedDocument
 
 QA_AGENT = "qa-automation-engineer"
 APPROVER = "orchestrator"
-_SIGN_LINE = re.compile(
+_SIGN_LINE = compile_lazily(
     r"^\s*(?:[-*+]\s+)?(?:\[(?P<box>[ xX])\]\s*)?(?:\*\*|__)?(?P<verb>approved|verified|"
     r"signed[- ]off|stability verified|reviewed)\s+by(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*"
     r"(?P<rest>.*)$", re.IGNORECASE)
-_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
-_DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$",
-                        re.IGNORECASE)
-_MENTION = re.compile(r"(?<![\w\[])@([A-Za-z0-9][\w-]*)")
-_HEDGE = re.compile(r"\b(will|after|pending|once|to be|tbd|todo|expected|planned|not yet|"
+_DATE = compile_lazily(r"\b(\d{4}-\d{2}-\d{2})\b")
+_DATE_LINE = compile_lazily(
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$", re.IGNORECASE)
+_MENTION = compile_lazily(r"(?<![\w\[])@([A-Za-z0-9][\w-]*)")
+_HEDGE = compile_lazily(r"\b(will|after|pending|once|to be|tbd|todo|expected|planned|not yet|"
                    r"awaiting|scheduled|target|due|tentative|proposed|requested)\b",
                    re.IGNORECASE)
-_TICKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]\s+(?P<text>.*)$")
-_BOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<state>[ xX])\]\s+")
-_QA_WORDS = re.compile(r"\b(verif\w*|stab\w*|qa|tested|regression)\b", re.IGNORECASE)
+_TICKED = compile_lazily(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]\s+(?P<text>.*)$")
+_BOX = compile_lazily(r"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<state>[ xX])\]\s+")
+_QA_WORDS = compile_lazily(r"\b(verif\w*|stab\w*|qa|tested|regression)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Signature:
+class Signature(msgspec.Struct, frozen=True):
     """``Approved by: @orchestrator`` (or Verified by) with its date, if any."""
 
     verb: str
@@ -48,8 +49,7 @@ class Signature:
         return agent in self.agents
 
 
-@dataclass(frozen=True)
-class Closure:
+class Closure(msgspec.Struct, frozen=True):
     """Closure claims and evidence found in one document."""
 
     signatures: tuple[Signature, ...] = ()

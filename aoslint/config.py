@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from aoslint.errors import UsageError
 from aoslint.resources import data_dir, schema
@@ -15,11 +16,10 @@ from aoslint.resources import data_dir, schema
 CONFIG_FILES = (".aoslint.toml", "pyproject.toml")
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(msgspec.Struct, frozen=True):
     """The validated settings and the file they came from (``None``: defaults)."""
 
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = msgspec.field(default_factory=dict)
     path: Path | None = None
     root: Path = Path(".")
     token: str = ""  # hashes the file and the schema it was validated against

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from aoslint.config import Config
 from aoslint.doctypes import DocType
 from aoslint.errors import UsageError
+from aoslint.lazyre import compile_lazily
 from aoslint.normalize import normalize_title
 from aoslint.parse import ParsedDocument
 
@@ -16,12 +17,11 @@ if TYPE_CHECKING:
     import pathspec
 
 # Titles that name a document *about* incidents rather than the record of one.
-_NOT_A_RECORD = re.compile(r"\b(policy|policies|guide|guidelines|process|procedure|how to|"
-                           r"checklist|rules|playbook|runbook)\b")
+_NOT_A_RECORD = compile_lazily(r"\b(policy|policies|guide|guidelines|process|procedure|how to|"
+                               r"checklist|rules|playbook|runbook)\b")
 
 
-@dataclass(frozen=True)
-class Detection:
+class Detection(msgspec.Struct, frozen=True):
     """The type found (or ``None``) and how, for ``--verbose`` and the model output."""
 
     doctype: DocType | None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
+
+import msgspec
+from msgspec.structs import asdict
 
 
 class Severity(StrEnum):
@@ -15,8 +17,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True, order=True)
-class Diagnostic:
+class Diagnostic(msgspec.Struct, frozen=True, order=True):
     """A finding at ``path:line:column``; fields are ordered for stable sorting."""
 
     path: str

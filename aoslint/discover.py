@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from aoslint.config import Config
 from aoslint.layout import Layout, display_path
@@ -32,8 +33,7 @@ AOS_NON_DOCUMENT_DIRS = ("agents", "skills", "workflows", "scripts", "rules", "t
 _GLOB_CHARS = frozenset("*?[")
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(msgspec.Struct, frozen=True):
     """A file to check; ``explicit`` files get a finding where a scan would skip."""
 
     path: Path
@@ -45,8 +45,7 @@ class Candidate:
         return self.resolved or str(self.path.resolve())
 
 
-@dataclass(frozen=True)
-class FileSelector:
+class FileSelector(msgspec.Struct, frozen=True, dict=True):
     """The include and exclude patterns of one run, compiled on first use.
 
     A one-file run whose file the remembered scan already found never
@@ -157,8 +156,7 @@ def _mtime(folder: str) -> int | None:
         return None
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(msgspec.Struct, frozen=True):
     """A scan of the configured documents and the folders it walked, with their times.
 
     Adding, removing or renaming a file changes its folder's modification

@@ -10,10 +10,11 @@ from __future__ import annotations
 import copy
 import json
 import re
-from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from aoslint.config import Config
 from aoslint.errors import UsageError
@@ -23,8 +24,7 @@ from aoslint.resources import data_dir, load_json
 BUILTIN_SCHEMAS = ("postmortem.schema.json", "incident-plan.schema.json")
 
 
-@dataclass(frozen=True)
-class SectionSpec:
+class SectionSpec(msgspec.Struct, frozen=True):
     """A section a document type knows, and every title that names it."""
 
     key: str
@@ -35,8 +35,7 @@ class SectionSpec:
     empty_while_open: bool = False
 
 
-@dataclass(frozen=True)
-class DocType:
+class DocType(msgspec.Struct, frozen=True, dict=True):
     """One document type: its schema, sections and recognition hints."""
 
     name: str

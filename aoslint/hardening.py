@@ -12,23 +12,24 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import msgspec
+
 from aoslint.actions import ActionItem, References, find_references
 from aoslint.layout import Layout
+from aoslint.lazyre import compile_lazily
 from aoslint.model import Document
 from aoslint.normalize import normalize_title
 
-_AOS_GAP = re.compile(r"(?:\*\*|__)\s*AOS Gap\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*(.*)$",
-                      re.IGNORECASE)
+_AOS_GAP = compile_lazily(r"(?:\*\*|__)\s*AOS Gap\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*(.*)$",
+                          re.IGNORECASE)
 _RULE_LABELS = ("rule update", "rule", "rules update", "rule file", "aos gap")
 _GATE_LABELS = ("orchestrator gate update", "gate update", "quality gate update", "gate")
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(msgspec.Struct, frozen=True):
     """A file named in a hardening item or the AOS Gap, with where it was named."""
 
     cited: str
@@ -39,8 +40,7 @@ class Citation:
     is_rule: bool
 
 
-@dataclass(frozen=True)
-class GateHeading:
+class GateHeading(msgspec.Struct, frozen=True):
     """A heading of the gate file and the lines its section spans."""
 
     title: str
@@ -48,8 +48,7 @@ class GateHeading:
     end_line: int
 
 
-@dataclass(frozen=True)
-class GateCitation:
+class GateCitation(msgspec.Struct, frozen=True):
     """The gate as an item names it: the whole file, one heading, or one check entry."""
 
     kind: str  # "file", "heading" or "check"
@@ -59,8 +58,7 @@ class GateCitation:
     heading: GateHeading | None = None
 
 
-@dataclass(frozen=True)
-class Hardening:
+class Hardening(msgspec.Struct, frozen=True):
     """Everything the git and closure checks need from one postmortem."""
 
     rules: tuple[Citation, ...]

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from aoslint.config import Config
 from aoslint.errors import UsageError
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(msgspec.Struct, frozen=True):
     """The repository root and the AOS tree's parts, all absolute paths."""
 
     root: Path

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Container
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from aoslint.actions import ACTION_SECTION_KEYS, ActionItem, extract_action_items
 from aoslint.closure import Closure, find_closure
@@ -20,8 +21,7 @@ from aoslint.placeholders import has_substance
 from aoslint.timeline import Timeline, extract_timeline
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(msgspec.Struct, frozen=True):
     """One metadata field, merged from front matter and header lines."""
 
     key: str
@@ -32,8 +32,7 @@ class Field:
     source: str
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(msgspec.Struct, frozen=True):
     """A heading (or a bold label standing in for one) and the lines it spans."""
 
     key: str
@@ -71,8 +70,7 @@ class Section:
         }
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(msgspec.Struct, frozen=True):
     """Metadata, title and section tree of one incident document."""
 
     path: str
@@ -85,7 +83,7 @@ class Document:
     line_count: int
     action_items: tuple[ActionItem, ...] = ()
     timeline: Timeline | None = None
-    closure: Closure = field(default_factory=Closure)
+    closure: Closure = msgspec.field(default_factory=Closure)
 
     @property
     def metadata(self) -> dict[str, Any]:

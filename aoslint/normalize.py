@@ -6,13 +6,15 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"[*_`~]+")
-_NUMBERING = re.compile(r"^\s*(?:(?:\d+|[ivxlc]+|[a-z])[.)]|\d+(?:\.\d+)+\.?|\d+\s*[-:])\s+",
-                        re.IGNORECASE)
-_TRAILING_PAREN = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+from aoslint.lazyre import compile_lazily
+
+_COMMENT = compile_lazily(r"<!--.*?(?:-->|$)", re.DOTALL)
+_LINK = compile_lazily(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = compile_lazily(r"[*_`~]+")
+_NUMBERING = compile_lazily(r"^\s*(?:(?:\d+|[ivxlc]+|[a-z])[.)]|\d+(?:\.\d+)+\.?|\d+\s*[-:])\s+",
+                            re.IGNORECASE)
+_TRAILING_PAREN = compile_lazily(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+_NON_WORD = compile_lazily(r"[^0-9a-z]+")
 _ASCII_SYMBOLS = dict.fromkeys(map(ord, "$+<=>^`|~"))  # the ASCII characters in category S
 
 

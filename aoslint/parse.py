@@ -12,13 +12,14 @@ markdown-it parses) whenever it cannot be sure to match.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from aoslint.blockscan import BlockToken, scan_blocks
+from aoslint.lazyre import compile_lazily
 from aoslint.normalize import normalize_key, strip_comments, strip_inline_markup
 from aoslint.registry import rule
 from aoslint.source import Source
@@ -40,19 +41,18 @@ severity: [HIGH
     fix="Fix the YAML syntax at the reported line (quote values that contain ':' or '[').",
 )
 
-_HEADER_FIELD = re.compile(
+_HEADER_FIELD = compile_lazily(
     r"^(?:(?:\*\*|__)(?P<bold>[^*_:\n]{1,48}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)"
     r"|(?P<plain>[A-Za-z][A-Za-z0-9 /&._-]{0,47}?)\s*:)(?:\s+|$|(?=[A-Za-z@\[]))(?P<value>.*)$"
 )
-_EMPHASIS_MARKS = re.compile(r"\*\*|__|`")
-_WRAPPED = re.compile(r"^([*_])(.+)\1$")
-_BOLD_LABEL = re.compile(
+_EMPHASIS_MARKS = compile_lazily(r"\*\*|__|`")
+_WRAPPED = compile_lazily(r"^([*_])(.+)\1$")
+_BOLD_LABEL = compile_lazily(
     r"^(?:\*\*|__)(?P<label>[^*_:\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)(?P<rest>.*)$"
 )
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(msgspec.Struct, frozen=True):
     """One ATX or setext heading, with its raw title text."""
 
     level: int
@@ -62,8 +62,7 @@ class Heading:
     end_line: int  # last source line of the heading itself (setext underline)
 
 
-@dataclass(frozen=True)
-class RawField:
+class RawField(msgspec.Struct, frozen=True):
     """A metadata field as written: front matter key or ``Key: value`` header line."""
 
     key: str
@@ -74,8 +73,7 @@ class RawField:
     source: str  # "front-matter" or "header"
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(msgspec.Struct, frozen=True):
     """A paragraph or list item that opens with a bold label: ``**Impact:** ...``."""
 
     label: str
@@ -85,8 +83,7 @@ class Label:
     end_line: int
 
 
-@dataclass(frozen=True)
-class ParsedDocument:
+class ParsedDocument(msgspec.Struct, frozen=True):
     """Everything later stages read about a document, parsed once."""
 
     source: Source
@@ -99,7 +96,7 @@ class ParsedDocument:
     front_matter_type: str | None
     header_line: int
     code_lines: frozenset[int]
-    errors: tuple[Any, ...] = field(default=())
+    errors: tuple[Any, ...] = ()
 
     @property
     def first_section_line(self) -> int:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Iterator
-from dataclasses import dataclass
+
+import msgspec
+
+from aoslint.lazyre import compile_lazily
 
 _TEMPLATE_TOKEN = r"(?:YYYY|XXX|HH:MM|MM:SS|\bMM-DD\b|\bDD\b|\.\.\.|…)"
 _KNOWN_WORDS = (r"(?:UTC|TBD|TODO|N/A|duration|date|time|timestamp|name|owner|link|url|id|"
@@ -18,30 +21,29 @@ _PROMPT_VERB = (r"(?:describe|explain|list|add|insert|enter|link to|summari[sz]e
                 r"fill in|write|provide|who|what|when|why|how|which)")
 # (kind, text every match holds, pattern): a pattern is tried only on lines with its text.
 PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
-    ("agent placeholder", "@[", re.compile(r"@\[[^\]\n]{1,60}\]")),
-    ("example prompt", "[", re.compile(
+    ("agent placeholder", "@[", compile_lazily(r"@\[[^\]\n]{1,60}\]")),
+    ("example prompt", "[", compile_lazily(
         r"\[(?:e\.g\.|eg\b|i\.e\.|example|for example)[^\]\n]{0,200}\]", re.IGNORECASE)),
-    ("template field", "[", re.compile(
+    ("template field", "[", compile_lazily(
         r"\[(?![ xX]\])(?=[^\]\n]{1,80}\])[^\]\n]*" + _TEMPLATE_TOKEN + r"[^\]\n]*\]")),
-    ("template field", "[", re.compile(r"\[(?:" + _KNOWN_WORDS + r"|[a-z]+(?:-[a-z]+)+)\]",
-                                       re.IGNORECASE)),
-    ("prompt text", "[", re.compile(r"\[" + _PROMPT_VERB + r"\b[^\]\n]{0,200}\]",
-                                    re.IGNORECASE)),
-    ("time placeholder", "HH:MM", re.compile(r"\bHH:MM(?::SS)?\b(?:\s*UTC)?")),
-    ("date placeholder", "YYYY", re.compile(r"\bYYYY-?MM-?DD\b")),
-    ("ID placeholder", "YYYYMMDD", re.compile(r"\b[A-Z]{2,5}-YYYYMMDD-X{2,}\b")),
+    ("template field", "[", compile_lazily(r"\[(?:" + _KNOWN_WORDS + r"|[a-z]+(?:-[a-z]+)+)\]",
+                                           re.IGNORECASE)),
+    ("prompt text", "[", compile_lazily(r"\[" + _PROMPT_VERB + r"\b[^\]\n]{0,200}\]",
+                                        re.IGNORECASE)),
+    ("time placeholder", "HH:MM", compile_lazily(r"\bHH:MM(?::SS)?\b(?:\s*UTC)?")),
+    ("date placeholder", "YYYY", compile_lazily(r"\bYYYY-?MM-?DD\b")),
+    ("ID placeholder", "YYYYMMDD", compile_lazily(r"\b[A-Z]{2,5}-YYYYMMDD-X{2,}\b")),
 )
-_ENUM_CHOICE = re.compile(r"^\s*[A-Za-z0-9_-]+(?:\s*\|\s*[A-Za-z0-9_-]+)+\s*$")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_SKELETON = re.compile(
+_ENUM_CHOICE = compile_lazily(r"^\s*[A-Za-z0-9_-]+(?:\s*\|\s*[A-Za-z0-9_-]+)+\s*$")
+_COMMENT = compile_lazily(r"<!--.*?-->", re.DOTALL)
+_SKELETON = compile_lazily(
     r"^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?"
     r"(?:(?:\*\*|__)[^*_\n]{1,60}?(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*)?$"
 )
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_RULE = compile_lazily(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
-@dataclass(frozen=True)
-class Placeholder:
+class Placeholder(msgspec.Struct, frozen=True):
     """One piece of unfilled template text at its 1-based column."""
 
     kind: str
@@ -94,8 +96,8 @@ def blank_comments(text: str) -> str:
     return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
-_NOT_WRITTEN = re.compile(r"(?<![A-Za-z0-9])(?:TBD|TBC|TODO|FIXME)(?![A-Za-z0-9])|\.\.\.|…|\?{1,3}",
-                          re.IGNORECASE)
+_NOT_WRITTEN = compile_lazily(
+    r"(?<![A-Za-z0-9])(?:TBD|TBC|TODO|FIXME)(?![A-Za-z0-9])|\.\.\.|…|\?{1,3}", re.IGNORECASE)
 
 
 def strip_unwritten(text: str) -> str:

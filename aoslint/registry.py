@@ -7,7 +7,7 @@ so a check and its documentation can never drift apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from aoslint.diagnostics import Diagnostic, Severity
 
@@ -22,8 +22,7 @@ GROUPS = {
 }
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(msgspec.Struct, frozen=True):
     """A check's identity (stable code and name) and its documentation."""
 
     code: str

@@ -12,9 +12,11 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import msgspec
+from msgspec.structs import replace
 
 from aoslint.cache import (
     DEFAULT_CACHE_DIR,
@@ -52,8 +54,7 @@ from aoslint.source import Source, read_source
 from aoslint.suppress import Directive, apply_directives, find_directives
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(msgspec.Struct, frozen=True):
     """Everything about the repository that a run computes once."""
 
     config: Config
@@ -63,13 +64,12 @@ class Project:
     extra_placeholders: tuple[re.Pattern[str], ...]
 
 
-@dataclass
-class RunResult:
+class RunResult(msgspec.Struct):
     """Findings plus what a verbose run tells the user about itself."""
 
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = msgspec.field(default_factory=list)
+    checked: list[str] = msgspec.field(default_factory=list)
+    notes: list[str] = msgspec.field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
@@ -111,8 +111,7 @@ def validate_selectors(selectors: Sequence[str], option: str) -> None:
                              "(see 'aoslint rules')")
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(msgspec.Struct, frozen=True):
     """A document that parsed and whose type is known."""
 
     parsed: ParsedDocument
@@ -291,8 +290,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 # -- one document ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(msgspec.Struct, frozen=True):
     """What the cache keeps of one file: all of its own findings, summary and directives.
 
     The hardening findings read the tree as well as the document: ``probes``
@@ -309,8 +307,7 @@ class Analysis:
     probes: tuple[tuple[str, bool], ...] = ()
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(msgspec.Struct, frozen=True):
     """One file's contribution to the run, as a worker hands it back."""
 
     resolved: str
@@ -324,8 +321,7 @@ class Outcome:
     content: str | None = None  # the digest of the file's bytes, when the cache is used
 
 
-@dataclass
-class _Settings:
+class _Settings(msgspec.Struct):
     """What every worker needs; built once, inherited by forked workers."""
 
     project: Project
@@ -335,7 +331,7 @@ class _Settings:
     _gate: GateIndex | None = None
     memo: Cache | None = None  # remembers schema outcomes: small runs only (see _outcomes)
 
-    _files: dict[str, bool] = field(default_factory=dict)
+    _files: dict[str, bool] = msgspec.field(default_factory=dict)
 
     def is_file(self, path: str) -> bool:
         """``os.path.isfile``, asked once per run: documents cite the same rule files."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from aoslint.diagnostics import Diagnostic
 from aoslint.registry import rule
@@ -37,8 +38,7 @@ explicitly.""",
 )
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(msgspec.Struct, frozen=True):
     """A document's decoded text; CRLF and a BOM are normalised away."""
 
     path: Path

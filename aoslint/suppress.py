@@ -21,11 +21,12 @@ claims its own closure must not also be able to waive the proof of it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+
+import msgspec
 
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.lazyre import compile_lazily
 from aoslint.parse import ParsedDocument
 from aoslint.registry import Rule, matches, rule
 
@@ -51,14 +52,13 @@ or run with `--no-inline-config` to turn all directives off.""",
 )
 
 KINDS = ("disable", "enable", "disable-next-line", "disable-line", "disable-file")
-_DIRECTIVE = re.compile(r"<!--\s*aoslint-(?P<kind>[A-Za-z-]*[A-Za-z])(?P<body>.*?)-->")
-_SEPARATOR = re.compile(r"[\s,]+")
-_REASON = re.compile(r"(?:^|\s)--(?:\s|$)")
+_DIRECTIVE = compile_lazily(r"<!--\s*aoslint-(?P<kind>[A-Za-z-]*[A-Za-z])(?P<body>.*?)-->")
+_SEPARATOR = compile_lazily(r"[\s,]+")
+_REASON = compile_lazily(r"(?:^|\s)--(?:\s|$)")
 _END = 1 << 30  # past the last line of any document
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(msgspec.Struct, frozen=True):
     """One ``<!-- aoslint-... -->`` comment as written."""
 
     kind: str
@@ -98,23 +98,21 @@ def find_directives(parsed: ParsedDocument) -> list[Directive]:
     return found
 
 
-@dataclass
-class _Grant:
+class _Grant(msgspec.Struct):
     """What one selector of one disabling directive covers, and what it did."""
 
     directive: Directive
     selector: str  # "" for every rule
     spans: dict[str, tuple[int, int]]  # code -> [first line, end line)
     used: bool = False
-    blocked: set[str] = field(default_factory=set)
+    blocked: set[str] = msgspec.field(default_factory=set)
 
     def covers(self, diag: Diagnostic) -> bool:
         span = self.spans.get(diag.code)
         return span is not None and span[0] <= diag.line < span[1]
 
 
-@dataclass
-class SuppressionResult:
+class SuppressionResult(msgspec.Struct):
     """The findings that stay, the ones silenced, and the directives' own findings."""
 
     kept: list[Diagnostic]

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
+from aoslint.lazyre import compile_lazily
 from aoslint.normalize import normalize_key, normalize_title, strip_inline_markup
 from aoslint.parse import ParsedDocument, blocks_between, column_of
 from aoslint.placeholders import find_placeholders
@@ -36,27 +38,27 @@ if TYPE_CHECKING:
 
 KINDS = ("occurred", "detected", "mitigated", "resolved")
 ROLLOVER_GAP = dt.timedelta(hours=12)
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_ID_DAY = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
-_ZERO = re.compile(r"0+(?:\.0+)?\s*[a-z]*", re.IGNORECASE)
-_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
+_ISO_DATE = compile_lazily(r"(\d{4})-(\d{2})-(\d{2})")
+_ID_DAY = compile_lazily(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
+_ZERO = compile_lazily(r"0+(?:\.0+)?\s*[a-z]*", re.IGNORECASE)
+_CLOCK = compile_lazily(r"\d{1,2}[:.]\d{2}")
 _ROW_SEPARATORS = " -:|\u2014\u2013"  # also em and en dashes between time and text
 
 # Checked in this order: the first that matches classifies the event.
 _CLASSIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("resolved", re.compile(
+    ("resolved", compile_lazily(
         r"^recovery\b|\b(fix(ed)? deployed|resolution confirmed|resolved|repaired|recovered|"
         r"recovers|restored|outage ends|incident ends|back to normal|all clear|fully operational|"
         r"fixed|service recovered)\b", re.IGNORECASE)),
-    ("mitigated", re.compile(
+    ("mitigated", compile_lazily(
         r"\b(containment|contained|mitigat\w*|rolled back|roll ?back|rollback|workaround|"
         r"traffic (?:was )?(?:drained|redirected|directed))\b",
         re.IGNORECASE)),
-    ("detected", re.compile(
+    ("detected", compile_lazily(
         r"\b(detected|detection|first detected|alert(?:ed|s)? fir\w*|alerted|alert fires|"
         r"paged|pages on-?call|incident declared|declared|reported by|user report|noticed|"
         r"identified the issue|monitoring (?:fired|caught))\b", re.IGNORECASE)),
-    ("occurred", re.compile(
+    ("occurred", compile_lazily(
         r"\b(incident occurred|occurred|outage begins|outage began|incident (?:began|started|"
         r"starts)|impact (?:began|starts|started)|started failing|began failing|"
         r"first (?:error|failure)s?)\b", re.IGNORECASE)),
@@ -73,7 +75,7 @@ _TIME_HEADERS = ("time", "time utc", "timestamp", "date", "date time", "when", "
 # Only the label is matched by the pattern; the value is the rest of the line,
 # trimmed in Python (a lazy value group before optional trailing blanks
 # backtracks cubically on long runs of spaces).
-_DURATION_LABEL = re.compile(
+_DURATION_LABEL = compile_lazily(
     r"[ \t]*(?:[-*+][ \t]+)?(?:\|[ \t]*)?(?:\*\*|__)?(?P<label>[A-Za-z][A-Za-z /()&-]{1,60}?)"
     r"(?:(?:\*\*|__)[ \t]*:|:[ \t]*(?:\*\*|__)|[ \t]*:|[ \t]*\|)")
 _DURATION_KINDS = {
@@ -88,8 +90,7 @@ _DURATION_KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(msgspec.Struct, frozen=True):
     """One timeline row with its absolute time (aware, or naive without any zone)."""
 
     text: str
@@ -113,8 +114,7 @@ class Event:
         return data
 
 
-@dataclass(frozen=True)
-class TimeProblem:
+class TimeProblem(msgspec.Struct, frozen=True):
     """A row whose timestamp could not be read, at its line and column."""
 
     line: int
@@ -123,8 +123,7 @@ class TimeProblem:
     message: str
 
 
-@dataclass(frozen=True)
-class StatedDuration:
+class StatedDuration(msgspec.Struct, frozen=True):
     """A duration the document states, e.g. ``**Time to detect**: 7 minutes``."""
 
     kind: str
@@ -137,8 +136,7 @@ class StatedDuration:
     column: int
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(msgspec.Struct, frozen=True):
     """Events in document order, the key events, and what could not be read."""
 
     events: tuple[Event, ...] = ()
@@ -146,7 +144,7 @@ class Timeline:
     stated: tuple[StatedDuration, ...] = ()
     has_zone: bool = False
     section_line: int | None = None
-    key: dict[str, Event] = field(default_factory=dict)
+    key: dict[str, Event] = msgspec.field(default_factory=dict)
     last_resolved: Event | None = None
     occurred_is_first_event: bool = False
 

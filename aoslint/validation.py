@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+import msgspec
 
 from aoslint.doctypes import DocType
 from aoslint.model import Document
@@ -25,8 +26,7 @@ _PER_PROPERTY_KEYWORDS = frozenset({
 })
 
 
-@dataclass(frozen=True)
-class SchemaError:
+class SchemaError(msgspec.Struct, frozen=True):
     """What the metadata check reads of a jsonschema ``ValidationError``."""
 
     absolute_path: tuple[str | int, ...]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
+from msgspec.structs import replace
 
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.registry import Rule

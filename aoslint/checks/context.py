@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
+
+import msgspec
 
 from aoslint.config import Config
 from aoslint.diagnostics import Severity
@@ -15,15 +16,14 @@ from aoslint.parse import ParsedDocument
 from aoslint.validation import Memo
 
 
-@dataclass(frozen=True)
-class CheckContext:
+class CheckContext(msgspec.Struct, frozen=True, dict=True):
     """One document, parsed once and modelled once, handed to every check."""
 
     document: Document
     parsed: ParsedDocument
     doctype: DocType
     config: Config
-    extra_placeholders: tuple[re.Pattern[str], ...] = field(default=())
+    extra_placeholders: tuple[re.Pattern[str], ...] = ()
     memo: Memo | None = None  # remembers schema outcomes across runs (the result cache)
 
     @property

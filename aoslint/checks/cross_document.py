@@ -6,13 +6,14 @@ was named, and report only on the files that were asked about.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+
+import msgspec
 
 from aoslint.config import Config
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.lazyre import compile_lazily
 from aoslint.lifecycle import claims_closure
 from aoslint.model import Document, Field
 from aoslint.registry import rule
@@ -74,8 +75,7 @@ postmortem.md      Severity: HIGH""",
 SUMMARY_FIELDS = ("incident_id", "severity", "status", "date", "timestamp")
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(msgspec.Struct, frozen=True):
     """What the cross-document checks read of one document: small, cached, picklable."""
 
     path: str
@@ -93,8 +93,7 @@ class Summary:
                    claims_closure(document, config))
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(msgspec.Struct, frozen=True):
     """A document with a usable Incident ID."""
 
     document: Summary
@@ -102,7 +101,7 @@ class Record:
     closed: bool
 
 
-_ID = re.compile(r"^[A-Za-z][\w-]*\d[\w-]*$")
+_ID = compile_lazily(r"^[A-Za-z][\w-]*\d[\w-]*$")
 
 
 def _records(summaries: Iterable[Summary]) -> list[Record]:

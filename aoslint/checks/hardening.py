@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from aoslint.closure import APPROVER, QA_AGENT, Signature
 from aoslint.config import Config
@@ -258,8 +259,7 @@ _ISSUE_RULES: dict[str, Rule] = {
 }
 
 
-@dataclass(frozen=True)
-class GitOptions:
+class GitOptions(msgspec.Struct, frozen=True):
     """How this run may use git."""
 
     enabled: bool = True
@@ -267,8 +267,7 @@ class GitOptions:
     upstream: str | None = None
 
 
-@dataclass(frozen=True)
-class Subject:
+class Subject(msgspec.Struct, frozen=True):
     """One postmortem of the run, with its file on disk."""
 
     document: Document
@@ -276,8 +275,7 @@ class Subject:
     lines: tuple[str, ...]
 
 
-@dataclass
-class Case:
+class Case(msgspec.Struct):
     """One postmortem under judgement: its citations, start, and closure claim."""
 
     subject: Subject

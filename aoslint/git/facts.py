@@ -14,9 +14,10 @@ never a false "no" and never a false "yes".
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import msgspec
 
 from aoslint.git.gate import new_checklist_entries
 from aoslint.git.lines import LineTracker
@@ -112,16 +113,14 @@ def _aware(when: datetime | None, name: str) -> datetime | None:
     return when
 
 
-@dataclass(frozen=True)
-class _Ref:
+class _Ref(msgspec.Struct, frozen=True):
     sha: str
     upstream: str
     symref: str
     is_head: bool
 
 
-@dataclass(frozen=True)
-class _Resolved:
+class _Resolved(msgspec.Struct, frozen=True):
     """How a cited name resolved: "commit", "missing" or "ambiguous"."""
 
     state: str

@@ -7,9 +7,10 @@ false failure: the caller reports the :class:`Issue` instead of a verdict.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+import msgspec
 
 
 class Problem(StrEnum):
@@ -30,8 +31,7 @@ class Problem(StrEnum):
     NOT_LOADED = "not-loaded"
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(msgspec.Struct, frozen=True):
     """A problem with a message for the user and, where one exists, the fix."""
 
     problem: Problem
@@ -47,8 +47,7 @@ class Verdict(StrEnum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(msgspec.Struct, frozen=True):
     """A verdict with what supports it (``detail``) or what blocked it (``issue``).
 
     ``bool(answer)`` raises: an unknown answer silently read as false is the
@@ -75,8 +74,7 @@ class Answer:
         raise TypeError("an Answer is tri-state: test .yes, .no or .unknown")
 
 
-@dataclass(frozen=True)
-class FileChange:
+class FileChange(msgspec.Struct, frozen=True):
     """One entry of ``--name-status -M``: status letter, path, and the old path of a rename."""
 
     status: str
@@ -88,8 +86,7 @@ class FileChange:
         return (self.path,) if self.old_path is None else (self.old_path, self.path)
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(msgspec.Struct, frozen=True):
     """A commit as ``git log`` printed it; merges list their changes against the first parent."""
 
     sha: str
@@ -100,16 +97,14 @@ class Commit:
     changes: tuple[FileChange, ...] = ()
 
 
-@dataclass(frozen=True)
-class Changes(Answer):
+class Changes(Answer, frozen=True):
     """Commits (oldest first) and staged changes that touched a file's lineage."""
 
     commits: tuple[Commit, ...] = ()
     staged: tuple[FileChange, ...] = ()
 
 
-@dataclass(frozen=True)
-class AddedLines:
+class AddedLines(msgspec.Struct, frozen=True):
     """Line numbers of the current (index) version of ``path`` that were added.
 
     ``complete`` is false when history was cut off (shallow clone) or could
@@ -117,7 +112,7 @@ class AddedLines:
     """
 
     path: str
-    lines: frozenset[int] = field(default_factory=frozenset)
+    lines: frozenset[int] = msgspec.field(default_factory=frozenset)
     complete: bool = True
     issue: Issue | None = None
 
@@ -131,15 +126,13 @@ class AddedLines:
         return Answer(Verdict.UNKNOWN, "", self.issue)
 
 
-@dataclass(frozen=True)
-class ChecklistAnswer(Answer):
+class ChecklistAnswer(Answer, frozen=True):
     """Entry names added to a ``checklist.py``-style gate script."""
 
     names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Upstream:
+class Upstream(msgspec.Struct, frozen=True):
     """The ref that counts as "pushed to origin", how it was chosen, or why there is none."""
 
     ref: str | None
@@ -148,8 +141,7 @@ class Upstream:
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class Environment:
+class Environment(msgspec.Struct, frozen=True):
     """What the repository looks like: the states a caller may want to mention."""
 
     toplevel: str | None

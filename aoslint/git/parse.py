@@ -7,8 +7,9 @@ tested directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
+
+import msgspec
 
 from aoslint.git.model import Commit, FileChange
 
@@ -58,8 +59,7 @@ def _split_quoted(text: str) -> tuple[str, str]:
     return text, ""
 
 
-@dataclass(frozen=True)
-class LogRecord:
+class LogRecord(msgspec.Struct, frozen=True):
     """A parsed ``git log`` entry; ``boundary`` for ``--boundary`` commits."""
 
     commit: Commit
@@ -114,27 +114,25 @@ def parse_log(text: str) -> list[LogRecord]:
 Hunk = tuple[int, int, int, int]
 
 
-@dataclass
-class FilePatch:
+class FilePatch(msgspec.Struct):
     """One file of a ``-U0`` patch: status, paths and hunks (old start/count, new start/count)."""
 
     status: str = "M"
     path: str = ""
     old_path: str | None = None
-    hunks: list[Hunk] = field(default_factory=list)
+    hunks: list[Hunk] = msgspec.field(default_factory=list)
     binary: bool = False
 
     def change(self) -> FileChange:
         return FileChange(self.status, self.path, self.old_path)
 
 
-@dataclass
-class PatchRecord:
+class PatchRecord(msgspec.Struct):
     """The files of one commit in a ``log -p`` (or the whole of a ``diff``)."""
 
     sha: str
     committed_at: datetime | None
-    files: list[FilePatch] = field(default_factory=list)
+    files: list[FilePatch] = msgspec.field(default_factory=list)
 
 
 def _count(text: str) -> tuple[int, int]:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
-_SHA = re.compile(r"[0-9a-fA-F]{7,40}|[0-9a-fA-F]{64}")
-_REF_BAD_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
+from aoslint.lazyre import compile_lazily
+
+_SHA = compile_lazily(r"[0-9a-fA-F]{7,40}|[0-9a-fA-F]{64}")
+_REF_BAD_CHARS = compile_lazily(r"[\x00-\x20\x7f~^:?*\[\\]")
 
 
 def valid_sha(value: str) -> str | None:

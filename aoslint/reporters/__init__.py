@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+
+import msgspec
 
 from aoslint.diagnostics import Diagnostic
 from aoslint.registry import Rule
@@ -15,15 +16,14 @@ from aoslint.registry import Rule
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
-@dataclass(frozen=True)
-class RenderContext:
+class RenderContext(msgspec.Struct, frozen=True):
     """What a reporter may need besides the findings themselves."""
 
     rules: dict[str, Rule]
     checked_files: int = 0
     color: bool = False
     tool_version: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = msgspec.field(default_factory=dict)
     checked_paths: tuple[str, ...] = ()
 
 

@@ -15,19 +15,19 @@ cases, ``failures`` the number of cases that failed (not of findings), ``errors`
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
 
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.lazyre import compile_lazily
 from aoslint.reporters import RenderContext
 from aoslint.reporters._shared import report_path, start_column, start_line
 
 SUITE_NAME = "aoslint"
 
 # Characters XML 1.0 cannot carry at all, even escaped; ElementTree would write them as is.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = compile_lazily("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:

@@ -6,7 +6,8 @@ import datetime as dt
 import re
 import string
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+
+import msgspec
 
 from aoslint.config import Config
 from aoslint.errors import UsageError
@@ -21,8 +22,7 @@ def _ere_escape(text: str) -> str:
     return "".join(f"\\{c}" if c in _ERE_SPECIAL else c for c in text)
 
 
-@dataclass(frozen=True)
-class IdFormat:
+class IdFormat(msgspec.Struct, frozen=True):
     """A parsed ``incident-id-format``: literal text, ``{date:STRFTIME}`` and ``{n:SPEC}``."""
 
     text: str

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from aoslint.config import find_config_file, load_config
 from aoslint.errors import UsageError
@@ -48,11 +49,10 @@ STARTER = """\
 """
 
 
-@dataclass
-class InitResult:
+class InitResult(msgspec.Struct):
     """One line per file: what was written, and what was left as it was."""
 
-    lines: list[str] = field(default_factory=list)
+    lines: list[str] = msgspec.field(default_factory=list)
 
 
 def _starter(root: Path) -> str:

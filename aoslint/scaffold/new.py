@@ -8,9 +8,10 @@ import os
 import re
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from aoslint.discover import build_selector
 from aoslint.errors import UsageError
@@ -37,8 +38,7 @@ TIMELINE = (
 )
 
 
-@dataclass(frozen=True)
-class NewOptions:
+class NewOptions(msgspec.Struct, frozen=True):
     """What the command line asked for."""
 
     doctype: str
@@ -54,15 +54,14 @@ class NewOptions:
     template: str | None = None
 
 
-@dataclass
-class NewResult:
+class NewResult(msgspec.Struct):
     """The document written (``path`` is ``None`` with ``--stdout``) and notes for stderr."""
 
     incident_id: str
     text: str
     path: Path | None
     template: Template
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = msgspec.field(default_factory=list)
 
 
 def _relative(path: Path | None, layout: Layout) -> str:

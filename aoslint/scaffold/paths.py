@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+import msgspec
 
 from aoslint.config import Config
 from aoslint.errors import UsageError
+from aoslint.lazyre import compile_lazily
 
 DEFAULT_DIR = "docs/incidents"
 DEFAULT_PATH = "{id}/{type}.md"
 PATH_FIELDS = ("id", "type", "slug", "date", "year", "month", "day")
 MAX_SLUG = 48
-_FIELD = re.compile(r"\{([^{}]*)\}")
+_FIELD = compile_lazily(r"\{([^{}]*)\}")
 
 
 def slugify(title: str, limit: int = MAX_SLUG) -> str:
@@ -41,8 +43,7 @@ def _inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(msgspec.Struct, frozen=True):
     """The folder documents go into and the pattern of their path below it."""
 
     root: Path

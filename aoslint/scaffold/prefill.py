@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from aoslint.diagnostics import Diagnostic
 from aoslint.discover import Candidate
 from aoslint.errors import UsageError
 from aoslint.layout import display_path
+from aoslint.lazyre import compile_lazily
 from aoslint.placeholders import find_placeholders, is_enum_choice
 from aoslint.runner import Loaded, Project, load_document
 from aoslint.scaffold.ids import IdFormat
 from aoslint.scaffold.used import WorkingTree
 from aoslint.scaffold.values import unescape_markdown
 
-_PLAN_TITLE = re.compile(
+_PLAN_TITLE = compile_lazily(
     r"^\s*(?:incident\s+(?:response\s+|action\s+)?plan|emergency\s+plan)"
     r"(?:\s+template)?\s*(?:[:\-\u2013\u2014]\s*|$)", re.IGNORECASE)
-_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$")
-_RULE_FILE = re.compile(r"(?<![\w./-])((?:\.agents?/)?rules/[A-Za-z0-9_][A-Za-z0-9_./-]*\.md)\b")
+_STAMP = compile_lazily(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$")
+_RULE_FILE = compile_lazily(
+    r"(?<![\w./-])((?:\.agents?/)?rules/[A-Za-z0-9_][A-Za-z0-9_./-]*\.md)\b")
 # Header fields of a plan that date a moment of the postmortem's timeline.
 TIMELINE_FIELDS = {
     "occurred": "occurred", "started": "occurred", "start": "occurred",
@@ -31,8 +35,7 @@ TIMELINE_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
-class PlanFacts:
+class PlanFacts(msgspec.Struct, frozen=True):
     """The plan's path, and what a postmortem can take from it."""
 
     path: Path

@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from aoslint.errors import UsageError
 from aoslint.layout import Layout, display_path
+from aoslint.lazyre import compile_lazily
 from aoslint.resources import data_dir
 
 JINJA_NAMES = {"incident-plan": ("incident-plan.md.j2",),
@@ -28,8 +30,7 @@ KIT_NAMES = {"incident-plan": ("incident-plan.md",),
 BUILTIN = "builtin"
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(msgspec.Struct, frozen=True):
     """A template file, how it is filled (``jinja`` or ``kit``) and where it came from."""
 
     path: Path
@@ -139,11 +140,11 @@ def render_jinja(path: Path, context: Mapping[str, Any]) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-_KIT_FIELD = re.compile(
+_KIT_FIELD = compile_lazily(
     r"^(?P<head>\s*(?:[-*]\s+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z0-9 /&._-]{0,47}?)"
     r"(?:\*\*|__)?\s*:(?:\s*(?:\*\*|__))?)(?P<value>.*)$")
-_H1 = re.compile(r"^#\s+(?P<text>.*?)\s*#*\s*$")
-_SECTION = re.compile(r"^\s{0,3}#{2,6}(?:\s|$)")
+_H1 = compile_lazily(r"^#\s+(?P<text>.*?)\s*#*\s*$")
+_SECTION = compile_lazily(r"^\s{0,3}#{2,6}(?:\s|$)")
 
 
 def _field_key(raw: str) -> str:

@@ -13,22 +13,23 @@ import os
 import re
 import subprocess
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from aoslint.diagnostics import Diagnostic
 from aoslint.discover import MARKDOWN_SUFFIXES, Candidate, build_selector, collect
 from aoslint.layout import display_path
+from aoslint.lazyre import compile_lazily
 from aoslint.runner import Loaded, Project, load_document
 from aoslint.source import Source, read_source
 
-_SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
-_REF = re.compile(r"^refs/(?:heads|remotes)/[^\s:~^?*\[\\]+$")
+_SHA = compile_lazily(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+_REF = compile_lazily(r"^refs/(?:heads|remotes)/[^\s:~^?*\[\\]+$")
 _BATCH = 1000  # commits per git grep call; one call in the common case
 
 
-@dataclass(frozen=True)
-class KnownDocument:
+class KnownDocument(msgspec.Struct, frozen=True):
     """An incident document of the working tree, with its type and Incident ID."""
 
     path: Path
@@ -38,12 +39,11 @@ class KnownDocument:
     loaded: Loaded
 
 
-@dataclass
-class WorkingTree:
+class WorkingTree(msgspec.Struct):
     """What the working tree holds: typed documents, and all text that may name an ID."""
 
-    documents: list[KnownDocument] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
+    documents: list[KnownDocument] = msgspec.field(default_factory=list)
+    texts: list[str] = msgspec.field(default_factory=list)
 
     def with_id(self, incident_id: str, doctype: str | None = None) -> list[KnownDocument]:
         return [d for d in self.documents if d.incident_id == incident_id
@@ -95,11 +95,10 @@ def scan_working_tree(project: Project, extra_dirs: Sequence[Path] = ()) -> Work
     return tree
 
 
-@dataclass
-class BranchScan:
+class BranchScan(msgspec.Struct):
     """IDs found on branch tips, each with the branches that hold it."""
 
-    found: dict[str, set[str]] = field(default_factory=dict)
+    found: dict[str, set[str]] = msgspec.field(default_factory=dict)
     note: str | None = None
     branches: int = 0
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import unicodedata
 from collections.abc import Sequence
 
 from aoslint.errors import UsageError
+from aoslint.lazyre import compile_lazily
 
 DATE_ENV = "AOSLINT_DATE"
 DEFAULT_SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL", "SEV1", "SEV2", "SEV3", "SEV4",
@@ -21,9 +21,9 @@ MAX_TITLE = 200
 _MARKDOWN_ACTIVE = set("\\`*_[]<>#|~&")
 # Characters that only matter at the start of a line (lists, quotes, setext rules).
 _LINE_START_ACTIVE = set("-+=")
-_ORDERED_LIST = re.compile(r"^(\d{1,9})([.)])")
-_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_AGENT = re.compile(r"^@?([A-Za-z0-9][A-Za-z0-9_.-]{0,63})$")
+_ORDERED_LIST = compile_lazily(r"^(\d{1,9})([.)])")
+_BACKSLASH_ESCAPE = compile_lazily(r"\\([!-/:-@\[-`{-~])")
+_AGENT = compile_lazily(r"^@?([A-Za-z0-9][A-Za-z0-9_.-]{0,63})$")
 
 
 def inert_text(value: str) -> str:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
+
+import msgspec
+
+from aoslint.lazyre import compile_lazily
 
 __all__ = [
     "MAX_DURATION",
@@ -72,15 +75,13 @@ class StatedDuration(timedelta):
         return (StatedDuration, (self.value, self.unit, self.approximate, self.bound))
 
 
-@dataclass(frozen=True)
-class DurationUnknown:
+class DurationUnknown(msgspec.Struct, frozen=True):
     """The author said the duration is not known (``?``, ``TBD``, ``N/A``)."""
 
     text: str
 
 
-@dataclass(frozen=True)
-class DurationError:
+class DurationError(msgspec.Struct, frozen=True):
     """Text that tries to state a duration and fails, with what was expected."""
 
     text: str
@@ -150,21 +151,21 @@ _BOUNDS: tuple[tuple[str, Bound], ...] = (
     ("more than ", ">"),
 )
 
-_PLACEHOLDER_RE = re.compile(
+_PLACEHOLDER_RE = compile_lazily(
     r"\[[^\]\d]{0,40}\]|(?i:x{1,2}|n)[ \t]?(?:h|hrs?|hours?|m|mins?|minutes?)"
     r"(?:[ \t]?(?i:y{1,2}|n)[ \t]?(?:m|mins?|minutes?))?|(?i:hh:mm(?::ss)?)"
 )
-_ISO_RE = re.compile(
+_ISO_RE = compile_lazily(
     r"P(?:(?P<w>\d{1,6})W)?(?:(?P<d>\d{1,6})D)?"
     r"(?:T(?:(?P<h>\d{1,7}(?:[.,]\d{1,6})?)H)?(?:(?P<m>\d{1,7}(?:[.,]\d{1,6})?)M)?"
     r"(?:(?P<s>\d{1,7}(?:[.,]\d{1,6})?)S)?)?",
     re.IGNORECASE,
 )
-_CLOCK_RE = re.compile(r"(?P<h>\d{1,3}):(?P<m>\d{2})(?::(?P<s>\d{2}))?")
-_NUMBER_RE = re.compile(r"(?P<n>\d{1,12}(?:\.\d{1,6})?|an?(?![A-Za-z]))", re.IGNORECASE)
-_UNIT_RE = re.compile(r"[ \t]{0,3}(?P<u>[A-Za-z]{1,10})\.?(?![A-Za-z])")
-_SEPARATOR_RE = re.compile(r"[ \t,]{0,5}(?:and[ \t]{1,3}|&[ \t]{0,3})?")
-_RANGE_RE = re.compile(r"\d[ \t]{0,3}(?:-|\u2013|\u2014|to)[ \t]{0,3}\d")
+_CLOCK_RE = compile_lazily(r"(?P<h>\d{1,3}):(?P<m>\d{2})(?::(?P<s>\d{2}))?")
+_NUMBER_RE = compile_lazily(r"(?P<n>\d{1,12}(?:\.\d{1,6})?|an?(?![A-Za-z]))", re.IGNORECASE)
+_UNIT_RE = compile_lazily(r"[ \t]{0,3}(?P<u>[A-Za-z]{1,10})\.?(?![A-Za-z])")
+_SEPARATOR_RE = compile_lazily(r"[ \t,]{0,5}(?:and[ \t]{1,3}|&[ \t]{0,3})?")
+_RANGE_RE = compile_lazily(r"\d[ \t]{0,3}(?:-|\u2013|\u2014|to)[ \t]{0,3}\d")
 
 
 def _unwrap(text: str) -> str:

@@ -8,9 +8,12 @@ length of its input whatever that input is.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
+import msgspec
+from msgspec.structs import replace
+
+from aoslint.lazyre import compile_lazily
 from aoslint.timeparse._zones import ZoneMatch, match_zone, zone_note
 
 __all__ = [
@@ -39,8 +42,7 @@ _MONTH_NAMES = (
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-@dataclass(frozen=True)
-class TimeContext:
+class TimeContext(msgspec.Struct, frozen=True):
     """What the surrounding document says about dates and zones.
 
     ``default_date`` comes from document metadata or the nearest preceding date
@@ -61,8 +63,7 @@ class TimeContext:
         return self.default_date.year if self.default_date is not None else None
 
 
-@dataclass(frozen=True)
-class TimeError:
+class TimeError(msgspec.Struct, frozen=True):
     """Text that starts like a timestamp but is not one, with what was expected."""
 
     start: int
@@ -71,8 +72,7 @@ class TimeError:
     message: str
 
 
-@dataclass(frozen=True)
-class ParsedTime:
+class ParsedTime(msgspec.Struct, frozen=True):
     """A timestamp read from the start of an entry, and where its parts came from.
 
     ``value`` is aware when a zone is known (written, or from the context) and
@@ -149,8 +149,7 @@ class _Malformed(Exception):
         self.error = TimeError(start, end, found, message)
 
 
-@dataclass(frozen=True)
-class _DateParts:
+class _DateParts(msgspec.Struct, frozen=True):
     year: int | None
     month: int
     day: int
@@ -172,53 +171,57 @@ _MONTH = (
 )
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?[ \t]{1,3}(?P<year>\d{4,6})(?![\d:]))?"
-_WEEKDAY_RE = re.compile(
+_WEEKDAY_RE = compile_lazily(
     r"(?P<wd>mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
     r"|sat(?:urday)?|sun(?:day)?)(?![a-z])\.?,?[ \t]{1,3}",
     re.IGNORECASE,
 )
-_NUMERIC_DATE_RE = re.compile(
+_NUMERIC_DATE_RE = compile_lazily(
     r"(?P<a>\d{1,6})(?P<sep>[-/])(?P<b>\d{1,3})(?P=sep)(?P<c>\d{1,6})(?![\d])"
 )
-_MONTH_FIRST_RE = re.compile(
+_MONTH_FIRST_RE = compile_lazily(
     _MONTH + r"[ \t]{1,3}(?P<day>\d{1,2})" + _ORDINAL + r"(?![\dA-Za-z])" + _YEAR,
     re.IGNORECASE,
 )
-_DAY_FIRST_RE = re.compile(
+_DAY_FIRST_RE = compile_lazily(
     r"(?P<day>\d{1,2})" + _ORDINAL + r"[ \t]{1,3}" + _MONTH + _YEAR, re.IGNORECASE
 )
-_AFTER_DATE_RE = re.compile(
+_AFTER_DATE_RE = compile_lazily(
     r"T(?=\d)|[ \t]{0,3}(?:,|@|at(?![A-Za-z])|-|\u2013|\u2014)?[ \t]{0,3}", re.IGNORECASE
 )
-_TIME_RE = re.compile(r"(?P<h>\d{1,4}):(?P<m>\d{1,4})(?::(?P<s>\d{1,4})(?:[.,](?P<f>\d{1,9}))?)?")
-_AMPM_RE = re.compile(r"[ \t]{0,2}(?P<ap>[AaPp])\.?[ \t]?[Mm]\.?(?![A-Za-z])")
-_HOUR_AMPM_RE = re.compile(r"(?P<h>\d{1,2})(?=[ \t]{0,2}[AaPp]\.?[ \t]?[Mm]\.?(?![A-Za-z]))")
-_DOT_TIME_RE = re.compile(r"\d{1,2}\.\d{2}(?![\d%]|\.\d)")
-_H_TIME_RE = re.compile(r"\d{1,2}[hH]\d{2}(?!\d)")
-_DIGITS_RE = re.compile(r"\d{1,12}")
-_HOURS_SUFFIX_RE = re.compile(r"(?:h|hrs|Uhr)(?![A-Za-z0-9])")
-_DIGIT_SUFFIX_RE = re.compile(r"(?:Z|[hH]|hrs|HRS)(?![A-Za-z0-9])")
-_SEPARATOR_RE = re.compile(r"[ \t]{0,3}(?:[:|,\-\u2013\u2014]|$)")
-_Z_RE = re.compile(r"Z(?![A-Za-z0-9])")
-_OFFSET_RE = re.compile(
+_TIME_RE = compile_lazily(
+    r"(?P<h>\d{1,4}):(?P<m>\d{1,4})(?::(?P<s>\d{1,4})(?:[.,](?P<f>\d{1,9}))?)?")
+_AMPM_RE = compile_lazily(r"[ \t]{0,2}(?P<ap>[AaPp])\.?[ \t]?[Mm]\.?(?![A-Za-z])")
+_HOUR_AMPM_RE = compile_lazily(r"(?P<h>\d{1,2})(?=[ \t]{0,2}[AaPp]\.?[ \t]?[Mm]\.?(?![A-Za-z]))")
+_DOT_TIME_RE = compile_lazily(
+    r"\d{1,2}\.\d{2}(?![\d%]|\.\d)")
+_H_TIME_RE = compile_lazily(
+    r"\d{1,2}[hH]\d{2}(?!\d)")
+_DIGITS_RE = compile_lazily(r"\d{1,12}")
+_HOURS_SUFFIX_RE = compile_lazily(r"(?:h|hrs|Uhr)(?![A-Za-z0-9])")
+_DIGIT_SUFFIX_RE = compile_lazily(r"(?:Z|[hH]|hrs|HRS)(?![A-Za-z0-9])")
+_SEPARATOR_RE = compile_lazily(r"[ \t]{0,3}(?:[:|,\-\u2013\u2014]|$)")
+_Z_RE = compile_lazily(r"Z(?![A-Za-z0-9])")
+_OFFSET_RE = compile_lazily(
     r"(?P<off>[+\-\u2212]\d{2}(?::?\d{2})?)(?!\d)"
     r"|[ \t]{1,2}(?P<spaced>[+\-\u2212]\d{2}:\d{2})(?!\d)"
 )
-_SPACES_RE = re.compile(r"[ \t]{0,3}")
-_RANGE_RE = re.compile(
+_SPACES_RE = compile_lazily(r"[ \t]{0,3}")
+_RANGE_RE = compile_lazily(
     r"[ \t]{0,2}(?:-|\u2013|\u2014)[ \t]{0,2}|[ \t]{1,2}(?:to|until)[ \t]{1,2}", re.IGNORECASE
 )
-_OPENERS_RE = re.compile(r"(?:(?:\*\*|__|[`*_\[~\u2248])[ \t]{0,2}){0,6}")
-_CLOSERS_RE = re.compile(r"(?:[ \t]{0,2}(?:\*\*|__|[`*_\]]|:(?=[ \t]{0,2}(?:\*\*|__|[`*_\]]))))*")
-_BODY_RE = re.compile(r"[ \t:|,.\-\u2013\u2014\]`*_]*")
-_QUESTION_RE = re.compile(r"[?\uff1f][?\uff1f:. \t]{0,20}")
-_BRACKET_RE = re.compile(r"\[(?P<inner>[^\]\n]{0,40})\](?!\()")
-_PLACEHOLDER_RE = re.compile(
+_OPENERS_RE = compile_lazily(r"(?:(?:\*\*|__|[`*_\[~\u2248])[ \t]{0,2}){0,6}")
+_CLOSERS_RE = compile_lazily(
+    r"(?:[ \t]{0,2}(?:\*\*|__|[`*_\]]|:(?=[ \t]{0,2}(?:\*\*|__|[`*_\]]))))*")
+_BODY_RE = compile_lazily(r"[ \t:|,.\-\u2013\u2014\]`*_]*")
+_QUESTION_RE = compile_lazily(r"[?\uff1f][?\uff1f:. \t]{0,20}")
+_BRACKET_RE = compile_lazily(r"\[(?P<inner>[^\]\n]{0,40})\](?!\()")
+_PLACEHOLDER_RE = compile_lazily(
     r"(?i:yyyy-mm-dd(?:[ t]hh:mm(?::ss)?)?|hh:mm(?::ss)?|xx:xx(?::xx)?|h:mm)"
     r"(?:[ \t]?(?:UTC|Z|AM/PM|[A-Z]{2,4}))?(?![A-Za-z0-9])"
 )
-_BRACKET_QUESTION_RE = re.compile(r"\?[?:. \t]*")
-_BRACKET_WORDS_RE = re.compile(
+_BRACKET_QUESTION_RE = compile_lazily(r"\?[?:. \t]*")
+_BRACKET_WORDS_RE = compile_lazily(
     r"(?i:tbd|tbc|todo|time|timestamp|datetime|date|utc|time utc|timestamp utc|time \(utc\))"
 )
 # The characters that _RANGE_RE and _CLOSERS_RE can open with.
@@ -690,10 +693,10 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
     )
 
 
-_STATEMENT_KEY_RE = re.compile(
+_STATEMENT_KEY_RE = compile_lazily(
     r"\b(?P<all>all[ \t]{1,3})?(?:times?|timestamps?|time[ \t]?zone|tz)\b", re.IGNORECASE
 )
-_FILLER_RE = re.compile(
+_FILLER_RE = compile_lazily(
     r"[ \t]{0,3}(?P<w>are|is|listed|shown|given|displayed|expressed|reported|recorded|below"
     r"|above|here|in|use|using|:|=)(?![A-Za-z])",
     re.IGNORECASE,
@@ -730,9 +733,9 @@ def find_zone_statement(text: str) -> tzinfo | None:
     return None
 
 
-_LINE_PREFIX_RE = re.compile(r"[ \t]{0,3}(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,3}[.)][ \t]+)?")
+_LINE_PREFIX_RE = compile_lazily(r"[ \t]{0,3}(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,3}[.)][ \t]+)?")
 _WRAPPERS = ("**", "__", "*", "_", "`")
-_WEEKDAY_NOTE_RE = re.compile(r"\((?:" + "|".join(_WEEKDAY_NAMES) + r")\)", re.IGNORECASE)
+_WEEKDAY_NOTE_RE = compile_lazily(r"\((?:" + "|".join(_WEEKDAY_NAMES) + r")\)", re.IGNORECASE)
 
 
 def find_date_line(text: str, default_year: int | None) -> date | None:

@@ -12,10 +12,13 @@ each timestamp's own date.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
+
+from aoslint.lazyre import compile_lazily
 
 __all__ = ["ZoneMatch", "match_zone", "zone_note"]
 
@@ -129,7 +132,7 @@ _GENERIC_PAIRS = sorted((k for k in _GENERIC if "/" in k), key=len, reverse=True
 _GENERIC_SHORT = sorted((k for k in _GENERIC if " " not in k and "/" not in k), key=len)
 
 # Every quantifier is bounded, so a match attempt costs O(1) at any position.
-_ZONE_RE = re.compile(
+_ZONE_RE = compile_lazily(
     r"(?P<open>[(\[][ \t]{0,2})?"
     r"(?:"
     r"(?P<utcoff>(?i:UTC|GMT)[ \t]?(?P<sign>[+\-\u2212])(?P<oh>\d{1,2})"
@@ -144,14 +147,13 @@ _ZONE_RE = re.compile(
     r"(?(open)[ \t]{0,2}[)\]])"
     r"(?![A-Za-z0-9/_])",
 )
-_WORDS_RE = re.compile(
+_WORDS_RE = compile_lazily(
     r"(?:" + "|".join(k.replace(" ", r"[ \t]") for k in _GENERIC_WORDS) + r")",
     re.IGNORECASE,
 )
 
 
-@dataclass(frozen=True)
-class ZoneMatch:
+class ZoneMatch(msgspec.Struct, frozen=True):
     """A zone name found in text: what it resolved to, and where it was."""
 
     zone: tzinfo | None  # None: looked like an IANA key, but no such zone exists
