@@ -9,6 +9,7 @@ memory does not grow with the number of documents beyond the findings.
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -29,7 +30,7 @@ from aoslint.cache import (
     stat_key,
 )
 from aoslint.checks import DOCUMENT_CHECKS, CheckContext
-from aoslint.checks.cross_document import Summary, check_repository
+from aoslint.checks.cross_document import Summary, check_repository, usable_id
 from aoslint.checks.hardening import (
     Case,
     GitOptions,
@@ -243,6 +244,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 
         requested = {s.path for s in summaries}
         everything = list(summaries)
+        plans_elsewhere = False
         if scan is not None:
             # The configured documents, and the named files' neighbours: a plan
             # checked alone must see the postmortem in its own folder.
@@ -256,7 +258,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
                     seen.add(entry[2])
                     others.append(entry)
             known, missing = _from_index(index, others)
-            everything += known
+            matter, plans_elsewhere = _related(known, summaries)
+            everything += matter
             reread = 0
             for outcome in workers.map(_summarise_chunk, missing):
                 if outcome.stat is not None:
@@ -271,7 +274,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 
     # Sorted: which plan a postmortem is compared with must not depend on the cache.
     everything.sort(key=lambda summary: summary.path)
-    findings.extend(check_repository(everything, requested, config))
+    findings.extend(check_repository(everything, requested, config,
+                                     plans_elsewhere=plans_elsewhere))
     if cases:
         gate = GateIndex(project.layout.gate_file)
         findings.extend(check_git(cases, project.layout, gate, options))
@@ -409,8 +413,8 @@ def _cached(settings: _Settings, candidate: Candidate, index: dict[str, Any]
     try:
         stat = stat_key(os.stat(candidate.path))
         known = index.get(candidate.real())
-        if known is not None and known[0] == stat and len(known) > 2 and known[2]:
-            content = known[2]
+        if known is not None and known[0] == stat and known[1]:
+            content = known[1]
         else:
             content = content_digest(candidate.path.read_bytes())
     except OSError:
@@ -476,11 +480,50 @@ def _remember(index: dict[str, Any], resolved: str, stat: tuple[int, int, int, i
     times may not tell an edit."""
     if time.time_ns() - max(stat[1], stat[2]) < RACY_NS:
         return index.pop(resolved, None) is not None
-    entry = (stat, summary, content)
-    if index.get(resolved) == entry:
+    known = index.get(resolved)
+    if content is not None and known is not None and known[:2] == (stat, content):
+        return False  # the same bytes make the same summary (the run key covers the rest)
+    entry = _index_entry(stat, summary, content)
+    if known == entry:
         return False
     index[resolved] = entry
     return True
+
+
+# A file's entry in the index: its stat key, content digest, document type,
+# Incident ID and pickled summary. The summary is pickled by itself: a one-file
+# run unpickles only those that share a named document's Incident ID.
+IndexEntry = tuple[tuple[int, int, int, int], "str | None", "str | None", Any, "bytes | None"]
+
+
+def _index_entry(stat: tuple[int, int, int, int], summary: Summary | None,
+                 content: str | None) -> IndexEntry:
+    if summary is None:
+        return (stat, content, None, None, None)
+    incident_id = summary.field("incident_id")
+    return (stat, content, summary.type, incident_id.value if incident_id else None,
+            pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _related(known: list[IndexEntry], requested: list[Summary]) -> tuple[list[Summary], bool]:
+    """The indexed documents that can change the requested ones' cross-document findings.
+
+    Those share a requested document's Incident ID. Also says whether any
+    indexed document is an incident plan (see ``check_repository``).
+    """
+    wanted = set()
+    for summary in requested:
+        field = summary.field("incident_id")
+        if field is not None and usable_id(field.value):
+            wanted.add(field.value)
+    found: list[Summary] = []
+    has_plans = False
+    for _, _, doc_type, incident_id, pickled in known:
+        if incident_id in wanted and pickled is not None:
+            found.append(pickle.loads(pickled))
+        if not has_plans and doc_type == "incident-plan" and usable_id(incident_id):
+            has_plans = True
+    return found, has_plans
 
 
 SCAN_KEY = "\0scan"  # the index's entry for the repository scan (no path starts with NUL)
@@ -510,12 +553,12 @@ def _record_scan(index: dict[str, Any], scan: Snapshot) -> bool:
 
 
 def _from_index(index: dict[str, Any], others: list[tuple[str, str, str]]
-                ) -> tuple[list[Summary], list[Candidate]]:
-    """Summaries of unchanged files from the index; the files that need reading.
+                ) -> tuple[list[IndexEntry], list[Candidate]]:
+    """Index entries of unchanged documents; the files that need reading.
 
     ``others`` holds each file's path, display path and real path.
     """
-    known: list[Summary] = []
+    known: list[IndexEntry] = []
     missing: list[Candidate] = []
     for path, display, resolved in others:
         entry = index.get(resolved)
@@ -525,8 +568,8 @@ def _from_index(index: dict[str, Any], others: list[tuple[str, str, str]]
             except OSError:
                 current = None
             if current == entry[0]:
-                if entry[1] is not None:
-                    known.append(entry[1])
+                if entry[2] is not None:
+                    known.append(entry)
                 continue
         missing.append(Candidate(Path(path), display, False, resolved))
     return known, missing

@@ -178,6 +178,41 @@ def test_edited_other_document_reaches_a_one_file_run(tmp_path: Path) -> None:
     assert after == _run(root, named, cache=False)
 
 
+def test_one_file_run_judges_against_indexed_documents(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other documents come from the index as rows; the findings are the same.
+
+    A duplicate Incident ID in another folder, a plan that disagrees, and a
+    postmortem without a plan in a repository whose plans all live elsewhere.
+    """
+    monkeypatch.setattr("aoslint.runner.RACY_NS", 0)  # trust files changed just now
+    lone = POSTMORTEM.replace("INC-20261102-001", "INC-20261102-099")
+    root = write_tree(tmp_path / "repo", {
+        "docs/incidents/INC-1/postmortem.md": POSTMORTEM,
+        "docs/incidents/INC-1/incident-plan.md": PLAN.replace("Severity: HIGH", "Severity: LOW"),
+        "docs/incidents/INC-1-copy/postmortem.md": POSTMORTEM,
+        "docs/incidents/INC-99/postmortem.md": lone,
+    })
+    _age(root)
+    named = ["docs/incidents/INC-1/postmortem.md", "docs/incidents/INC-99/postmortem.md"]
+    baseline = _run(root, named, cache=False)
+    codes = {d.get("code") for d in baseline}
+    assert {"AOS404", "AOS406", "AOS407"} <= codes
+    _run(root, cache=True)  # the index now holds every document
+
+    def no_reading(*args: object) -> None:
+        raise AssertionError("an unchanged document was read again")
+
+    monkeypatch.setattr("aoslint.runner._summarise_one", no_reading)
+    assert _run(root, named, cache=True) == baseline
+    for one in named:
+        alone = _run(root, [one], cache=True)
+        monkeypatch.undo()
+        assert alone == _run(root, [one], cache=False)
+        monkeypatch.setattr("aoslint.runner.RACY_NS", 0)
+        monkeypatch.setattr("aoslint.runner._summarise_one", no_reading)
+
+
 # -- damaged, foreign and contained -------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import msgspec
 
@@ -75,7 +76,7 @@ postmortem.md      Severity: HIGH""",
 SUMMARY_FIELDS = ("incident_id", "severity", "status", "date", "timestamp")
 
 
-class Summary(msgspec.Struct, frozen=True):
+class Summary(msgspec.Struct, frozen=True, gc=False):
     """What the cross-document checks read of one document: small, cached, picklable."""
 
     path: str
@@ -108,15 +109,26 @@ def _records(summaries: Iterable[Summary]) -> list[Record]:
     found = []
     for summary in summaries:
         field = summary.field("incident_id")
-        if field is None or not isinstance(field.value, str) or not _ID.match(field.value):
+        if field is None or not usable_id(field.value):
             continue  # missing or placeholder IDs are reported elsewhere
         found.append(Record(summary, field, summary.closed))
     return found
 
 
+def usable_id(value: Any) -> bool:
+    """An Incident ID the checks can join documents by (not missing, not a placeholder)."""
+    return isinstance(value, str) and _ID.match(value) is not None
+
+
 def check_repository(documents: Iterable[Document | Summary], requested: set[str],
-                     config: Config) -> Iterator[Diagnostic]:
-    """Findings about the requested documents, judged against all of them."""
+                     config: Config, *, plans_elsewhere: bool = False
+                     ) -> Iterator[Diagnostic]:
+    """Findings about the requested documents, judged against all of them.
+
+    ``documents`` must hold every document with a requested one's Incident
+    ID; ``plans_elsewhere`` says that documents left out include an incident
+    plan.
+    """
     by_id: dict[str, list[Record]] = defaultdict(list)
     records = _records(d if isinstance(d, Summary) else Summary.of(d, config)
                        for d in documents)
@@ -124,7 +136,7 @@ def check_repository(documents: Iterable[Document | Summary], requested: set[str
         by_id[record.incident_id.value].append(record)
     # A repository that keeps no incident plans at all (imported postmortems) is not
     # told about each postmortem's missing plan.
-    uses_plans = any(r.document.type == "incident-plan" for r in records)
+    uses_plans = plans_elsewhere or any(r.document.type == "incident-plan" for r in records)
     for incident_id, records in sorted(by_id.items()):
         plans = [r for r in records if r.document.type == "incident-plan"]
         postmortems = [r for r in records if r.document.type == "postmortem"]
