@@ -25,15 +25,43 @@ def _split_codes(values: Sequence[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from aoslint.reporters import FORMATS
+COMMANDS = ("check", "model", "rules", "rule", "new", "init", "clean")
 
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with ``only``, just that command's sub-parser.
+
+    Building all of them took a few milliseconds of every pre-commit run, for
+    commands it does not run.
+    """
     parser = argparse.ArgumentParser(
         prog="aoslint",
         description="Lint incident plans and postmortems of AOS agent repositories.",
     )
     parser.add_argument("--version", action="version", version=f"aoslint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if only in (None, "check"):
+        _add_check(commands)
+    if only in (None, "model"):
+        model = commands.add_parser("model", help="print a document's model as JSON")
+        model.add_argument("file", type=Path)
+        model.add_argument("--config", type=Path, metavar="FILE")
+    if only in (None, "rules"):
+        commands.add_parser("rules", help="list every check")
+    if only in (None, "rule"):
+        explain = commands.add_parser("rule", help="explain one check")
+        explain.add_argument("code", metavar="CODE-or-name")
+    if only in (None, "new"):
+        _add_new(commands)
+    if only in (None, "init"):
+        _add_init(commands)
+    if only in (None, "clean"):
+        _add_clean(commands)
+    return parser
+
+
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from aoslint.reporters import FORMATS
 
     check = commands.add_parser("check", help="check incident documents (default paths: "
                                               "the configured include patterns)")
@@ -73,15 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="check the documents with N worker processes (default: one per "
                             "CPU for runs of 200 files or more; 1: no workers)")
 
-    model = commands.add_parser("model", help="print a document's model as JSON")
-    model.add_argument("file", type=Path)
-    model.add_argument("--config", type=Path, metavar="FILE")
 
-    commands.add_parser("rules", help="list every check")
-    explain = commands.add_parser("rule", help="explain one check")
-    explain.add_argument("code", metavar="CODE-or-name")
-    _add_new(commands)
-
+def _add_init(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init = commands.add_parser(
         "init", help="write a starter .aoslint.toml (or [tool.aoslint] in pyproject.toml)",
         description="Write a starter configuration at the repository root: .aoslint.toml, or "
@@ -91,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="also copy aoslint's Jinja2 templates into the AOS templates "
                            "directory, to customize")
 
+
+def _add_clean(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     clean = commands.add_parser(
         "clean", help="remove the result cache directory",
         description="Remove aoslint's cache directory (cache-dir in the config, default "
@@ -98,7 +121,6 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("path", nargs="?", type=Path, default=None,
                        help="a path inside the repository (default: the current directory)")
     clean.add_argument("--config", type=Path, metavar="FILE")
-    return parser
 
 
 def _jobs(value: str) -> int:
@@ -144,8 +166,9 @@ def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
+    args = parser.parse_args(words)
     try:
         if args.command == "check":
             return _check(args)

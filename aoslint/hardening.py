@@ -9,7 +9,6 @@ orchestrator file ("Security Review Checklist"), or by a `CORE_CHECKS` name.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from functools import cached_property, lru_cache
@@ -195,6 +194,8 @@ def nearest_rule(cited: str, layout: Layout) -> str | None:
     text = cited.strip("`").removeprefix("./")
     for prefix in (".agents/rules/", ".agent/rules/", "rules/"):
         text = text.removeprefix(prefix)
+    import difflib  # only for a rule file that does not exist
+
     close = difflib.get_close_matches(text, names, n=1, cutoff=0.4)
     if close:
         return close[0]

@@ -14,11 +14,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from aoslint.lazyre import compile_lazily
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 __all__ = ["ZoneMatch", "match_zone", "zone_note"]
 
@@ -164,6 +167,8 @@ class ZoneMatch(msgspec.Struct, frozen=True):
 
 @lru_cache(maxsize=256)
 def _zoneinfo(key: str) -> ZoneInfo | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # documents that name a zone only
+
     try:
         return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError, OSError):
