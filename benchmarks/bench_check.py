@@ -2,8 +2,8 @@
 
 One command (from the repository root):
 
-    python benchmarks/bench_check.py                      # 100, 1,000 and 10,000 documents
-    python benchmarks/bench_check.py --sizes 100,1000     # quicker
+    .venv/bin/python benchmarks/bench_check.py                   # 100, 1,000 and 10,000 documents
+    .venv/bin/python benchmarks/bench_check.py --sizes 100,1000  # quicker
 
 It writes corpora of postmortem-like documents (``benchmarks/corpus.py``) into
 a temporary directory and times, side by side, each tool as a whole process:
@@ -26,7 +26,8 @@ markdownlint-cli2`` and a virtual environment with ``pip install pymarkdownlnt``
 ``--no-install`` skips a tool that is missing instead.
 
 aoslint runs from this checkout (``PYTHONPATH`` is set to it) with the Python
-that runs this script.
+that runs this script, which needs aoslint's dependencies (the README's
+virtual environment has them).
 """
 
 from __future__ import annotations
@@ -135,9 +136,14 @@ def ensure_tools(wanted: set[str], install: bool) -> set[str]:
 
 
 def aoslint_has(option: str, env: dict[str, str]) -> bool:
-    out = subprocess.run([sys.executable, "-m", "aoslint", "check", "--help"], env=env,
-                         capture_output=True, text=True, check=True).stdout
-    return option in out
+    done = subprocess.run([sys.executable, "-m", "aoslint", "check", "--help"], env=env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["?"])[-1]
+        raise SystemExit(f"aoslint does not run with {sys.executable} ({last}); run this "
+                         "script with the Python that has aoslint's dependencies, e.g. "
+                         ".venv/bin/python benchmarks/bench_check.py")
+    return option in done.stdout
 
 
 def prepare(size: int, workdir: Path) -> tuple[Path, Path]:
