@@ -17,7 +17,8 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-class Diagnostic(msgspec.Struct, frozen=True, order=True):
+# gc=False: a leaf record, never in a reference cycle; untracked, the cache loads it faster.
+class Diagnostic(msgspec.Struct, frozen=True, order=True, gc=False):
     """A finding at ``path:line:column``; fields are ordered for stable sorting."""
 
     path: str

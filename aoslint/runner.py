@@ -207,14 +207,14 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     if paths:  # the repository's other documents, for the cross-document checks
         scan, index_changed = _repository_scan(index, selector, project.layout)
         found_before = scan.found_as_walked()
-        candidates = collect(selector, project.layout, paths, known=found_before)
+        listed = [(str(c.path), c.display, c.explicit, c.real())
+                  for c in collect(selector, project.layout, paths, known=found_before)]
     else:  # a remembered scan is used, and remembered for the runs that follow
         if store is not None:
             walked, index_changed = _repository_scan(index, selector, project.layout)
         else:
             walked = snapshot(selector, project.layout)
-        candidates = [Candidate(Path(path), display, False, real)
-                      for path, display, real in walked.files]
+        listed = [(path, display, False, real) for path, display, real in walked.files]
     settings = _Settings(project, options, not skip_unknown, store)
     findings: list[Diagnostic] = []
     summaries: list[Summary] = []
@@ -222,7 +222,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     directives: dict[str, tuple[Directive, ...]] = {}
     in_run: set[str] = set()
     with _Workers(settings, jobs) as workers:
-        for outcome in _outcomes(settings, workers, candidates, index):
+        for outcome in _outcomes(settings, workers, listed, index):
             in_run.add(outcome.resolved)
             findings.extend(outcome.findings)
             if store is not None and outcome.entry is not None:
@@ -294,7 +294,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 # -- one document ------------------------------------------------------------------
 
 
-class Analysis(msgspec.Struct, frozen=True):
+# gc=False: a leaf record, never in a reference cycle; untracked, the cache loads it faster.
+class Analysis(msgspec.Struct, frozen=True, gc=False):
     """What the cache keeps of one file: all of its own findings, summary and directives.
 
     The hardening findings read the tree as well as the document: ``probes``
@@ -311,7 +312,7 @@ class Analysis(msgspec.Struct, frozen=True):
     probes: tuple[tuple[str, bool], ...] = ()
 
 
-class Outcome(msgspec.Struct, frozen=True):
+class Outcome(msgspec.Struct, frozen=True, gc=False):
     """One file's contribution to the run, as a worker hands it back."""
 
     resolved: str
@@ -385,23 +386,26 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
     )
 
 
-def _key(settings: _Settings, candidate: Candidate, content: str) -> str:
+def _key(settings: _Settings, display: str, explicit: bool, content: str) -> str:
     # A named file is read differently (binary files, unknown types), and
     # --skip-unknown changes what is reported: both are part of the key.
-    return entry_key(content, candidate.display, candidate.explicit, settings.report_unknown)
+    return entry_key(content, display, explicit, settings.report_unknown)
 
 
-def _outcome(candidate: Candidate, analysis: Analysis,
+def _outcome(real: str, analysis: Analysis,
              stat: tuple[int, int, int, int] | None, content: str | None = None,
              new_key: str | None = None) -> Outcome:
     """``new_key``: the analysis was just made, and is to be stored under this key."""
-    return Outcome(candidate.real(), analysis.findings, analysis.summary,
+    return Outcome(real, analysis.findings, analysis.summary,
                    analysis.directives, analysis.note, analysis.case, stat,
                    (new_key, analysis) if new_key is not None else None, content)
 
 
-def _cached(settings: _Settings, candidate: Candidate, index: dict[str, Any]
-            ) -> Outcome | None:
+# A file of the run: its path, display path, whether it was named, and its real path.
+Listed = tuple[str, str, bool, str]
+
+
+def _cached(settings: _Settings, listed: Listed, index: dict[str, Any]) -> Outcome | None:
     """The file's cached outcome, if its bytes and everything it read are unchanged.
 
     A file the index knows with the same size, times and inode is not read
@@ -410,21 +414,24 @@ def _cached(settings: _Settings, candidate: Candidate, index: dict[str, Any]
     store = settings.store
     if store is None or store.empty:
         return None
+    file, display, explicit, real = listed
     try:
-        stat = stat_key(os.stat(candidate.path))
-        known = index.get(candidate.real())
+        stat = stat_key(os.stat(file))
+        known = index.get(real)
         if known is not None and known[0] == stat and known[1]:
             content = known[1]
         else:
-            content = content_digest(candidate.path.read_bytes())
+            with open(file, "rb") as handle:
+                content = content_digest(handle.read())
     except OSError:
         return None
-    found = store.get(_key(settings, candidate, content))
+    found = store.get(_key(settings, display, explicit, content))
     if not isinstance(found, Analysis):
         return None
-    if any(settings.is_file(path) != was for path, was in found.probes):
-        return None
-    return _outcome(candidate, found, stat, content)
+    for path, was in found.probes:
+        if settings.is_file(path) != was:
+            return None
+    return _outcome(real, found, stat, content)
 
 
 def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
@@ -436,8 +443,9 @@ def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
         data, stat = None, None
     analysis = _analyse(settings, candidate, data)
     content = content_digest(data) if settings.store is not None and data is not None else None
-    return _outcome(candidate, analysis, stat, content,
-                    _key(settings, candidate, content) if content is not None else None)
+    new_key = (_key(settings, candidate.display, candidate.explicit, content)
+               if content is not None else None)
+    return _outcome(candidate.real(), analysis, stat, content, new_key)
 
 
 def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
@@ -454,11 +462,13 @@ def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
     return Outcome(resolved, (), summary, (), "", None, stat)
 
 
-def _outcomes(settings: _Settings, workers: _Workers, candidates: Sequence[Candidate],
+def _outcomes(settings: _Settings, workers: _Workers, listed: Sequence[Listed],
               index: dict[str, Any]) -> list[Outcome]:
     """Every file's outcome, in order: cache hits here, the rest in workers."""
-    found: list[Outcome | None] = [_cached(settings, c, index) for c in candidates]
-    misses = [c for c, outcome in zip(candidates, found, strict=True) if outcome is None]
+    found: list[Outcome | None] = [_cached(settings, entry, index) for entry in listed]
+    misses = [Candidate(Path(file), display, explicit, real)
+              for (file, display, explicit, real), outcome in zip(listed, found, strict=True)
+              if outcome is None]
     # A few documents (pre-commit) are checked faster with their schema outcomes
     # remembered, since jsonschema need not be imported; many are not.
     small = len(misses) < PARALLEL_MIN_FILES and not workers.parallel(len(misses))

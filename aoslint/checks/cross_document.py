@@ -76,6 +76,7 @@ postmortem.md      Severity: HIGH""",
 SUMMARY_FIELDS = ("incident_id", "severity", "status", "date", "timestamp")
 
 
+# gc=False: a leaf record, never in a reference cycle; untracked, the cache loads it faster.
 class Summary(msgspec.Struct, frozen=True, gc=False):
     """What the cross-document checks read of one document: small, cached, picklable."""
 
@@ -85,7 +86,10 @@ class Summary(msgspec.Struct, frozen=True, gc=False):
     closed: bool
 
     def field(self, key: str) -> Field | None:
-        return next((f for f in self.fields if f.key == key), None)
+        for found in self.fields:  # a loop: asked tens of thousands of times a run
+            if found.key == key:
+                return found
+        return None
 
     @classmethod
     def of(cls, document: Document, config: Config) -> Summary:
