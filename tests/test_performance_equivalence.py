@@ -516,3 +516,27 @@ def test_named_and_scanned_runs_keep_their_own_results(tmp_path: Path) -> None:
     assert any(d.get("code") == "AOS106" for d in explicit)  # named: not recognised
     assert explicit == _run(root, named, cache=False)
     assert _run(root, cache=True) == _run(root, cache=False)  # a scan skips it silently
+
+
+def test_the_remembered_scan_keeps_plain_files_as_display_paths(tmp_path: Path) -> None:
+    """A file reached through a link keeps its real path; the rest only their names."""
+    root = _repo(tmp_path, "")
+    outside = write_tree(tmp_path / "elsewhere", {"postmortem.md": POSTMORTEM})
+    (root / "docs/incidents/INC-2").mkdir()
+    (root / "docs/incidents/INC-2/postmortem.md").symlink_to(outside / "postmortem.md")
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        from aoslint.discover import build_selector, snapshot
+        from aoslint.runner import load_project
+
+        project = load_project([])
+        scan = snapshot(build_selector(project.config, project.layout), project.layout)
+    finally:
+        os.chdir(old)
+    plain = [e for e in scan.listing if isinstance(e, str)]
+    assert sorted(plain) == ["docs/incidents/INC-1/incident-plan.md",
+                             "docs/incidents/INC-1/postmortem.md"]
+    linked = [e for e in scan.files if e[1] == "docs/incidents/INC-2/postmortem.md"]
+    assert linked and linked[0][2] == str((outside / "postmortem.md").resolve())
+    assert all(path.startswith(str(root)) for path, _, _ in scan.files)
