@@ -63,6 +63,11 @@ class DocType(msgspec.Struct, frozen=True, dict=True):
         return None
 
     @cached_property
+    def schema_text(self) -> str:
+        """The schema as canonical JSON, made once: every document's memo key hashes it."""
+        return json.dumps(self.schema, sort_keys=True, default=str)
+
+    @cached_property
     def validator(self) -> Any:
         """The compiled JSON Schema validator, built once and reused for every document."""
         from jsonschema import FormatChecker

@@ -231,7 +231,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
                 # A named file is checked whatever the index says; a full run
                 # records every change.
                 changed = _remember(index, outcome.resolved, outcome.stat, outcome.summary,
-                                    outcome.content)
+                                    outcome.content, outcome.schema)
                 index_changed |= changed and not paths
             if outcome.summary is None:
                 continue
@@ -310,6 +310,7 @@ class Analysis(msgspec.Struct, frozen=True, gc=False):
     note: str = ""
     case: Case | None = None  # for the git checks, when they run
     probes: tuple[tuple[str, bool], ...] = ()
+    schema: tuple[str, Any] | None = None  # the schema outcome's memo key and errors
 
 
 class Outcome(msgspec.Struct, frozen=True, gc=False):
@@ -324,6 +325,7 @@ class Outcome(msgspec.Struct, frozen=True, gc=False):
     stat: tuple[int, int, int, int] | None
     entry: tuple[str, Analysis] | None = None  # a new cache entry, stored by the main process
     content: str | None = None  # the digest of the file's bytes, when the cache is used
+    schema: tuple[str, Any] | None = None  # see Analysis
 
 
 class _Settings(msgspec.Struct):
@@ -335,6 +337,8 @@ class _Settings(msgspec.Struct):
     store: Cache | None
     _gate: GateIndex | None = None
     memo: Cache | None = None  # remembers schema outcomes: small runs only (see _outcomes)
+    # The schema outcome each file to check had when the index recorded it.
+    last_schemas: dict[str, tuple[str, Any]] = msgspec.field(default_factory=dict)
 
     _files: dict[str, bool] = msgspec.field(default_factory=dict)
 
@@ -363,8 +367,9 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
     if loaded is None:
         return Analysis(tuple(sink), None)
     document = loaded.document
+    memo = _SchemaMemo(settings.last_schemas.get(candidate.real()), settings.memo)
     context = CheckContext(document, loaded.parsed, loaded.doctype, project.config,
-                           project.extra_placeholders, settings.memo)
+                           project.extra_placeholders, memo)
     sink.extend(diag for family in DOCUMENT_CHECKS for diag in family(context))
     probes: list[tuple[str, bool]] = []
     case = None
@@ -383,7 +388,37 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
         note=f"{loaded.doctype.name} ({loaded.reason})",
         case=case,
         probes=tuple(probes),
+        schema=memo.kept,
     )
+
+
+class _SchemaMemo:
+    """Schema outcomes for one document: its last one, from the index, and the cache's.
+
+    The index keeps each document's last schema outcome under its memo key
+    (which hashes the schema and the metadata it reads). An edit that leaves
+    the metadata alone has the same key, so even the first one-file run
+    after a whole-repository run needs no jsonschema. ``kept`` is this run's
+    outcome, for the document's index entry.
+    """
+
+    def __init__(self, last: tuple[str, Any] | None, store: Cache | None) -> None:
+        self.last = last
+        self.store = store
+        self.kept: tuple[str, Any] | None = None
+
+    def get(self, key: str) -> Any:
+        found = self.last[1] if self.last is not None and self.last[0] == key else None
+        if found is None and self.store is not None:
+            found = self.store.get(key)
+        if found is not None:
+            self.kept = (key, found)
+        return found
+
+    def put(self, key: str, value: Any) -> None:
+        self.kept = (key, value)
+        if self.store is not None:
+            self.store.put(key, value)
 
 
 def _key(settings: _Settings, display: str, explicit: bool, content: str) -> str:
@@ -398,7 +433,8 @@ def _outcome(real: str, analysis: Analysis,
     """``new_key``: the analysis was just made, and is to be stored under this key."""
     return Outcome(real, analysis.findings, analysis.summary,
                    analysis.directives, analysis.note, analysis.case, stat,
-                   (new_key, analysis) if new_key is not None else None, content)
+                   (new_key, analysis) if new_key is not None else None, content,
+                   analysis.schema)
 
 
 # A file of the run: its path, display path, whether it was named, and its real path.
@@ -473,6 +509,10 @@ def _outcomes(settings: _Settings, workers: _Workers, listed: Sequence[Listed],
     # remembered, since jsonschema need not be imported; many are not.
     small = len(misses) < PARALLEL_MIN_FILES and not workers.parallel(len(misses))
     settings.memo = settings.store if small else None
+    for miss in misses:
+        known = index.get(miss.resolved)
+        if known is not None and known[6] is not None:
+            settings.last_schemas[miss.resolved] = known[6]
     computed = iter(workers.map(_check_chunk, misses))
     return [outcome if outcome is not None else next(computed) for outcome in found]
 
@@ -485,34 +525,41 @@ RACY_NS = 3_000_000_000  # a file changed this recently may change again unseen 
 
 
 def _remember(index: dict[str, Any], resolved: str, stat: tuple[int, int, int, int],
-              summary: Summary | None, content: str | None = None) -> bool:
+              summary: Summary | None, content: str | None = None,
+              schema: tuple[str, Any] | None = None) -> bool:
     """Record a summary and content digest, unless the file is so fresh that its
     times may not tell an edit."""
     if time.time_ns() - max(stat[1], stat[2]) < RACY_NS:
         return index.pop(resolved, None) is not None
     known = index.get(resolved)
-    if content is not None and known is not None and known[:2] == (stat, content):
-        return False  # the same bytes make the same summary (the run key covers the rest)
-    entry = _index_entry(stat, summary, content)
+    path = summary.path if summary is not None else None
+    if content is not None and known is not None and known[:3] == (stat, content, path):
+        # The same bytes at the same path make the same summary (the run key
+        # covers the rest): it need not be pickled again.
+        return False
+    entry = _index_entry(stat, summary, content, schema)
     if known == entry:
         return False
     index[resolved] = entry
     return True
 
 
-# A file's entry in the index: its stat key, content digest, document type,
-# Incident ID and pickled summary. The summary is pickled by itself: a one-file
-# run unpickles only those that share a named document's Incident ID.
-IndexEntry = tuple[tuple[int, int, int, int], "str | None", "str | None", Any, "bytes | None"]
+# A file's entry in the index: its stat key, content digest, and for a document
+# its display path, type, Incident ID, pickled summary and last schema outcome.
+# The summary is pickled by itself: a one-file run unpickles only those that
+# share a named document's Incident ID.
+IndexEntry = tuple[tuple[int, int, int, int], "str | None", "str | None", "str | None", Any,
+                   "bytes | None", "tuple[str, Any] | None"]
 
 
 def _index_entry(stat: tuple[int, int, int, int], summary: Summary | None,
-                 content: str | None) -> IndexEntry:
+                 content: str | None, schema: tuple[str, Any] | None = None) -> IndexEntry:
     if summary is None:
-        return (stat, content, None, None, None)
+        return (stat, content, None, None, None, None, None)
     incident_id = summary.field("incident_id")
-    return (stat, content, summary.type, incident_id.value if incident_id else None,
-            pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
+    return (stat, content, summary.path, summary.type,
+            incident_id.value if incident_id else None,
+            pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL), schema)
 
 
 def _related(known: list[IndexEntry], requested: list[Summary]) -> tuple[list[Summary], bool]:
@@ -528,7 +575,7 @@ def _related(known: list[IndexEntry], requested: list[Summary]) -> tuple[list[Su
             wanted.add(field.value)
     found: list[Summary] = []
     has_plans = False
-    for _, _, doc_type, incident_id, pickled in known:
+    for _, _, _, doc_type, incident_id, pickled, _ in known:
         if incident_id in wanted and pickled is not None:
             found.append(pickle.loads(pickled))
         if not has_plans and doc_type == "incident-plan" and usable_id(incident_id):
@@ -578,7 +625,7 @@ def _from_index(index: dict[str, Any], others: list[tuple[str, str, str]]
             except OSError:
                 current = None
             if current == entry[0]:
-                if entry[2] is not None:
+                if entry[5] is not None:
                     known.append(entry)
                 continue
         missing.append(Candidate(Path(path), display, False, resolved))

@@ -80,8 +80,7 @@ def _read_keys(schema: dict[str, Any]) -> frozenset[str] | None:
 
 def _memo_key(doctype: DocType, read: dict[str, Any]) -> str:
     digest = hashlib.blake2b(b"schema\0", digest_size=20)
-    for part in (doctype.name, json.dumps(doctype.schema, sort_keys=True, default=str),
-                 json.dumps(read, sort_keys=True, default=str)):
+    for part in (doctype.name, doctype.schema_text, json.dumps(read, sort_keys=True, default=str)):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return "schema-" + digest.hexdigest()
 

@@ -398,6 +398,23 @@ def test_one_file_run_remembers_validations(tmp_path: Path) -> None:
     assert fixed == _fresh_process(root, "--no-cache", named)[0]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_first_one_file_run_after_a_full_run_needs_no_jsonschema(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """The index keeps each document's schema outcome; a body edit reuses it."""
+    monkeypatch.setattr("aoslint.runner.RACY_NS", 0)  # the index trusts files made just now
+    root = _repo(tmp_path, 'severities = ["HIGH", "LOW"]\n')
+    path = root / "docs/incidents/INC-1/postmortem.md"
+    path.write_text(POSTMORTEM.replace("Severity: HIGH", "Severity: URGENT"))
+    named = "docs/incidents/INC-1/postmortem.md"
+    _run(root, cache=True, jobs=jobs)  # the whole repository, in workers with jobs=2
+    path.write_text(path.read_text() + "\nA later note.\n")
+    after_edit, loaded = _fresh_process(root, named)
+    assert "jsonschema" not in loaded
+    assert after_edit == _fresh_process(root, "--no-cache", named)[0]
+    assert any("Severity 'URGENT' is not valid" in d["message"] for d in after_edit)
+
+
 def test_config_edited_after_a_valid_run_is_validated(tmp_path: Path,
                                                       cli: Callable[..., CliResult]) -> None:
     root = _repo(tmp_path, 'severities = ["HIGH", "LOW"]\n')
