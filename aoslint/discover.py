@@ -156,7 +156,7 @@ def _mtime(folder: str) -> int | None:
         return None
 
 
-class Snapshot(msgspec.Struct, frozen=True):
+class Snapshot(msgspec.Struct, frozen=True, dict=True):
     """A scan of the configured documents and the folders it walked, with their times.
 
     Adding, removing or renaming a file changes its folder's modification
@@ -174,9 +174,9 @@ class Snapshot(msgspec.Struct, frozen=True):
     listing: tuple[str | tuple[str, str, str], ...]
     folders: tuple[tuple[str, int | None], ...]
 
-    @property
+    @cached_property
     def files(self) -> list[tuple[str, str, str]]:
-        """Each file's path, display path and real path."""
+        """Each file's path, display path and real path (made once, asked twice a run)."""
         prefix = self.prefix
         return [(prefix + entry, entry, prefix + entry) if isinstance(entry, str) else entry
                 for entry in self.listing]
