@@ -356,8 +356,6 @@ class _Settings(msgspec.Struct):
         return self._gate
 
 
-
-
 def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> Analysis:
     """Parse, model, and run the document and hardening checks: the cacheable part."""
     project = settings.project

@@ -438,7 +438,6 @@ def _before_start(signature: Signature, case: Case) -> bool:
     return signed is not None and case.start is not None and signed < case.start.date()
 
 
-
 def _relative(path: Path, git_root: Path) -> str:
     return path.resolve().relative_to(git_root.resolve()).as_posix()
 
