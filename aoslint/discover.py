@@ -117,36 +117,53 @@ def _static_prefix(pattern: str) -> str:
 
 
 def _walk(selector: FileSelector, start: Path, folders: dict[str, int | None] | None = None
-          ) -> Iterator[tuple[Path, str, str | None]]:
+          ) -> Iterator[tuple[str, str, str | None]]:
     """Markdown files under ``start``, their real paths, and their paths below the root.
 
-    Excluded folders are pruned. A folder's real path is resolved once; only
-    a file that is itself a symbolic link is resolved on its own. ``folders``
-    collects each folder walked with its modification time. Paths are
-    handled as strings: this runs for every file of the repository.
+    Top-down, folders and files in name order, as ``os.walk`` without
+    following linked folders; excluded folders are pruned. ``os.scandir``
+    says which entries are links without a system call, so only the start
+    folder and linked files are resolved; a folder's real path is its
+    parent's plus its name. ``folders`` collects each folder walked with its
+    modification time. Paths are strings: this runs for every file of the
+    repository.
     """
-    root_prefix = os.path.join(str(selector.root), "")
-    for folder, dirs, files in os.walk(start):
+    root = str(selector.root)
+    root_prefix = os.path.join(root, "")
+    top = str(start)
+    stack = [(top, os.path.realpath(top))]
+    while stack:
+        folder, real_folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:  # unreadable or gone: os.walk skips it too
+            continue
         if folders is not None:
             folders[folder] = _mtime(folder)
         rel_base: str | None = None
-        if folder == str(selector.root) or (folder + os.sep).startswith(root_prefix):
-            below = "" if folder == str(selector.root) else folder[len(root_prefix):]
+        if folder == root or folder.startswith(root_prefix):
+            below = "" if folder == root else folder[len(root_prefix):]
             rel_base = below.replace(os.sep, "/") + "/" if below else ""
-            dirs[:] = sorted(d for d in dirs
-                             if not selector.excluded(rel_base + d, is_dir=True))
-        else:
-            dirs.sort()
-        real_base = ""
-        for name in sorted(files):
-            if name.lower().endswith(MARKDOWN_SUFFIXES):
-                full = os.path.join(folder, name)
-                rel = rel_base + name if rel_base is not None else None
-                if os.path.islink(full):
-                    yield Path(full), os.path.realpath(full), rel
+        subfolders = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            name = entry.name
+            if is_dir:
+                if entry.is_symlink():  # listed by os.walk, never walked into
                     continue
-                real_base = real_base or os.path.realpath(folder)
-                yield Path(full), os.path.join(real_base, name), rel
+                if rel_base is None or not selector.excluded(rel_base + name, is_dir=True):
+                    subfolders.append(name)
+            elif name.lower().endswith(MARKDOWN_SUFFIXES):
+                full = os.path.join(folder, name)
+                real = (os.path.realpath(full) if entry.is_symlink()
+                        else os.path.join(real_folder, name))
+                yield full, real, rel_base + name if rel_base is not None else None
+        for name in reversed(subfolders):  # the stack pops them in name order
+            stack.append((os.path.join(folder, name), os.path.join(real_folder, name)))
 
 
 def _mtime(folder: str) -> int | None:
@@ -199,14 +216,33 @@ class Snapshot(msgspec.Struct, frozen=True, dict=True):
 def snapshot(selector: FileSelector, layout: Layout) -> Snapshot:
     """The configured documents (as ``collect`` finds them), with the folders walked."""
     folders: dict[str, int | None] = {}
-    found = collect(selector, layout, (), folders)
-    prefix = os.path.join(os.getcwd(), "")  # display paths are relative to it
+    cwd = os.getcwd()
+    prefix = os.path.join(cwd, "")  # display paths are relative to it
     listing: list[str | tuple[str, str, str]] = []
-    for candidate in found:
-        path, real = str(candidate.path), candidate.real()
-        plain = path == real == prefix + candidate.display
-        listing.append(candidate.display if plain else (path, candidate.display, real))
+    for path, real in _scan(selector, layout, folders):
+        display = display_path(path, cwd)
+        plain = path == real == prefix + display
+        listing.append(display if plain else (path, display, real))
     return Snapshot(prefix, tuple(listing), tuple(folders.items()))
+
+
+def _scan(selector: FileSelector, layout: Layout, folders: dict[str, int | None] | None
+          ) -> Iterator[tuple[str, str]]:
+    """The configured documents' paths and real paths, each once, in a stable order."""
+    seen: set[str] = set()
+    prefixes = {_static_prefix(p) for p in selector.include_patterns}
+    if "" in prefixes:
+        prefixes = {""}
+    for prefix in sorted(prefixes):
+        start = layout.root / prefix
+        if not start.is_dir():
+            if folders is not None:
+                folders[str(start)] = None
+            continue
+        for found, real, rel in _walk(selector, start, folders):
+            if rel is not None and real not in seen and selector.included(rel):
+                seen.add(real)
+                yield found, real
 
 
 def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
@@ -229,19 +265,9 @@ def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
         result.append(Candidate(path, display_path(path), explicit, resolved))
 
     if not paths:
-        prefixes = {_static_prefix(p) for p in selector.include_patterns}
-        if "" in prefixes:
-            prefixes = {""}
-        for prefix in sorted(prefixes):
-            start = layout.root / prefix
-            if not start.is_dir():
-                if folders is not None:
-                    folders[str(start)] = None
-                continue
-            for found, real, rel in _walk(selector, start, folders):
-                if rel is not None and selector.included(rel):
-                    add(found, False, real)
-        return result
+        cwd = os.getcwd()
+        return [Candidate(Path(found), display_path(found, cwd), False, real)
+                for found, real in _scan(selector, layout, folders)]
 
     for path in paths:
         rel = layout.relative(path)
@@ -250,9 +276,9 @@ def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
             if inside and rel != "." and selector.excluded(rel, is_dir=True):
                 continue
             for found, real, _ in _walk(selector, path):
-                found_rel = layout.relative(found)
-                if not (inside and selector.excluded(found_rel)):
-                    add(found, False, real)
+                found_path = Path(found)
+                if not (inside and selector.excluded(layout.relative(found_path))):
+                    add(found_path, False, real)
         elif str(path.resolve()) in known or not (inside and selector.excluded(rel)):
             add(path, explicit=True)
     return result

@@ -33,13 +33,14 @@ class Layout(msgspec.Struct, frozen=True):
         return "." if resolved == str(self.root) else path.as_posix()
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path | str, cwd: str | None = None) -> str:
     """How findings name a file: relative to the working directory when inside it.
 
-    String operations, not pathlib: this runs for every file of a run.
+    String operations, not pathlib: this runs for every file of a run (a
+    caller naming many files passes ``cwd``, asked once).
     """
     absolute = os.path.abspath(path)  # normalised: no "a/../a" spellings
-    cwd = os.getcwd()
+    cwd = cwd if cwd is not None else os.getcwd()
     prefix = os.path.join(cwd, "")
     if absolute.startswith(prefix):
         return absolute[len(prefix):].replace(os.sep, "/")

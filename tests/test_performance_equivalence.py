@@ -557,3 +557,44 @@ def test_the_remembered_scan_keeps_plain_files_as_display_paths(tmp_path: Path) 
     linked = [e for e in scan.files if e[1] == "docs/incidents/INC-2/postmortem.md"]
     assert linked and linked[0][2] == str((outside / "postmortem.md").resolve())
     assert all(path.startswith(str(root)) for path, _, _ in scan.files)
+
+
+def test_the_walk_finds_what_os_walk_finds(tmp_path: Path) -> None:
+    """Top-down in name order; linked folders listed but not entered; linked and broken
+    files resolved; excluded folders pruned; upper-case suffixes kept for the patterns."""
+    root = write_tree(tmp_path / "repo", {
+        "docs/incidents/B/z.md": "# z\n",
+        "docs/incidents/A/sub/q.md": "# q\n",
+        "docs/incidents/A/p.md": "# p\n",
+        "docs/incidents/A/UPPER.MD": "# u\n",
+        "docs/incidents/node_modules/n.md": "# n\n",
+        "outside/o.md": "# o\n",
+        "outside/deep/d.md": "# d\n",
+    })
+    (root / "docs/incidents/B/link.md").symlink_to(root / "outside/o.md")
+    (root / "docs/incidents/B/broken.md").symlink_to(tmp_path / "nowhere.md")
+    (root / "docs/incidents/linked").symlink_to(root / "outside/deep", target_is_directory=True)
+    from aoslint.discover import _walk, build_selector
+    from aoslint.runner import load_project
+
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        project = load_project([])
+        selector = build_selector(project.config, project.layout)
+        walked = list(_walk(selector, root / "docs"))
+    finally:
+        os.chdir(old)
+
+    expected = []
+    for folder, dirs, files in os.walk(root / "docs"):
+        dirs[:] = sorted(d for d in dirs if d != "node_modules")
+        for name in sorted(files):
+            full = os.path.join(folder, name)
+            real = os.path.realpath(full)
+            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            expected.append((full, real, rel))
+    assert walked == expected
+    assert [rel for _, _, rel in walked] == [
+        "docs/incidents/A/UPPER.MD", "docs/incidents/A/p.md", "docs/incidents/A/sub/q.md",
+        "docs/incidents/B/broken.md", "docs/incidents/B/link.md", "docs/incidents/B/z.md"]
