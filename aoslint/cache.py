@@ -8,6 +8,9 @@ Layout of the cache directory (``.aoslint_cache/`` at the repository root, or
     v1/<run key>/<xx>/<entry key>     a result written alone (a run with a few new ones)
     v1/<run key>/index                the repository's documents, for one-file runs,
                                       and which pack holds each result
+    v1/<run key>/scan                 the repository scan (files and folder times),
+                                      apart from the index: adding a document
+                                      rewrites the scan, not the index
     valid/<token>                     a config file's bytes that validated
 
 The *run key* hashes everything that changes findings besides the document
@@ -254,6 +257,19 @@ class Cache:
             return {}
         self.located = found["located"]
         return dict(found["documents"])
+
+    def load_scan(self) -> Any:
+        """The remembered repository scan (a ``discover.Snapshot``), if there is one."""
+        return self._load(self.folder / "scan")
+
+    def save_scan(self, scan: Any) -> None:
+        """Remember the repository scan; ``None`` forgets it."""
+        path = self.folder / "scan"
+        if scan is not None:
+            self._store(path, scan)
+        else:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def finish(self, index: dict[str, Any], *, complete: bool, index_changed: bool) -> None:
         """Write the new entries and, when needed, the index.

@@ -116,54 +116,74 @@ def _static_prefix(pattern: str) -> str:
     return "/".join(parts)
 
 
-def _walk(selector: FileSelector, start: Path, folders: dict[str, int | None] | None = None
+def _walk(selector: FileSelector, start: Path | str,
+          folders: dict[str, int | None] | None = None
           ) -> Iterator[tuple[str, str, str | None]]:
     """Markdown files under ``start``, their real paths, and their paths below the root.
 
     Top-down, folders and files in name order, as ``os.walk`` without
-    following linked folders; excluded folders are pruned. ``os.scandir``
-    says which entries are links without a system call, so only the start
-    folder and linked files are resolved; a folder's real path is its
-    parent's plus its name. ``folders`` collects each folder walked with its
-    modification time. Paths are strings: this runs for every file of the
-    repository.
+    following linked folders; excluded folders are pruned. ``folders``
+    collects each folder walked with its modification time. Paths are
+    strings: this runs for every file of the repository.
     """
-    root = str(selector.root)
-    root_prefix = os.path.join(root, "")
     top = str(start)
     stack = [(top, os.path.realpath(top))]
     while stack:
         folder, real_folder = stack.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError:  # unreadable or gone: os.walk skips it too
+        listed = list_folder(selector, folder, real_folder)
+        if listed is None:  # unreadable or gone: os.walk skips it too
             continue
+        found, subfolders = listed
         if folders is not None:
             folders[folder] = _mtime(folder)
-        rel_base: str | None = None
-        if folder == root or folder.startswith(root_prefix):
-            below = "" if folder == root else folder[len(root_prefix):]
-            rel_base = below.replace(os.sep, "/") + "/" if below else ""
-        subfolders = []
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            name = entry.name
-            if is_dir:
-                if entry.is_symlink():  # listed by os.walk, never walked into
-                    continue
-                if rel_base is None or not selector.excluded(rel_base + name, is_dir=True):
-                    subfolders.append(name)
-            elif name.lower().endswith(MARKDOWN_SUFFIXES):
-                full = os.path.join(folder, name)
-                real = (os.path.realpath(full) if entry.is_symlink()
-                        else os.path.join(real_folder, name))
-                yield full, real, rel_base + name if rel_base is not None else None
+        yield from found
         for name in reversed(subfolders):  # the stack pops them in name order
             stack.append((os.path.join(folder, name), os.path.join(real_folder, name)))
+
+
+def list_folder(selector: FileSelector, folder: str, real_folder: str,
+                entered: frozenset[str] = frozenset()
+                ) -> tuple[list[tuple[str, str, str | None]], list[str]] | None:
+    """One folder's Markdown files (path, real path, path below the root) and the
+    subfolders a walk enters, in name order; ``None`` when it cannot be listed.
+
+    ``os.scandir`` says which entries are links without a system call, so
+    only linked files are resolved; a folder's real path is its parent's
+    plus its name. Subfolders named in ``entered`` are known not to be
+    excluded (a rescan walked them before), so their patterns are not matched
+    again.
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return None
+    root = str(selector.root)
+    root_prefix = os.path.join(root, "")
+    rel_base: str | None = None
+    if folder == root or folder.startswith(root_prefix):
+        below = "" if folder == root else folder[len(root_prefix):]
+        rel_base = below.replace(os.sep, "/") + "/" if below else ""
+    found: list[tuple[str, str, str | None]] = []
+    subfolders: list[str] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        name = entry.name
+        if is_dir:
+            if entry.is_symlink():  # listed by os.walk, never walked into
+                continue
+            if (rel_base is None or name in entered
+                    or not selector.excluded(rel_base + name, is_dir=True)):
+                subfolders.append(name)
+        elif name.lower().endswith(MARKDOWN_SUFFIXES):
+            full = os.path.join(folder, name)
+            real = (os.path.realpath(full) if entry.is_symlink()
+                    else os.path.join(real_folder, name))
+            found.append((full, real, rel_base + name if rel_base is not None else None))
+    return found, subfolders
 
 
 def _mtime(folder: str) -> int | None:
@@ -179,7 +199,8 @@ class Snapshot(msgspec.Struct, frozen=True, dict=True):
     Adding, removing or renaming a file changes its folder's modification
     time, so while every folder's time is unchanged (and no missing start
     folder appeared) the scan would find the same files: a one-file run
-    reuses it instead of walking the tree.
+    reuses it instead of walking the tree, and lists only the folders that
+    changed (``aoslint.rescan``).
 
     A file whose path and real path are both ``prefix`` + its display path
     (no links, the usual case) is kept as its display path alone: the
@@ -197,9 +218,6 @@ class Snapshot(msgspec.Struct, frozen=True, dict=True):
         prefix = self.prefix
         return [(prefix + entry, entry, prefix + entry) if isinstance(entry, str) else entry
                 for entry in self.listing]
-
-    def still_valid(self) -> bool:
-        return all(_mtime(folder) == mtime for folder, mtime in self.folders)
 
     def found_as_walked(self) -> frozenset[str]:
         """Real paths of the files whose walked path is their real path (no links).
@@ -226,15 +244,19 @@ def snapshot(selector: FileSelector, layout: Layout) -> Snapshot:
     return Snapshot(prefix, tuple(listing), tuple(folders.items()))
 
 
+def starts(selector: FileSelector, layout: Layout) -> list[Path]:
+    """The folders a scan walks: the literal start of each include pattern, in order."""
+    prefixes = {_static_prefix(p) for p in selector.include_patterns}
+    if "" in prefixes:
+        prefixes = {""}
+    return [layout.root / prefix for prefix in sorted(prefixes)]
+
+
 def _scan(selector: FileSelector, layout: Layout, folders: dict[str, int | None] | None
           ) -> Iterator[tuple[str, str]]:
     """The configured documents' paths and real paths, each once, in a stable order."""
     seen: set[str] = set()
-    prefixes = {_static_prefix(p) for p in selector.include_patterns}
-    if "" in prefixes:
-        prefixes = {""}
-    for prefix in sorted(prefixes):
-        start = layout.root / prefix
+    for start in starts(selector, layout):
         if not start.is_dir():
             if folders is not None:
                 folders[str(start)] = None

@@ -51,6 +51,7 @@ from aoslint.layout import Layout, discover_layout
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
 from aoslint.registry import Rule, all_rules, matches
+from aoslint.rescan import refresh
 from aoslint.source import Source, read_source
 from aoslint.suppress import Directive, apply_directives, find_directives
 
@@ -201,19 +202,16 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     allow_closure = bool(config.get("allow-closure-suppression", False))
     store = _open_cache(project, options, result) if cache else None
     index = store.load_index() if store is not None else {}
-    index_changed = False  # worth writing: a new scan, or many documents re-read
+    index_changed = False  # worth writing: many documents re-read
     scan: Snapshot | None = None
     found_before: frozenset[str] = frozenset()
     if paths:  # the repository's other documents, for the cross-document checks
-        scan, index_changed = _repository_scan(index, selector, project.layout)
+        scan = _repository_scan(store, selector, project.layout)
         found_before = scan.found_as_walked()
         listed = [(str(c.path), c.display, c.explicit, c.real())
                   for c in collect(selector, project.layout, paths, known=found_before)]
     else:  # a remembered scan is used, and remembered for the runs that follow
-        if store is not None:
-            walked, index_changed = _repository_scan(index, selector, project.layout)
-        else:
-            walked = snapshot(selector, project.layout)
+        walked = _repository_scan(store, selector, project.layout)
         listed = [(path, display, False, real) for path, display, real in walked.files]
     settings = _Settings(project, options, not skip_unknown, store)
     findings: list[Diagnostic] = []
@@ -581,30 +579,23 @@ def _related(known: list[IndexEntry], requested: list[Summary]) -> tuple[list[Su
     return found, has_plans
 
 
-SCAN_KEY = "\0scan"  # the index's entry for the repository scan (no path starts with NUL)
-
-
-def _repository_scan(index: dict[str, Any], selector: FileSelector, layout: Layout
-                     ) -> tuple[Snapshot, bool]:
-    """The configured documents: the index's scan while no folder changed, else a new walk.
-
-    Returns the scan and whether the index changed.
+def _repository_scan(store: Cache | None, selector: FileSelector, layout: Layout
+                     ) -> Snapshot:
+    """The configured documents: the cache's scan, with the folders that changed listed
+    again (see ``aoslint.rescan``), or a new walk; a changed scan is remembered.
     """
-    known = index.get(SCAN_KEY)
-    if isinstance(known, Snapshot) and known.still_valid():
-        return known, False
-    scan = snapshot(selector, layout)
-    return scan, _record_scan(index, scan)
-
-
-def _record_scan(index: dict[str, Any], scan: Snapshot) -> bool:
-    """Keep the scan in the index unless a folder is too fresh; say whether the index changed."""
-    if time.time_ns() - scan.newest() < RACY_NS:  # a folder this fresh may change unseen
-        return index.pop(SCAN_KEY, None) is not None
-    if index.get(SCAN_KEY) == scan:
-        return False
-    index[SCAN_KEY] = scan
-    return True
+    if store is None:
+        return snapshot(selector, layout)
+    known = store.load_scan()
+    if isinstance(known, Snapshot):
+        scan = refresh(known, selector, layout)
+        if scan is known:
+            return known
+    else:
+        scan = snapshot(selector, layout)
+    # A folder changed this recently may change again unseen (racy git): not kept.
+    store.save_scan(scan if time.time_ns() - scan.newest() >= RACY_NS else None)
+    return scan
 
 
 def _from_index(index: dict[str, Any], others: list[tuple[str, str, str]]
