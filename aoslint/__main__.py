@@ -1,5 +1,5 @@
 """Allow ``python -m aoslint``."""
 
-from aoslint.cli import main
+from aoslint.cli import run
 
-raise SystemExit(main())
+run()

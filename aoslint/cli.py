@@ -205,6 +205,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def run() -> None:
+    """The ``aoslint`` command: ``main``, then a quick exit.
+
+    Freeing every object at interpreter shutdown took 20-35 ms of a one-file
+    pre-commit run, more than checking the file. So, as mypy does, aoslint
+    flushes its output and leaves with ``os._exit`` once the command is done:
+    nothing it started needs shutting down by then (worker pools are shut
+    down and files closed when the command ends).
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away, as in main
+        pass
+    os._exit(code)
+
+
 def _use_color(choice: str, stream: object) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False

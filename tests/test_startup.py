@@ -79,3 +79,37 @@ def test_help_still_lists_every_command(capsys: pytest.CaptureFixture[str]) -> N
     with pytest.raises(SystemExit):
         main(["check", "--help"])
     assert "--skip-unknown" in capsys.readouterr().out
+
+
+def test_the_command_exits_quickly_with_its_whole_output_and_exit_code(tmp_path: Path) -> None:
+    """``aoslint`` leaves with os._exit after flushing: nothing may be lost or changed."""
+    from tests.conftest import EXAMPLE
+
+    def aoslint(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "aoslint", *args], cwd=EXAMPLE,
+                              capture_output=True, text=True)
+
+    rules = aoslint("rules")
+    listed = [line for line in rules.stdout.splitlines() if line.startswith("AOS")]
+    assert rules.returncode == 0 and len(listed) > 30 and rules.stdout.endswith("\n")
+    report = aoslint("check", "--no-git", "--no-cache", "--format", "json")
+    assert report.returncode == 1 and report.stdout.rstrip().endswith(("]", "}"))
+    import json
+
+    json.loads(report.stdout)  # complete, not cut off
+    assert aoslint("check", "--bogus").returncode == 2
+    written = tmp_path / "report.txt"
+    to_file = aoslint("check", "--no-git", "--no-cache", "-o", str(written))
+    assert to_file.returncode == 1 and "documents checked" in written.read_text()
+
+
+def test_a_reader_that_goes_away_gets_no_traceback() -> None:
+    from tests.conftest import EXAMPLE
+
+    process = subprocess.Popen([sys.executable, "-m", "aoslint", "rules"], cwd=EXAMPLE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # like `aoslint rules | head -1`
+    assert process.wait(timeout=60) == 0
+    assert b"Traceback" not in process.stderr.read()
