@@ -116,7 +116,7 @@ def _static_prefix(pattern: str) -> str:
     return "/".join(parts)
 
 
-def _walk(selector: FileSelector, start: Path | str,
+def walk_markdown(selector: FileSelector, start: Path | str,
           folders: dict[str, int | None] | None = None
           ) -> Iterator[tuple[str, str, str | None]]:
     """Markdown files under ``start``, their real paths, and their paths below the root.
@@ -135,7 +135,7 @@ def _walk(selector: FileSelector, start: Path | str,
             continue
         found, subfolders = listed
         if folders is not None:
-            folders[folder] = _mtime(folder)
+            folders[folder] = folder_mtime(folder)
         yield from found
         for name in reversed(subfolders):  # the stack pops them in name order
             stack.append((os.path.join(folder, name), os.path.join(real_folder, name)))
@@ -186,7 +186,7 @@ def list_folder(selector: FileSelector, folder: str, real_folder: str,
     return found, subfolders
 
 
-def _mtime(folder: str) -> int | None:
+def folder_mtime(folder: str) -> int | None:
     try:
         return os.stat(folder).st_mtime_ns
     except OSError:
@@ -261,7 +261,7 @@ def _scan(selector: FileSelector, layout: Layout, folders: dict[str, int | None]
             if folders is not None:
                 folders[str(start)] = None
             continue
-        for found, real, rel in _walk(selector, start, folders):
+        for found, real, rel in walk_markdown(selector, start, folders):
             if rel is not None and real not in seen and selector.included(rel):
                 seen.add(real)
                 yield found, real
@@ -297,7 +297,7 @@ def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
         if path.is_dir():
             if inside and rel != "." and selector.excluded(rel, is_dir=True):
                 continue
-            for found, real, _ in _walk(selector, path):
+            for found, real, _ in walk_markdown(selector, path):
                 found_path = Path(found)
                 if not (inside and selector.excluded(layout.relative(found_path))):
                     add(found_path, False, real)

@@ -17,13 +17,21 @@ from __future__ import annotations
 
 import os
 
-from aoslint.discover import FileSelector, Snapshot, _mtime, _walk, list_folder, snapshot, starts
+from aoslint.discover import (
+    FileSelector,
+    Snapshot,
+    folder_mtime,
+    list_folder,
+    snapshot,
+    starts,
+    walk_markdown,
+)
 from aoslint.layout import Layout
 
 
 def refresh(scan: Snapshot, selector: FileSelector, layout: Layout) -> Snapshot:
     """``scan`` itself while no folder changed; else the scan a new walk would make."""
-    changed = [folder for folder, mtime in scan.folders if _mtime(folder) != mtime]
+    changed = [folder for folder, mtime in scan.folders if folder_mtime(folder) != mtime]
     if not changed:
         return scan
     updated = _update(scan, changed, selector, layout)
@@ -32,11 +40,13 @@ def refresh(scan: Snapshot, selector: FileSelector, layout: Layout) -> Snapshot:
 
 def _update(scan: Snapshot, changed: list[str], selector: FileSelector, layout: Layout
             ) -> Snapshot | None:
+    """The scan with the ``changed`` folders listed again; ``None`` when only a new
+    walk can say (see the module's docstring)."""
     tops = [str(start) for start in starts(selector, layout)]
     times = dict(scan.folders)
     if (any(not isinstance(entry, str) for entry in scan.listing)
             or any(a != b and b.startswith(os.path.join(a, "")) for a in tops for b in tops)
-            or any(top in changed and (times.get(top) is None or _mtime(top) is None)
+            or any(top in changed and (times.get(top) is None or folder_mtime(top) is None)
                    for top in tops)):
         return None
     files: dict[str, list[str]] = {}  # folder -> its documents' paths
@@ -66,7 +76,7 @@ def _relist(folder: str, selector: FileSelector, times: dict[str, int | None],
     Updates ``times`` and ``files`` in place; false when a linked file turns
     up (the scan is then walked anew).
     """
-    mtime = _mtime(folder)
+    mtime = folder_mtime(folder)
     known = {f for f in times if f != folder and os.path.dirname(f) == folder}
     entered = frozenset(os.path.basename(f) for f in known)
     listed = list_folder(selector, folder, folder, entered) if mtime is not None else None
@@ -85,7 +95,7 @@ def _relist(folder: str, selector: FileSelector, times: dict[str, int | None],
         _drop(gone, times, files)
     for new in sorted(present - known):
         walked: dict[str, int | None] = {}
-        for path, real, rel in _walk(selector, new, walked):
+        for path, real, rel in walk_markdown(selector, new, walked):
             if path != real:
                 return False
             if rel is not None and selector.included(rel):

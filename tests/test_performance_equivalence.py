@@ -336,7 +336,7 @@ def test_one_file_run_reuses_the_repository_scan(tmp_path: Path, first: str,
     def no_walk(*args: object, **kwargs: object) -> None:
         raise AssertionError("the unchanged tree was walked again")
 
-    monkeypatch.setattr("aoslint.discover._walk", no_walk)
+    monkeypatch.setattr("aoslint.discover.walk_markdown", no_walk)
     assert _run(root, named, cache=True) == baseline
 
 
@@ -574,7 +574,7 @@ def test_the_walk_finds_what_os_walk_finds(tmp_path: Path) -> None:
     (root / "docs/incidents/B/link.md").symlink_to(root / "outside/o.md")
     (root / "docs/incidents/B/broken.md").symlink_to(tmp_path / "nowhere.md")
     (root / "docs/incidents/linked").symlink_to(root / "outside/deep", target_is_directory=True)
-    from aoslint.discover import _walk, build_selector
+    from aoslint.discover import build_selector, walk_markdown
     from aoslint.runner import load_project
 
     old = Path.cwd()
@@ -582,7 +582,7 @@ def test_the_walk_finds_what_os_walk_finds(tmp_path: Path) -> None:
     try:
         project = load_project([])
         selector = build_selector(project.config, project.layout)
-        walked = list(_walk(selector, root / "docs"))
+        walked = list(walk_markdown(selector, root / "docs"))
     finally:
         os.chdir(old)
 
