@@ -117,7 +117,7 @@ def _static_prefix(pattern: str) -> str:
 
 
 def walk_markdown(selector: FileSelector, start: Path | str,
-          folders: dict[str, int | None] | None = None
+          folders: dict[str, tuple[int, int] | None] | None = None
           ) -> Iterator[tuple[str, str, str | None]]:
     """Markdown files under ``start``, their real paths, and their paths below the root.
 
@@ -135,7 +135,7 @@ def walk_markdown(selector: FileSelector, start: Path | str,
             continue
         found, subfolders = listed
         if folders is not None:
-            folders[folder] = folder_mtime(folder)
+            folders[folder] = folder_stamp(folder)
         yield from found
         for name in reversed(subfolders):  # the stack pops them in name order
             stack.append((os.path.join(folder, name), os.path.join(real_folder, name)))
@@ -186,11 +186,14 @@ def list_folder(selector: FileSelector, folder: str, real_folder: str,
     return found, subfolders
 
 
-def folder_mtime(folder: str) -> int | None:
+def folder_stamp(folder: str) -> tuple[int, int] | None:
+    """A folder's modification time and inode: together they change whenever its
+    entries do, and when another folder takes its name (renames keep times)."""
     try:
-        return os.stat(folder).st_mtime_ns
+        stat = os.stat(folder)
     except OSError:
         return None
+    return (stat.st_mtime_ns, stat.st_ino)
 
 
 class Snapshot(msgspec.Struct, frozen=True, dict=True):
@@ -210,7 +213,7 @@ class Snapshot(msgspec.Struct, frozen=True, dict=True):
 
     prefix: str
     listing: tuple[str | tuple[str, str, str], ...]
-    folders: tuple[tuple[str, int | None], ...]
+    folders: tuple[tuple[str, tuple[int, int] | None], ...]  # see folder_stamp
 
     @cached_property
     def files(self) -> list[tuple[str, str, str]]:
@@ -228,12 +231,12 @@ class Snapshot(msgspec.Struct, frozen=True, dict=True):
         return frozenset(real for path, _, real in self.files if path == real)
 
     def newest(self) -> int:
-        return max((mtime for _, mtime in self.folders if mtime is not None), default=0)
+        return max((stamp[0] for _, stamp in self.folders if stamp is not None), default=0)
 
 
 def snapshot(selector: FileSelector, layout: Layout) -> Snapshot:
     """The configured documents (as ``collect`` finds them), with the folders walked."""
-    folders: dict[str, int | None] = {}
+    folders: dict[str, tuple[int, int] | None] = {}
     cwd = os.getcwd()
     prefix = os.path.join(cwd, "")  # display paths are relative to it
     listing: list[str | tuple[str, str, str]] = []
@@ -252,7 +255,7 @@ def starts(selector: FileSelector, layout: Layout) -> list[Path]:
     return [layout.root / prefix for prefix in sorted(prefixes)]
 
 
-def _scan(selector: FileSelector, layout: Layout, folders: dict[str, int | None] | None
+def _scan(selector: FileSelector, layout: Layout, folders: dict[str, tuple[int, int] | None] | None
           ) -> Iterator[tuple[str, str]]:
     """The configured documents' paths and real paths, each once, in a stable order."""
     seen: set[str] = set()
@@ -268,7 +271,7 @@ def _scan(selector: FileSelector, layout: Layout, folders: dict[str, int | None]
 
 
 def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
-            folders: dict[str, int | None] | None = None,
+            folders: dict[str, tuple[int, int] | None] | None = None,
             known: frozenset[str] = frozenset()) -> list[Candidate]:
     """The run's files, each once, in a stable order.
 

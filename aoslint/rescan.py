@@ -20,7 +20,7 @@ import os
 from aoslint.discover import (
     FileSelector,
     Snapshot,
-    folder_mtime,
+    folder_stamp,
     list_folder,
     snapshot,
     starts,
@@ -28,10 +28,12 @@ from aoslint.discover import (
 )
 from aoslint.layout import Layout
 
+Stamps = dict[str, tuple[int, int] | None]  # folder -> its folder_stamp
+
 
 def refresh(scan: Snapshot, selector: FileSelector, layout: Layout) -> Snapshot:
     """``scan`` itself while no folder changed; else the scan a new walk would make."""
-    changed = [folder for folder, mtime in scan.folders if folder_mtime(folder) != mtime]
+    changed = [folder for folder, stamp in scan.folders if folder_stamp(folder) != stamp]
     if not changed:
         return scan
     updated = _update(scan, changed, selector, layout)
@@ -46,7 +48,7 @@ def _update(scan: Snapshot, changed: list[str], selector: FileSelector, layout: 
     times = dict(scan.folders)
     if (any(not isinstance(entry, str) for entry in scan.listing)
             or any(a != b and b.startswith(os.path.join(a, "")) for a in tops for b in tops)
-            or any(top in changed and (times.get(top) is None or folder_mtime(top) is None)
+            or any(top in changed and (times.get(top) is None or folder_stamp(top) is None)
                    for top in tops)):
         return None
     files: dict[str, list[str]] = {}  # folder -> its documents' paths
@@ -69,17 +71,17 @@ def _update(scan: Snapshot, changed: list[str], selector: FileSelector, layout: 
     return Snapshot(scan.prefix, tuple(listing), tuple(times.items()))
 
 
-def _relist(folder: str, selector: FileSelector, times: dict[str, int | None],
+def _relist(folder: str, selector: FileSelector, times: Stamps,
             files: dict[str, list[str]]) -> bool:
     """List one changed folder again, walk its new subfolders, drop what is gone.
 
     Updates ``times`` and ``files`` in place; false when a linked file turns
     up (the scan is then walked anew).
     """
-    mtime = folder_mtime(folder)
+    stamp = folder_stamp(folder)
     known = {f for f in times if f != folder and os.path.dirname(f) == folder}
     entered = frozenset(os.path.basename(f) for f in known)
-    listed = list_folder(selector, folder, folder, entered) if mtime is not None else None
+    listed = list_folder(selector, folder, folder, entered) if stamp is not None else None
     if listed is None:  # gone (its parent changed too) or unreadable: as a walk skips it
         _drop(folder, times, files)
         return True
@@ -94,19 +96,19 @@ def _relist(folder: str, selector: FileSelector, times: dict[str, int | None],
     for gone in known - present:
         _drop(gone, times, files)
     for new in sorted(present - known):
-        walked: dict[str, int | None] = {}
+        walked: Stamps = {}
         for path, real, rel in walk_markdown(selector, new, walked):
             if path != real:
                 return False
             if rel is not None and selector.included(rel):
                 files.setdefault(os.path.dirname(path), []).append(path)
         times.update(walked)
-    times[folder] = mtime
+    times[folder] = stamp
     files[folder] = documents
     return True
 
 
-def _drop(folder: str, times: dict[str, int | None], files: dict[str, list[str]]) -> None:
+def _drop(folder: str, times: Stamps, files: dict[str, list[str]]) -> None:
     inside = os.path.join(folder, "")
     for known in [f for f in times if f == folder or f.startswith(inside)]:
         del times[known]

@@ -160,3 +160,29 @@ def test_a_start_folder_that_appears_is_walked(repo: Path) -> None:
     write_tree(repo / "docs/postmortems", {"2027/two.md": "# two\n"})
     assert _refreshed(scan).listing == _walk_anew().listing
     assert "docs/postmortems/2027/two.md" in _refreshed(scan).listing
+
+
+@pytest.mark.parametrize("change", ["swap", "replace"])
+def test_a_folder_that_takes_another_ones_name_is_listed_again(repo: Path, change: str) -> None:
+    """Renames keep folder times, and two folders can share one: the inode tells them apart."""
+    write_tree(repo / "docs/incidents/INC-2", {"postmortem.md": "# two\n"})
+    (repo / "docs/incidents/INC-2/notes.txt").unlink()
+    same = 1_700_000_000_000_000_000
+    for name in ("INC-1", "INC-2"):
+        os.utime(repo / "docs/incidents" / name, ns=(same, same))
+    os.utime(repo / "docs/incidents", ns=(same, same))
+    scan = _walk_anew()
+    incidents = repo / "docs/incidents"
+    if change == "swap":
+        (incidents / "INC-1").rename(incidents / "tmp")
+        (incidents / "INC-2").rename(incidents / "INC-1")
+        (incidents / "tmp").rename(incidents / "INC-2")
+    else:
+        shutil.rmtree(incidents / "INC-1")
+        (incidents / "INC-2").rename(incidents / "INC-1")
+    os.utime(incidents, ns=(same + 10**9, same + 10**9))
+    updated = _refreshed(scan)
+    assert updated.listing == _walk_anew().listing
+    expected = ("docs/incidents/INC-1/postmortem.md" if change == "replace" else
+                "docs/incidents/INC-2/incident-plan.md")
+    assert expected in updated.listing
