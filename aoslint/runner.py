@@ -553,8 +553,9 @@ def _index_entry(stat: tuple[int, int, int, int], summary: Summary | None,
     if summary is None:
         return (stat, content, None, None, None, None, None)
     incident_id = summary.field("incident_id")
+    usable = incident_id is not None and usable_id(incident_id.value)  # lists are unhashable
     return (stat, content, summary.path, summary.type,
-            incident_id.value if incident_id else None,
+            incident_id.value if usable and incident_id is not None else None,
             pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL), schema)
 
 

@@ -213,6 +213,20 @@ def test_one_file_run_judges_against_indexed_documents(tmp_path: Path,
         monkeypatch.setattr("aoslint.runner._summarise_one", no_reading)
 
 
+def test_an_indexed_document_with_a_list_for_its_incident_id(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Front matter may give any YAML value: a list ID in the index is no usable ID."""
+    monkeypatch.setattr("aoslint.runner.RACY_NS", 0)  # the index trusts files made just now
+    odd = "---\nincident_id: [INC-20261102-001, INC-20261102-002]\n---\n" + POSTMORTEM
+    root = write_tree(tmp_path / "repo", {
+        "docs/incidents/INC-1/postmortem.md": POSTMORTEM,
+        "docs/incidents/INC-9/postmortem.md": odd,
+    })
+    named = ["docs/incidents/INC-1/postmortem.md"]
+    _run(root, cache=True)  # the index holds both
+    assert _run(root, named, cache=True) == _run(root, named, cache=False)
+
+
 # -- damaged, foreign and contained -------------------------------------------------------
 
 
