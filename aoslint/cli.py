@@ -215,11 +215,12 @@ def run() -> None:
     down and files closed when the command ends).
     """
     code = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:  # the reader went away, as in main
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None: started with the stream closed
+                stream.flush()
+        except (OSError, ValueError):  # the reader went away, or the stream is closed
+            pass
     os._exit(code)
 
 

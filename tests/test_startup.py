@@ -113,3 +113,18 @@ def test_a_reader_that_goes_away_gets_no_traceback() -> None:
     process.stdout.close()  # like `aoslint rules | head -1`
     assert process.wait(timeout=60) == 0
     assert b"Traceback" not in process.stderr.read()
+
+
+def test_started_with_standard_output_closed_it_still_exits_cleanly() -> None:
+    from tests.conftest import EXAMPLE
+
+    def close_stdout() -> None:
+        import os
+
+        os.close(1)
+
+    done = subprocess.run([sys.executable, "-m", "aoslint", "check", "--no-git", "--no-cache"],
+                          cwd=EXAMPLE, stderr=subprocess.PIPE, text=True,
+                          preexec_fn=close_stdout)
+    assert "Traceback" not in done.stderr
+    assert done.returncode in (1, 2)  # the findings, or the report it could not write
