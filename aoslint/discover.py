@@ -21,6 +21,7 @@ from aoslint.layout import Layout, display_path
 if TYPE_CHECKING:
     import pathspec
 
+Stamps = dict[str, tuple[int, int] | None]  # folder -> its folder_stamp
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 DEFAULT_INCLUDE = (
     "docs/incidents/**/*.md",
@@ -117,7 +118,7 @@ def _static_prefix(pattern: str) -> str:
 
 
 def walk_markdown(selector: FileSelector, start: Path | str,
-          folders: dict[str, tuple[int, int] | None] | None = None
+          folders: Stamps | None = None
           ) -> Iterator[tuple[str, str, str | None]]:
     """Markdown files under ``start``, their real paths, and their paths below the root.
 
@@ -236,7 +237,7 @@ class Snapshot(msgspec.Struct, frozen=True, dict=True):
 
 def snapshot(selector: FileSelector, layout: Layout) -> Snapshot:
     """The configured documents (as ``collect`` finds them), with the folders walked."""
-    folders: dict[str, tuple[int, int] | None] = {}
+    folders: Stamps = {}
     cwd = os.getcwd()
     prefix = os.path.join(cwd, "")  # display paths are relative to it
     listing: list[str | tuple[str, str, str]] = []
@@ -255,7 +256,7 @@ def starts(selector: FileSelector, layout: Layout) -> list[Path]:
     return [layout.root / prefix for prefix in sorted(prefixes)]
 
 
-def _scan(selector: FileSelector, layout: Layout, folders: dict[str, tuple[int, int] | None] | None
+def _scan(selector: FileSelector, layout: Layout, folders: Stamps | None = None
           ) -> Iterator[tuple[str, str]]:
     """The configured documents' paths and real paths, each once, in a stable order."""
     seen: set[str] = set()
@@ -271,12 +272,10 @@ def _scan(selector: FileSelector, layout: Layout, folders: dict[str, tuple[int, 
 
 
 def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
-            folders: dict[str, tuple[int, int] | None] | None = None,
             known: frozenset[str] = frozenset()) -> list[Candidate]:
     """The run's files, each once, in a stable order.
 
-    ``folders`` collects the folders walked (see ``Snapshot``); a named file
-    whose real path is in ``known`` is taken as not excluded.
+    A named file whose real path is in ``known`` is taken as not excluded.
     """
     result: list[Candidate] = []
 
@@ -292,7 +291,7 @@ def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
     if not paths:
         cwd = os.getcwd()
         return [Candidate(Path(found), display_path(found, cwd), False, real)
-                for found, real in _scan(selector, layout, folders)]
+                for found, real in _scan(selector, layout)]
 
     for path in paths:
         rel = layout.relative(path)

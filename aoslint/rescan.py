@@ -20,6 +20,7 @@ import os
 from aoslint.discover import (
     FileSelector,
     Snapshot,
+    Stamps,
     folder_stamp,
     list_folder,
     snapshot,
@@ -27,8 +28,6 @@ from aoslint.discover import (
     walk_markdown,
 )
 from aoslint.layout import Layout
-
-Stamps = dict[str, tuple[int, int] | None]  # folder -> its folder_stamp
 
 
 def refresh(scan: Snapshot, selector: FileSelector, layout: Layout) -> Snapshot:
