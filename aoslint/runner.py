@@ -379,7 +379,7 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
                 if settings.options.enabled else None
     return Analysis(
         findings=tuple(sink),
-        summary=Summary.of(document, project.config),
+        summary=Summary.of(document, project.config, context.closed),
         directives=tuple(find_directives(loaded.parsed)),
         note=f"{loaded.doctype.name} ({loaded.reason})",
         case=case,

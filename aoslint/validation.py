@@ -56,12 +56,14 @@ def schema_errors(doctype: DocType, document: Document,
         found = memo.get(key)
         if isinstance(found, tuple) and all(isinstance(e, SchemaError) for e in found):
             return list(found)
+    whole = False
     if part is None:  # the schema's root may read more: jsonschema judges what it reads
         part = document.to_json(doctype.instance_keys)
+        whole = doctype.instance_keys is None
     if doctype.certainly_valid(part):  # the errors, if any, need the whole model
         errors: list[SchemaError] = []
     else:
-        errors = _validate(doctype, document.to_json())
+        errors = _validate(doctype, part if whole else document.to_json())
     if memo is not None and key is not None and all(e.absolute_path for e in errors):
         memo.put(key, tuple(errors))  # a top-level error may quote the whole model: not kept
     return errors

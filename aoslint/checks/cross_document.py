@@ -92,10 +92,11 @@ class Summary(msgspec.Struct, frozen=True, gc=False):
         return None
 
     @classmethod
-    def of(cls, document: Document, config: Config) -> Summary:
+    def of(cls, document: Document, config: Config, closed: bool | None = None) -> Summary:
+        """``closed``: the document's closure claim, when the caller judged it already."""
         return cls(document.path, document.type,
                    tuple(f for f in document.fields if f.key in SUMMARY_FIELDS),
-                   claims_closure(document, config))
+                   claims_closure(document, config) if closed is None else closed)
 
 
 class Record(msgspec.Struct, frozen=True):
