@@ -25,9 +25,6 @@ def _split_codes(values: Sequence[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-COMMANDS = ("check", "model", "rules", "rule", "new", "init", "clean")
-
-
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line; with ``only``, just that command's sub-parser.
 
@@ -40,27 +37,31 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"aoslint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    if only in (None, "check"):
-        _add_check(commands)
-    if only in (None, "model"):
-        model = commands.add_parser("model", help="print a document's model as JSON")
-        model.add_argument("file", type=Path)
-        model.add_argument("--config", type=Path, metavar="FILE")
-    if only in (None, "rules"):
-        commands.add_parser("rules", help="list every check")
-    if only in (None, "rule"):
-        explain = commands.add_parser("rule", help="explain one check")
-        explain.add_argument("code", metavar="CODE-or-name")
-    if only in (None, "new"):
-        _add_new(commands)
-    if only in (None, "init"):
-        _add_init(commands)
-    if only in (None, "clean"):
-        _add_clean(commands)
+    for name, add in _COMMAND_PARSERS.items():
+        if only in (None, name):
+            add(commands)
     return parser
 
 
-def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+Commands = argparse._SubParsersAction  # the sub-parsers of "aoslint COMMAND"
+
+
+def _add_model(commands: Commands[argparse.ArgumentParser]) -> None:
+    model = commands.add_parser("model", help="print a document's model as JSON")
+    model.add_argument("file", type=Path)
+    model.add_argument("--config", type=Path, metavar="FILE")
+
+
+def _add_rules(commands: Commands[argparse.ArgumentParser]) -> None:
+    commands.add_parser("rules", help="list every check")
+
+
+def _add_rule(commands: Commands[argparse.ArgumentParser]) -> None:
+    explain = commands.add_parser("rule", help="explain one check")
+    explain.add_argument("code", metavar="CODE-or-name")
+
+
+def _add_check(commands: Commands[argparse.ArgumentParser]) -> None:
     from aoslint.reporters import FORMATS
 
     check = commands.add_parser("check", help="check incident documents (default paths: "
@@ -102,7 +103,7 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                             "CPU for runs of 200 files or more; 1: no workers)")
 
 
-def _add_init(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_init(commands: Commands[argparse.ArgumentParser]) -> None:
     init = commands.add_parser(
         "init", help="write a starter .aoslint.toml (or [tool.aoslint] in pyproject.toml)",
         description="Write a starter configuration at the repository root: .aoslint.toml, or "
@@ -113,7 +114,7 @@ def _add_init(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                            "directory, to customize")
 
 
-def _add_clean(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_clean(commands: Commands[argparse.ArgumentParser]) -> None:
     clean = commands.add_parser(
         "clean", help="remove the result cache directory",
         description="Remove aoslint's cache directory (cache-dir in the config, default "
@@ -133,7 +134,7 @@ def _jobs(value: str) -> int:
     return number
 
 
-def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_new(commands: Commands[argparse.ArgumentParser]) -> None:
     new = commands.add_parser(
         "new", help="write a new incident plan or postmortem and print its path",
         description="Write a new document from a template under a fresh, unique incident ID "
@@ -163,6 +164,11 @@ def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                          help="render this template (a .j2 file, or a kit template whose "
                               "header fields are filled in); 'builtin' for aoslint's own")
         sub.add_argument("--config", type=Path, metavar="FILE")
+
+
+_COMMAND_PARSERS = {"check": _add_check, "model": _add_model, "rules": _add_rules,
+                    "rule": _add_rule, "new": _add_new, "init": _add_init, "clean": _add_clean}
+COMMANDS = tuple(_COMMAND_PARSERS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
