@@ -346,13 +346,3 @@ def test_git_issue_rules_name_real_problems() -> None:
 
     assert set(_ISSUE_RULES) <= {problem.value for problem in Problem}
     assert len(_ISSUE_RULES) == 7
-
-
-def test_every_git_problem_the_rules_name_is_one_git_reports() -> None:
-    """The rule table is keyed by Problem values written out (to spare an import): a renamed
-    value would silently fall back to the generic git-failed rule."""
-    from aoslint.checks.hardening import _ISSUE_RULES
-    from aoslint.git.model import Problem
-
-    assert set(_ISSUE_RULES) <= {problem.value for problem in Problem}
-    assert len(_ISSUE_RULES) >= 7
