@@ -152,6 +152,10 @@ def test_a_linked_file_means_a_new_walk(repo: Path) -> None:
     fresh = _walk_anew()
     assert updated.listing == fresh.listing
     assert any(not isinstance(entry, str) for entry in updated.listing)
+    # A scan holding a linked file is walked anew on the next change too.
+    (repo / "docs/postmortems/2026/two.md").write_text("# two\n")
+    clock.touch(repo / "docs/postmortems/2026")
+    assert _refreshed(updated).listing == _walk_anew().listing
 
 
 def test_a_start_folder_that_appears_is_walked(repo: Path) -> None:
