@@ -10,6 +10,7 @@ reading the cache per document would cost more.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any, Protocol
@@ -81,10 +82,17 @@ def _read_keys(schema: dict[str, Any]) -> frozenset[str] | None:
 
 
 def _memo_key(doctype: DocType, read: dict[str, Any]) -> str:
-    digest = hashlib.blake2b(b"schema\0", digest_size=20)
-    for part in (doctype.name, doctype.schema_text, json.dumps(read, sort_keys=True, default=str)):
-        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    digest = _schema_digest(doctype.name, doctype.schema_text).copy()
+    digest.update(json.dumps(read, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
     return "schema-" + digest.hexdigest()
+
+
+@functools.cache  # the schema is hashed once per run, not once per document
+def _schema_digest(name: str, schema_text: str) -> hashlib.blake2b:
+    digest = hashlib.blake2b(b"schema\0", digest_size=20)
+    for part in (name, schema_text):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest
 
 
 def _validate(doctype: DocType, instance: dict[str, Any]) -> list[SchemaError]:
