@@ -180,3 +180,17 @@ def test_time_only_rows_take_the_day_of_the_dated_row_above(tmp_path: Path) -> N
     text = POSTMORTEM.replace("Date: 2026-11-02\n", "").replace(
         "- `14:05 UTC`: Incident occurred", "- 2026-11-02 14:05 UTC: Incident occurred")
     assert not any(code.startswith("AOS30") for _, code in codes(tmp_path, text))
+
+
+def test_the_placeholder_early_exit_knows_every_pattern_text() -> None:
+    """find_placeholders skips a line holding none of three texts; each built-in pattern's
+    text must hold one of them, or a line with only that text would be skipped."""
+    import inspect
+
+    from aoslint import placeholders
+
+    source = inspect.getsource(placeholders.find_placeholders)
+    early = {text for text in ("[", "HH:MM", "YYYY") if f'"{text}" not in line' in source}
+    assert early == {"[", "HH:MM", "YYYY"}
+    for _, needle, _ in placeholders.PATTERNS:
+        assert any(text in needle for text in early), needle
