@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from aoslint import __version__
+from aoslint.cli import _use_color
 from tests.conftest import FIXTURES, STANDALONE_ARGS, CliResult
 
 Cli = Callable[..., CliResult]
@@ -130,17 +135,39 @@ def test_no_command_prints_help_and_exits_2(cli: Cli) -> None:
     assert "check" in result.err
 
 
-def test_color_only_when_asked_and_never_with_no_color(cli: Cli, monkeypatch: object) -> None:
-    target = str(BAD / "missing-section.md")
-    assert "\x1b[" in cli("check", target, "--color", "always").out
-    assert "\x1b[" not in cli("check", target).out  # not a terminal
-    import os
+@pytest.mark.parametrize(("flag", "environment", "coloured"), [
+    ("always", {}, True),
+    ("always", {"NO_COLOR": "1"}, True),  # no-color.org: a flag wins over NO_COLOR
+    ("never", {"FORCE_COLOR": "1"}, False),
+    ("auto", {}, False),  # not a terminal
+    ("auto", {"FORCE_COLOR": "1"}, True),
+    ("auto", {"FORCE_COLOR": ""}, False),  # empty means unset
+    ("auto", {"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),
+    ("auto", {"NO_COLOR": ""}, False),
+])
+def test_color_follows_the_flag_then_no_color_then_force_color(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch, flag: str, environment: dict[str, str],
+        coloured: bool) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    out = cli("check", str(BAD / "missing-section.md"), "--color", flag).out
+    assert ("\x1b[" in out) is coloured
 
-    os.environ["NO_COLOR"] = "1"
-    try:
-        assert "\x1b[" not in cli("check", target, "--color", "always").out
-    finally:
-        del os.environ["NO_COLOR"]
+
+@pytest.mark.parametrize(("environment", "coloured"), [
+    ({}, True), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": ""}, True)])
+def test_a_terminal_gets_colour_unless_no_color(
+        monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], coloured: bool) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    master, terminal = pty.openpty()
+    with os.fdopen(terminal, "w") as stream:
+        assert _use_color("auto", stream) is coloured
+    os.close(master)
 
 
 def test_statistics_counts_findings_by_code(cli: Cli) -> None:
