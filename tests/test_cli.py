@@ -13,7 +13,7 @@ import pytest
 
 from aoslint import __version__
 from aoslint.cli import _use_color
-from tests.conftest import FIXTURES, STANDALONE_ARGS, CliResult
+from tests.conftest import FIXTURES, STANDALONE_ARGS, CliResult, write_tree
 
 Cli = Callable[..., CliResult]
 BAD = FIXTURES / "bad"
@@ -68,10 +68,39 @@ def test_select_and_ignore_by_code_prefix_and_name(cli: Cli) -> None:
     assert {f["code"] for f in by_name} == {"AOS102", "AOS107"}
 
 
-def test_unknown_selector_is_a_usage_error(cli: Cli) -> None:
-    result = cli("check", str(GOOD), "--select", "AOS999")
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--select", "AOS999", "--select: 'AOS999' matches no rule code, prefix or name; "
+                           "did you mean 'AOS9'?"),
+    ("--select", "missing-sectoin", "--select: 'missing-sectoin' matches no rule code, prefix "
+                                    "or name; did you mean 'missing-section'?"),
+    ("--ignore", "AOS1x", "--ignore: 'AOS1x' matches no rule code, prefix or name; "
+                          "did you mean 'AOS1'?"),
+    ("--ignore", "zzz", "--ignore: 'zzz' matches no rule code, prefix or name "
+                        "(see 'aoslint rules')"),
+])
+def test_unknown_selector_is_a_usage_error(cli: Cli, option: str, value: str,
+                                           message: str) -> None:
+    result = cli("check", str(GOOD), option, value)
     assert result.exit_code == 2
-    assert "'AOS999' matches no rule" in result.err
+    assert result.err == f"aoslint: error: {message}\n"
+    assert result.out == ""
+
+
+@pytest.mark.parametrize(("name", "text", "where"), [
+    (".aoslint.toml", 'select = ["AOS1", "timline-order"]\n',
+     "select: 'timline-order' matches no rule code, prefix or name; "
+     "did you mean 'timeline-order'?"),
+    ("pyproject.toml", '[tool.aoslint]\nignore = ["action-item-no-ownr"]\n',
+     "[tool.aoslint] ignore: 'action-item-no-ownr' matches no rule code, prefix or name; "
+     "did you mean 'action-item-no-owner'?"),
+])
+def test_unknown_selector_in_the_config_is_a_configuration_error(
+        cli: Cli, tmp_path: Path, name: str, text: str, where: str) -> None:
+    write_tree(tmp_path, {name: text, "docs/incidents/doc.md": "# Notes\n"})
+    result = cli("check", cwd=tmp_path)
+    assert result.exit_code == 2
+    config = tmp_path / name
+    assert result.err == f"aoslint: error: {config}: {where}\n"
 
 
 def test_exit_zero_and_output_file(cli: Cli, tmp_path: Path) -> None:
