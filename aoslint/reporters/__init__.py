@@ -25,6 +25,7 @@ class RenderContext(msgspec.Struct, frozen=True):
     tool_version: str = ""
     extra: dict[str, str] = msgspec.field(default_factory=dict)
     checked_paths: tuple[str, ...] = ()
+    quiet: bool = False  # text: errors only, and the summary line of everything
 
 
 Renderer = Callable[[Sequence[Diagnostic], RenderContext], str]
