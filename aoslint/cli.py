@@ -291,6 +291,7 @@ def _run_check_command(args: argparse.Namespace) -> int:
         color=not to_file and args.format == "text" and _use_color(args.color, sys.stdout),
         tool_version=__version__,
         quiet=args.quiet,
+        root=result.root,
     )
     if args.statistics:
         from aoslint.reporters import statistics

@@ -48,7 +48,7 @@ from aoslint.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
 from aoslint.git.tracked import is_known, known_files
 from aoslint.hardening import GateIndex, forget_paths, rule_files
-from aoslint.layout import Layout, discover_layout
+from aoslint.layout import Layout, discover_layout, find_repository_root
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
 from aoslint.registry import Rule, all_rules, matches, unknown_selector
@@ -73,6 +73,7 @@ class RunResult(msgspec.Struct):
     diagnostics: list[Diagnostic] = msgspec.field(default_factory=list)
     checked: list[str] = msgspec.field(default_factory=list)
     notes: list[str] = msgspec.field(default_factory=list)
+    root: str = ""  # the repository root (git's, else aoslint's), which CI paths start from
 
     @property
     def has_errors(self) -> bool:
@@ -198,7 +199,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     validate_selectors(select or [], "--select")
     validate_selectors(ignore, "--ignore")
 
-    result = RunResult()
+    result = RunResult(root=str(find_repository_root(project.layout.root)
+                                or project.layout.root))
     where = f"config: {config.path}" if config.path else "config: none found, using defaults"
     result.notes.append(where)
     result.notes.append(f"root: {project.layout.root}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +21,9 @@ from msgspec.structs import replace
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.registry import Rule
 from aoslint.reporters import FORMATS, RenderContext, get_renderer
+from tests.conftest import STANDALONE_ARGS, CliResult, git, write_tree
+
+Cli = Callable[..., CliResult]
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
 
@@ -387,3 +391,37 @@ def test_gitlab_fingerprints_are_unique_and_survive_a_move(findings: list[Diagno
 
 def test_gitlab_without_findings_is_an_empty_list() -> None:
     assert gitlab([]) == []
+
+
+def test_ci_paths_start_at_the_repository_root_whatever_the_working_directory(
+        cli: Cli, tmp_path: Path) -> None:
+    bad = (Path(__file__).parent / "fixtures" / "bad" / "missing-section.md").read_text()
+    document = "docs/incidents/INC-20261115-002/postmortem.md"
+    root = write_tree(tmp_path / "repo", {document: bad})
+    git(root, "init", "-q")
+    here = root / "docs"
+    args = ("check", *STANDALONE_ARGS)
+
+    text = cli(*args, cwd=here).out
+    assert text.startswith("incidents/INC-20261115-002/postmortem.md:6:1: AOS101 ")  # like ruff
+
+    log = json.loads(cli(*args, "--format", "sarif", cwd=here).out)
+    assert_valid_sarif(log)
+    run = log["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == f"{root.resolve().as_uri()}/"
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in run["results"]} == {document}
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"]
+            for r in run["results"]} == {"%SRCROOT%"}
+
+    github = cli(*args, "--format", "github", cwd=here).out.splitlines()
+    assert github and all(line.startswith(f"::error file={document},") for line in github)
+    gitlab = json.loads(cli(*args, "--format", "gitlab", cwd=here).out)
+    assert {issue["location"]["path"] for issue in gitlab} == {document}
+    junit = ET.fromstring(cli(*args, "--format", "junit", cwd=here).out)
+    assert [case.get("file") for case in junit.iter("testcase")] == [document]
+    failure = next(junit.iter("failure"))
+    assert (failure.text or "").startswith(f"{document}:6:1: AOS101 ")
+    # The same findings keep their identity when run from the root.
+    from_root = json.loads(cli(*args, "--format", "gitlab", cwd=root).out)
+    assert [i["fingerprint"] for i in from_root] == [i["fingerprint"] for i in gitlab]

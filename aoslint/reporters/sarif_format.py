@@ -8,6 +8,7 @@ rule by ``ruleIndex`` as well as ``ruleId``.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import PurePath
@@ -41,7 +42,7 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
     rules = _rules_for(diagnostics, context)
     index = {rule.code: position for position, rule in enumerate(rules)}
-    prints = fingerprints(diagnostics)
+    prints = fingerprints(diagnostics, context.root)
     log = {
         "$schema": SCHEMA_URI,
         "version": SARIF_VERSION,
@@ -57,8 +58,9 @@ def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
                 },
                 # Diagnostic columns count Python string positions, i.e. code points.
                 "columnKind": "unicodeCodePoints",
+                **_base_ids(context.root),
                 "results": [
-                    _result(diag, index[diag.code], fingerprint)
+                    _result(diag, index[diag.code], fingerprint, context.root)
                     for diag, fingerprint in zip(diagnostics, prints, strict=True)
                 ],
             }
@@ -148,7 +150,7 @@ def _fence_for(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _result(diag: Diagnostic, rule_index: int, fingerprint: str) -> dict[str, Any]:
+def _result(diag: Diagnostic, rule_index: int, fingerprint: str, root: str) -> dict[str, Any]:
     return {
         "ruleId": diag.code,
         "ruleIndex": rule_index,
@@ -157,7 +159,7 @@ def _result(diag: Diagnostic, rule_index: int, fingerprint: str) -> dict[str, An
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": artifact_location(diag.path),
+                    "artifactLocation": artifact_location(diag.path, root),
                     "region": {
                         "startLine": start_line(diag),
                         "startColumn": start_column(diag),
@@ -170,9 +172,20 @@ def _result(diag: Diagnostic, rule_index: int, fingerprint: str) -> dict[str, An
     }
 
 
-def artifact_location(path: str) -> dict[str, str]:
-    """A relative, percent-encoded URI against ``%SRCROOT%``; absolute paths become file URIs."""
-    posix = report_path(path)
+def _base_ids(root: str) -> dict[str, Any]:
+    """Where ``%SRCROOT%`` is: the repository root, as a file URI ending in ``/``."""
+    if not root:
+        return {}
+    uri = PurePath(os.path.abspath(root)).as_uri()
+    return {"originalUriBaseIds": {SRCROOT: {
+        "uri": uri if uri.endswith("/") else f"{uri}/",
+        "description": {"text": "The repository root."}}}}
+
+
+def artifact_location(path: str, root: str = "") -> dict[str, str]:
+    """A relative, percent-encoded URI against ``%SRCROOT%`` (the repository root);
+    a file outside it gets an absolute file URI."""
+    posix = report_path(path, root)
     pure = PurePath(posix)
     if pure.is_absolute():
         return {"uri": pure.as_uri()}
