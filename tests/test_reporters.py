@@ -7,6 +7,7 @@ which checks exist.
 from __future__ import annotations
 
 import json
+import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +19,10 @@ from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 from msgspec.structs import replace
 
+from aoslint import links
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.registry import Rule
+from aoslint.links import repository_url
+from aoslint.registry import Rule, all_rules
 from aoslint.reporters import FORMATS, RenderContext, get_renderer
 from tests.conftest import STANDALONE_ARGS, CliResult, git, write_tree
 
@@ -159,7 +162,7 @@ def test_sarif_driver_lists_every_rule_with_its_documentation(
     driver = sarif(findings)["runs"][0]["tool"]["driver"]
     assert driver["name"] == "aoslint"
     assert driver["version"] == "9.8.7"
-    assert driver["informationUri"].startswith("https://")
+    assert driver["informationUri"].endswith("/docs/rules/README.md")
     by_id = {rule["id"]: rule for rule in driver["rules"]}
     assert set(by_id) == set(RULES)  # the unused rule too
     missing = by_id["AOS101"]
@@ -425,3 +428,33 @@ def test_ci_paths_start_at_the_repository_root_whatever_the_working_directory(
     # The same findings keep their identity when run from the root.
     from_root = json.loads(cli(*args, "--format", "gitlab", cwd=root).out)
     assert [i["fingerprint"] for i in from_root] == [i["fingerprint"] for i in gitlab]
+
+
+def test_sarif_links_every_rule_to_its_page_in_this_repository() -> None:
+    project = Path(__file__).parent.parent
+    declared = tomllib.loads((project / "pyproject.toml").read_text())["project"]["urls"]
+    base = declared["Repository"].rstrip("/")
+    assert repository_url() == base, "installed metadata is stale: pip install -e ."
+    prefix = f"{base}/blob/main/"
+    rules = {r.code: r for r in all_rules()}
+    driver = sarif([], RenderContext(rules=rules))["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == f"{prefix}docs/rules/README.md"
+    assert len(driver["rules"]) == len(rules)
+    for descriptor in [driver, *driver["rules"]]:
+        uri = descriptor.get("helpUri", descriptor.get("informationUri"))
+        assert uri.startswith(prefix)
+        assert (project / uri.removeprefix(prefix)).is_file(), uri
+    for descriptor in driver["rules"]:
+        item = rules[descriptor["id"]]
+        assert descriptor["helpUri"] == f"{prefix}docs/rules/{item.code}.md"
+        assert descriptor["fullDescription"]["text"] == item.explanation
+
+
+def test_sarif_without_a_declared_repository_links_nowhere(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(links, "repository_url", lambda: None)
+    log = sarif([MISSING.diagnostic("docs/pm.md", 1, 1, "m")])
+    assert_valid_sarif(log)
+    driver = log["runs"][0]["tool"]["driver"]
+    assert "informationUri" not in driver
+    assert all("helpUri" not in rule for rule in driver["rules"])

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
 from aoslint import __version__
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.links import RULES_INDEX, file_url, rule_page
 from aoslint.registry import Rule
 from aoslint.reporters import RenderContext
 from aoslint.reporters._shared import (
@@ -33,8 +33,6 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = f"aoslintFindingHash/{FINGERPRINT_VERSION}"
-# Used only when neither the caller nor the installed package metadata names a home page.
-FALLBACK_INFORMATION_URI = "https://pypi.org/project/aoslint/"
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
@@ -51,9 +49,10 @@ def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
                 "tool": {
                     "driver": {
                         "name": "aoslint",
-                        "informationUri": information_uri(context),
+                        **_uri("informationUri", information_uri(context)),
                         "version": context.tool_version or __version__,
-                        "rules": [_descriptor(rule) for rule in rules],
+                        "rules": [_descriptor(rule, rule.code in context.rules)
+                                  for rule in rules],
                     }
                 },
                 # Diagnostic columns count Python string positions, i.e. code points.
@@ -69,23 +68,9 @@ def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def information_uri(context: RenderContext) -> str:
-    """The tool's home page: the caller's choice, else the package's declared URL."""
-    chosen = context.extra.get("information_uri", "")
-    if chosen:
-        return chosen
-    try:
-        meta = metadata.metadata("aoslint")
-    except metadata.PackageNotFoundError:
-        return FALLBACK_INFORMATION_URI
-    for entry in meta.get_all("Project-URL") or []:
-        label, _, url = str(entry).partition(",")
-        if label.strip().lower() in {"homepage", "home", "source", "repository"} and url.strip():
-            return url.strip()
-    for home in meta.get_all("Home-page") or []:
-        if str(home).strip():
-            return str(home).strip()
-    return FALLBACK_INFORMATION_URI
+def information_uri(context: RenderContext) -> str | None:
+    """The rules' documentation: the caller's choice, else the repository's index page."""
+    return context.extra.get("information_uri") or file_url(RULES_INDEX)
 
 
 def _rules_for(diagnostics: Sequence[Diagnostic], context: RenderContext) -> list[Rule]:
@@ -103,12 +88,19 @@ def _rules_for(diagnostics: Sequence[Diagnostic], context: RenderContext) -> lis
     return rules
 
 
-def _descriptor(rule: Rule) -> dict[str, Any]:
+def _uri(key: str, uri: str | None) -> dict[str, str]:
+    """``{key: uri}``, or nothing: an unknown address is left out, never guessed."""
+    return {key: uri} if uri else {}
+
+
+def _descriptor(rule: Rule, known: bool = True) -> dict[str, Any]:
+    """``known``: a registered rule, which has a page of its own."""
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.explanation or rule.summary},
+        **_uri("helpUri", file_url(rule_page(rule.code)) if known else None),
         "help": {"text": help_text(rule), "markdown": help_markdown(rule)},
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
         "properties": {"tags": [rule.group]},
