@@ -8,7 +8,6 @@ so a check and its documentation can never drift apart.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from difflib import get_close_matches
 
 import msgspec
 
@@ -121,6 +120,8 @@ def matches(selector: str, diag_code: str, diag_name: str) -> bool:
 
 def unknown_selector(selector: str, rules: Sequence[Rule] | None = None) -> str:
     """Why ``selector`` selects nothing, with the nearest rule name or code prefix to try."""
+    from difflib import get_close_matches  # only on this error: not in every run's start-up
+
     known = list(all_rules() if rules is None else rules)
     wanted = selector.strip().upper()
     close: list[str] = []

@@ -46,7 +46,6 @@ from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.discover import Candidate, FileSelector, Snapshot, build_selector, collect, snapshot
 from aoslint.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
-from aoslint.git.tracked import is_known, known_files
 from aoslint.hardening import GateIndex, forget_paths, rule_files
 from aoslint.layout import Layout, discover_layout, find_repository_root
 from aoslint.model import Document, build_document
@@ -221,9 +220,12 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     else:  # a remembered scan is used, and remembered for the runs that follow
         walked = _repository_scan(store, selector, project.layout)
         listed = [(path, display, False, real) for path, display, real in walked.files]
-    in_git = known_files(project.layout.root) if tracked_only else None
-    if in_git is not None:
-        listed = [entry for entry in listed if is_known(in_git, entry[0], entry[3])]
+    in_git: frozenset[str] | None = None
+    if tracked_only:  # imported only then: starting git needs subprocess (3 ms)
+        from aoslint.git.tracked import known_files
+
+        in_git = known_files(project.layout.root)
+        listed = [entry for entry in listed if _in_index(in_git, entry[0], entry[3])]
     settings = _Settings(project, options, not skip_unknown, store)
     findings: list[Diagnostic] = []
     summaries: list[Summary] = []
@@ -264,7 +266,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
             named = collect(selector, project.layout, neighbours, known=found_before)
             for entry in [*scan.files, *((str(c.path), c.display, c.real()) for c in named)]:
                 path, _, real = entry
-                if real not in seen and (in_git is None or is_known(in_git, path, real)):
+                if real not in seen and (in_git is None or _in_index(in_git, path, real)):
                     seen.add(real)
                     others.append(entry)
             known, missing = _from_index(index, others)
@@ -301,6 +303,11 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 
     result.diagnostics = sorted((d for d in findings if wanted(d)), key=sort_key)
     return result
+
+
+def _in_index(known: frozenset[str], path: str, real: str) -> bool:
+    """True when git knows the file, by the path it was found at or its real path."""
+    return os.path.normpath(os.path.abspath(path)) in known or real in known
 
 
 # -- one document ------------------------------------------------------------------

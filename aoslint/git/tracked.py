@@ -26,8 +26,3 @@ def known_files(root: Path) -> frozenset[str]:
     base = os.path.abspath(root)
     return frozenset(os.path.normpath(os.path.join(base, name))
                      for name in decode(listed).split("\0") if name)
-
-
-def is_known(known: frozenset[str], path: str, real: str) -> bool:
-    """True when the file, by the path it was found at or its real path, is in the index."""
-    return os.path.normpath(os.path.abspath(path)) in known or real in known
