@@ -86,6 +86,11 @@ def _add_check(commands: Commands[argparse.ArgumentParser]) -> None:
     check.add_argument("--skip-unknown", action="store_true",
                        help="skip named files that are not incident documents, as a directory "
                             "scan does (for pre-commit, which passes every changed file)")
+    check.add_argument("--tracked-only", action="store_true",
+                       help="check only files git knows (tracked, or staged), as pre-commit's "
+                            "--all-files does; untracked drafts are left out")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="print only errors and the summary line (text format)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour text output (auto: on a terminal, or with FORCE_COLOR; never "
                             "with NO_COLOR; always/never win over both)")
@@ -273,7 +278,8 @@ def _run_check_command(args: argparse.Namespace) -> int:
                        ignore=_split_codes(args.ignore) or [], config_file=args.config,
                        git=args.git, base=args.base,
                        inline_config=not args.no_inline_config,
-                       skip_unknown=args.skip_unknown, cache=args.cache, jobs=args.jobs)
+                       skip_unknown=args.skip_unknown, cache=args.cache, jobs=args.jobs,
+                       tracked_only=args.tracked_only)
     if args.verbose:
         for note in result.notes:
             print(f"aoslint: {note}", file=sys.stderr)
@@ -284,6 +290,8 @@ def _run_check_command(args: argparse.Namespace) -> int:
         checked_paths=tuple(result.checked),
         color=not to_file and args.format == "text" and _use_color(args.color, sys.stdout),
         tool_version=__version__,
+        quiet=args.quiet,
+        root=result.root,
     )
     if args.statistics:
         from aoslint.reporters import statistics

@@ -13,7 +13,7 @@ import pytest
 
 from aoslint import __version__
 from aoslint.cli import _use_color
-from tests.conftest import FIXTURES, STANDALONE_ARGS, CliResult, write_tree
+from tests.conftest import FIXTURES, STANDALONE_ARGS, CliResult, git, write_tree
 
 Cli = Callable[..., CliResult]
 BAD = FIXTURES / "bad"
@@ -197,6 +197,50 @@ def test_a_terminal_gets_colour_unless_no_color(
     with os.fdopen(terminal, "w") as stream:
         assert _use_color("auto", stream) is coloured
     os.close(master)
+
+
+def test_quiet_prints_errors_and_the_summary_of_everything(cli: Cli) -> None:
+    targets = [str(BAD / "placeholders-open.md"), str(BAD / "missing-section.md")]
+    loud = cli("check", *targets, *STANDALONE_ARGS).out.splitlines()
+    quiet = cli("check", *targets, "--quiet", *STANDALONE_ARGS)
+    assert quiet.exit_code == 1
+    errors = [line for line in loud if ": AOS" in line and " warning: " not in line
+              and " pending: " not in line]
+    assert len(errors) == 2
+    lines = quiet.out.splitlines()
+    assert [line for line in lines if ": AOS" in line] == errors
+    assert lines[-1] == ("2 documents checked: 2 errors, 7 warnings "
+                         "(only errors shown: --quiet).")
+    warnings_only = cli("check", targets[0], "-q", *STANDALONE_ARGS)
+    assert warnings_only.exit_code == 0
+    assert warnings_only.out.splitlines() == [
+        "1 document checked: 7 warnings (only errors shown: --quiet)."]
+
+
+def test_tracked_only_leaves_out_what_git_does_not_know(cli: Cli, tmp_path: Path) -> None:
+    bad = (BAD / "missing-section.md").read_text()
+    good = (GOOD / "kit-postmortem.md").read_text()
+    write_tree(tmp_path, {"docs/incidents/INC-20261102-001/postmortem.md": good})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "good")
+    draft = "docs/incidents/INC-20261115-002/postmortem.md"
+    write_tree(tmp_path, {draft: bad})
+    args = ("check", "--format", "json", *STANDALONE_ARGS)
+    assert {f["path"] for f in cli(*args, cwd=tmp_path).json()} == {draft}  # the working tree
+    assert cli(*args, "--tracked-only", cwd=tmp_path).json() == []
+    assert cli(*args, "--tracked-only", draft, cwd=tmp_path).json() == []  # named, untracked
+    git(tmp_path, "add", draft)  # staged counts
+    assert {f["path"] for f in cli(*args, "--tracked-only", cwd=tmp_path).json()} == {draft}
+
+
+def test_tracked_only_outside_git_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"docs/incidents/doc.md": "# Notes\n"})
+    result = cli("check", "--tracked-only", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.err.startswith(f"aoslint: error: --tracked-only: cannot list the files git "
+                                 f"knows in {tmp_path}")
+    assert "not a git repository" in result.err
 
 
 def test_statistics_counts_findings_by_code(cli: Cli) -> None:
