@@ -88,6 +88,8 @@ def _add_check(commands: Commands[argparse.ArgumentParser]) -> None:
                             "scan does (for pre-commit, which passes every changed file)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour text output (auto: only on a terminal, never with NO_COLOR)")
+    check.add_argument("--profile", metavar="NAME",
+                       help="which checks apply: aos (default) or generic (see 'aoslint rules')")
     check.add_argument("--no-git", dest="git", action="store_false", default=None,
                        help="skip the checks that read git history (hardening, pushed)")
     check.add_argument("--base", metavar="REF",
@@ -267,7 +269,8 @@ def _run_check_command(args: argparse.Namespace) -> int:
                        ignore=_split_codes(args.ignore) or [], config_file=args.config,
                        git=args.git, base=args.base,
                        inline_config=not args.no_inline_config,
-                       skip_unknown=args.skip_unknown, cache=args.cache, jobs=args.jobs)
+                       skip_unknown=args.skip_unknown, cache=args.cache, jobs=args.jobs,
+                       profile=args.profile)
     if args.verbose:
         for note in result.notes:
             print(f"aoslint: {note}", file=sys.stderr)
@@ -360,10 +363,16 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _rules() -> int:
+    from aoslint.profiles import all_profiles
     from aoslint.registry import all_rules
 
     for item in all_rules():
         print(f"{item.code}  {item.name:<28} {item.summary}")
+    print("\nprofiles (profile = \"NAME\" in the config, or --profile NAME):")
+    for index, profile in enumerate(all_profiles()):
+        default = " (default)" if index == 0 else ""
+        print(f"  {profile.name}{default}: {profile.summary}")
+        print(f"    leaves out: {profile.dropped_summary()}")
     return EXIT_OK
 
 

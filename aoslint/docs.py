@@ -1,11 +1,13 @@
 """The README's rules and config references, generated from the code that defines them.
 
 The rules reference comes from the rule registry (``aoslint rule`` prints the same
-text), the config reference from ``rules-schema/config.schema.json``. Each is
+text), the config reference from ``rules-schema/config.schema.json``, the
+profiles from ``rules-schema/profiles.json``. Each is
 written between markers in the README::
 
     <!-- rules-reference:start -->  ...  <!-- rules-reference:end -->
     <!-- config-reference:start --> ...  <!-- config-reference:end -->
+    <!-- profiles-reference:start --> ... <!-- profiles-reference:end -->
 
 ``python -m aoslint.docs --write`` rewrites them; ``--check`` exits 1 when they
 are stale (the test suite runs the same comparison).
@@ -109,9 +111,23 @@ def render_config(config_schema: dict[str, Any] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_profiles() -> str:
+    """One row per profile: what it is for and what it leaves out."""
+    from aoslint.profiles import all_profiles
+
+    lines = [GENERATED_NOTE.format(source="profiles in rules-schema/profiles.json"), "",
+             "| profile | for | leaves out |", "| --- | --- | --- |"]
+    for index, profile in enumerate(all_profiles()):
+        name = f"`{profile.name}`" + (" (default)" if index == 0 else "")
+        lines.append(f"| {name} | {_cell(profile.summary)} | "
+                     f"{_cell(profile.dropped_summary())} |")
+    return "\n".join(lines) + "\n"
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
     "rules-reference": render_rules,
     "config-reference": render_config,
+    "profiles-reference": render_profiles,
 }
 
 

@@ -19,6 +19,7 @@ import msgspec
 from aoslint.config import Config
 from aoslint.errors import UsageError
 from aoslint.normalize import normalize_title
+from aoslint.profiles import Profile, default_profile
 from aoslint.resources import data_dir, load_json
 
 BUILTIN_SCHEMAS = ("postmortem.schema.json", "incident-plan.schema.json")
@@ -230,9 +231,19 @@ def _enum_pattern(values: list[str], prefix_only: bool) -> str:
     return f"^(?i:{alternatives})" + ("\\b" if prefix_only else "(\\s*\\(.*\\))?$")
 
 
-def _apply_config(schema: dict[str, Any], config: Config) -> dict[str, Any]:
-    """Configured ID pattern and enumerations replace the schema's defaults."""
-    props = schema.get("properties", {}).get("metadata", {}).get("properties", {})
+def _apply_config(schema: dict[str, Any], config: Config, profile: Profile) -> dict[str, Any]:
+    """Configured ID pattern and enumerations replace the schema's defaults.
+
+    A profile that requires no metadata drops the type's required fields, and
+    its free fields lose their pattern (another team's IDs have another form).
+    """
+    metadata = schema.get("properties", {}).get("metadata", {})
+    props = metadata.get("properties", {})
+    if not profile.required_metadata:
+        metadata.pop("required", None)
+    for key in profile.free_fields:
+        if key in props:
+            props[key].pop("pattern", None)
     overrides = {
         "incident_id": config.get("incident-id-pattern"),
         "severity": _enum_pattern(config.get("severities"), False)
@@ -240,13 +251,14 @@ def _apply_config(schema: dict[str, Any], config: Config) -> dict[str, Any]:
         "status": _enum_pattern(config.get("statuses"), True) if config.get("statuses") else None,
     }
     for key, pattern in overrides.items():
-        if pattern and key in props:
+        if pattern and key in props and key not in profile.free_fields:
             props[key]["pattern"] = pattern
     return schema
 
 
-def load_doctypes(config: Config) -> dict[str, DocType]:
-    """The built-in types, then the config's schema files, all with config overrides."""
+def load_doctypes(config: Config, profile: Profile | None = None) -> dict[str, DocType]:
+    """The built-in types, then the config's schema files, with config and profile overrides."""
+    profile = profile or default_profile()
     schemas: dict[str, tuple[dict[str, Any], str]] = {}
     for name in BUILTIN_SCHEMAS:
         path = data_dir("rules-schema") / name
@@ -267,7 +279,7 @@ def load_doctypes(config: Config) -> dict[str, DocType]:
             schema = _merge(schemas[extends][0], schema)
         _build(schema, str(path))  # validate the x-aoslint block early
         schemas[schema["x-aoslint"]["type"]] = (schema, str(path))
-    return {name: _build(_apply_config(schema, config), source)
+    return {name: _build(_apply_config(schema, config, profile), source)
             for name, (schema, source) in schemas.items()}
 
 
