@@ -23,6 +23,7 @@ from aoslint.profiles import Profile, default_profile
 from aoslint.resources import data_dir, load_json
 
 BUILTIN_SCHEMAS = ("postmortem.schema.json", "incident-plan.schema.json")
+_TITLE_HEAD = re.compile(r"^\W*(\w.*?\w)\s*(?:[(\[:,;\u2013\u2014]|\s-\s|\s\d)")
 
 
 class SectionSpec(msgspec.Struct, frozen=True):
@@ -62,6 +63,19 @@ class DocType(msgspec.Struct, frozen=True, dict=True):
             if normalized_title in spec.fallbacks:
                 return spec, True
         return None
+
+    def section_for_title(self, title: str) -> tuple[SectionSpec, bool] | None:
+        """The spec a heading or label names, also with more text after the name.
+
+        "Timeline (all times PST) 3/2 - 3/5, approximate" is the Timeline: when
+        the whole title names nothing, its part before a bracket, colon, comma,
+        dash or number is tried.
+        """
+        found = self.section_for(normalize_title(title))
+        if found is not None:
+            return found
+        head = _TITLE_HEAD.match(title)
+        return self.section_for(normalize_title(head.group(1))) if head else None
 
     @cached_property
     def schema_text(self) -> str:
