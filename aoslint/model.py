@@ -257,7 +257,8 @@ def _label_sections(parsed: ParsedDocument, doctype: DocType, headings: list[Hea
 
 
 _LINK_OR_URL = compile_lazily(r"!?\[[^\]]*\]\([^)]*\)|<[a-z]+:[^>]*>|\b[a-z]+://\S+|"
-                              r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\*\*|__)?[A-Za-z][\w /&-]{0,30}?:(?=\s)",
+                              r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\*\*|__)?"
+                              r"[A-Za-z][\w /&-]{0,30}?:(?=\s)",
                               re.IGNORECASE | re.MULTILINE)
 _WORD = compile_lazily(r"[A-Za-z]{2,}")
 STAND_IN_WORDS = 5  # "Pod restarted." or a lone Slack link is no root cause
