@@ -94,6 +94,8 @@ def _add_check(commands: Commands[argparse.ArgumentParser]) -> None:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour text output (auto: on a terminal, or with FORCE_COLOR; never "
                             "with NO_COLOR; always/never win over both)")
+    check.add_argument("--profile", metavar="NAME",
+                       help="which checks apply: aos (default) or generic (see 'aoslint rules')")
     check.add_argument("--no-git", dest="git", action="store_false", default=None,
                        help="skip the checks that read git history (hardening, pushed)")
     check.add_argument("--base", metavar="REF",
@@ -279,7 +281,7 @@ def _run_check_command(args: argparse.Namespace) -> int:
                        git=args.git, base=args.base,
                        inline_config=not args.no_inline_config,
                        skip_unknown=args.skip_unknown, cache=args.cache, jobs=args.jobs,
-                       tracked_only=args.tracked_only)
+                       tracked_only=args.tracked_only, profile=args.profile)
     if args.verbose:
         for note in result.notes:
             print(f"aoslint: {note}", file=sys.stderr)
@@ -374,10 +376,16 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _rules() -> int:
+    from aoslint.profiles import all_profiles
     from aoslint.registry import all_rules
 
     for item in all_rules():
         print(f"{item.code}  {item.name:<28} {item.summary}")
+    print("\nprofiles (profile = \"NAME\" in the config, or --profile NAME):")
+    for index, profile in enumerate(all_profiles()):
+        default = " (default)" if index == 0 else ""
+        print(f"  {profile.name}{default}: {profile.summary}")
+        print(f"    leaves out: {profile.dropped_summary()}")
     return EXIT_OK
 
 

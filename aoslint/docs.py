@@ -2,11 +2,13 @@
 one page per rule under docs/rules/, all from the code that defines them.
 
 The rule pages and table come from the rule registry (``aoslint rule`` prints the
-same text), the config reference from ``rules-schema/config.schema.json``. The
-README's parts are written between markers::
+same text), the config reference from ``rules-schema/config.schema.json``, the
+profiles from ``rules-schema/profiles.json``. The README's parts are written
+between markers::
 
     <!-- rules-reference:start -->  ...  <!-- rules-reference:end -->
     <!-- config-reference:start --> ...  <!-- config-reference:end -->
+    <!-- profiles-reference:start --> ... <!-- profiles-reference:end -->
 
 ``python -m aoslint.docs --write`` rewrites them; ``--check`` exits 1 when any
 is stale (the test suite runs the same comparison).
@@ -146,9 +148,23 @@ def render_config(config_schema: dict[str, Any] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_profiles() -> str:
+    """One row per profile: what it is for and what it leaves out."""
+    from aoslint.profiles import all_profiles
+
+    lines = [GENERATED_NOTE.format(source="profiles in rules-schema/profiles.json"), "",
+             "| profile | for | leaves out |", "| --- | --- | --- |"]
+    for index, profile in enumerate(all_profiles()):
+        name = f"`{profile.name}`" + (" (default)" if index == 0 else "")
+        lines.append(f"| {name} | {_cell(profile.summary)} | "
+                     f"{_cell(profile.dropped_summary())} |")
+    return "\n".join(lines) + "\n"
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
     "rules-reference": render_rules,
     "config-reference": render_config,
+    "profiles-reference": render_profiles,
 }
 
 

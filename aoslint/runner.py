@@ -50,6 +50,7 @@ from aoslint.hardening import GateIndex, forget_paths, rule_files
 from aoslint.layout import Layout, discover_layout, find_repository_root
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
+from aoslint.profiles import Profile, get_profile
 from aoslint.registry import Rule, all_rules, matches, unknown_selector
 from aoslint.rescan import refresh
 from aoslint.source import Source, read_source
@@ -64,6 +65,7 @@ class Project(msgspec.Struct, frozen=True):
     doctypes: dict[str, DocType]
     detector: TypeDetector
     extra_placeholders: tuple[re.Pattern[str], ...]
+    profile: Profile
 
 
 class RunResult(msgspec.Struct):
@@ -88,21 +90,24 @@ def _start_of(paths: Sequence[Path]) -> Path:
 
 
 def load_project(paths: Sequence[Path], config_file: Path | None = None,
-                 remembered: bool = False) -> Project:
-    """Config (nearest to the checked paths), layout and document types.
+                 remembered: bool = False, profile: str | None = None) -> Project:
+    """Config (nearest to the checked paths), layout, profile and document types.
 
-    ``remembered``: trust the cache's verdict on an unchanged config.
+    ``remembered``: trust the cache's verdict on an unchanged config;
+    ``profile``: the profile named on the command line (else the config's).
     """
     start = _start_of(paths)
     config = load_config(start, explicit=config_file, remembered=remembered)
     layout = discover_layout(config, start)
-    doctypes = load_doctypes(config)
+    chosen = get_profile(profile) if profile is not None else get_profile(
+        config.get("profile"), f"{config.path}: 'profile'")
+    doctypes = load_doctypes(config, chosen)
     try:
         extra = tuple(re.compile(p) for p in config.get("placeholders", []))
     except re.error as exc:
         raise UsageError(
             f"{config.path}: placeholders: invalid regular expression: {exc}") from None
-    return Project(config, layout, doctypes, TypeDetector(doctypes, config), extra)
+    return Project(config, layout, doctypes, TypeDetector(doctypes, config), extra, chosen)
 
 
 def validate_selectors(selectors: Sequence[str], option: str) -> None:
@@ -171,7 +176,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
               git: bool | None = None, base: str | None = None,
               inline_config: bool = True, skip_unknown: bool = False,
               cache: bool = False, jobs: int | None = 1,
-              tracked_only: bool = False) -> RunResult:
+              tracked_only: bool = False, profile: str | None = None) -> RunResult:
     """Check the named paths (or the configured documents) and filter the findings.
 
     ``git=False`` skips the git-backed hardening checks; ``base`` adds the
@@ -183,14 +188,16 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     large run in parallel (``None``: one per CPU when the run is large enough).
     The findings are the same whatever ``cache`` and ``jobs`` are.
     ``tracked_only`` leaves out every file git does not know (tracked or staged).
+    ``profile`` names the profile (else the config's, else ``aos``); its rules
+    are never reported.
     """
     forget_paths()
-    project = load_project(paths, config_file, remembered=cache)
+    project = load_project(paths, config_file, remembered=cache, profile=profile)
     config = project.config
     options = GitOptions(enabled=config.get("git", True) if git is None else git,
                          base=base, upstream=config.get("upstream"))
     chosen_select = list(select) if select is not None else list(config.get("select", []))
-    chosen_ignore = list(config.get("ignore", [])) + list(ignore)
+    chosen_ignore = list(project.profile.ignore) + list(config.get("ignore", [])) + list(ignore)
     section = "[tool.aoslint] " if config.path is not None and \
         config.path.name == "pyproject.toml" else ""
     for key in ("select", "ignore"):
@@ -204,6 +211,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     result.notes.append(where)
     result.notes.append(f"root: {project.layout.root}")
     result.notes.append(f"AOS tree: {project.layout.aos_dir or 'not found'}")
+    result.notes.append(f"profile: {project.profile.name}")
     selector = build_selector(config, project.layout)
     rules = {r.code: r for r in all_rules()}
     allow_closure = bool(config.get("allow-closure-suppression", False))
@@ -386,11 +394,12 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
     document = loaded.document
     memo = _SchemaMemo(settings.last_schemas.get(candidate.real()), settings.memo)
     context = CheckContext(document, loaded.parsed, loaded.doctype, project.config,
-                           project.extra_placeholders, memo)
+                           project.extra_placeholders, memo, project.profile,
+                           project.layout.aos_dir is not None)
     sink.extend(diag for family in DOCUMENT_CHECKS for diag in family(context))
     probes: list[tuple[str, bool]] = []
     case = None
-    if document.type == "postmortem":
+    if document.type == "postmortem" and project.profile.proves_hardening:
         subject = Subject(document, candidate.path, loaded.parsed.lines)
         case = hardening_case(subject, project.layout, settings.gate, project.config, probes)
         if case is not None:
@@ -662,7 +671,7 @@ def _open_cache(project: Project, options: GitOptions, result: RunResult) -> Cac
     layout = project.layout
     parts = [code_fingerprint().encode(), str(layout.root).encode(),
              str(config.path).encode(), str(Path.cwd()).encode(),
-             f"git={options.enabled}".encode(),
+             f"git={options.enabled}".encode(), f"profile={project.profile.name}".encode(),
              # The hardening findings read the rules tree's names and the gate's text.
              repr((layout.aos_dir, layout.rules_dir, rule_files(layout),
                    layout.rules_dir is not None and layout.rules_dir.is_dir())).encode(),

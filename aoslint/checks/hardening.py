@@ -179,7 +179,8 @@ for a kit with `rules/` and `agents/` at the repository root (a `.agent/` that
 holds only `skills/` is not the tree); there is no rules directory in the tree
 found, and `rules-dir` is not configured.""",
     example="a repository whose rules live in policy/ without rules-dir = \"policy\"",
-    fix="Set aos-dir or rules-dir in the config.",
+    fix="Set aos-dir or rules-dir in the config; for postmortems outside an AOS repository, "
+        "use the generic profile (profile = \"generic\" or --profile generic).",
 )
 CLOSURE_WITHOUT_QA = rule(
     "AOS601", "closure-without-qa", "Closed without QA's stability verification.",
@@ -404,7 +405,9 @@ def _document_level(case: Case, layout: Layout, with_git: bool) -> Iterator[Diag
     if layout.rules_dir is None or not layout.rules_dir.is_dir():
         if hardening.items and with_git:  # --no-git: the rules are not to be proven
             yield _env(case, NO_AOS_TREE, "no rules directory found; rule files cannot be "
-                                          "checked")
+                                          "checked",
+                       "set aos-dir or rules-dir in the config; not an AOS repository? "
+                       "use the generic profile (profile = \"generic\" or --profile generic)")
     else:
         for citation in hardening.unresolved:
             near = nearest_rule(citation.cited, layout)
