@@ -196,3 +196,22 @@ def test_the_report_has_no_external_resources(cli, repo: Path) -> None:
         text = page.read_text()
         assert "<link" not in text and "src=" not in text and "@import" not in text
         assert "http://" not in text and "https://" not in text, page
+
+
+def test_documents_prepared_in_workers_equal_those_prepared_alone(repo: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
+    from aoslint.report.prepare import prepare_all
+    from aoslint.runner import PARALLEL_MIN_FILES, load_project
+
+    good = (repo / "docs/incidents/INC-20261102-001/postmortem.md").read_text()
+    names = []
+    for number in range(PARALLEL_MIN_FILES):
+        name = f"docs/incidents/INC-20261001-{number:03}/postmortem.md"
+        write_tree(repo, {name: good.replace("INC-20261102-001", f"INC-20261001-{number:03}")})
+        names.append(name)
+    monkeypatch.chdir(repo)
+    project = load_project([])
+    alone = prepare_all(project, names, jobs=1)
+    assert prepare_all(project, names, jobs=2) == alone
+    assert len(alone) == PARALLEL_MIN_FILES and alone[0].rule_files == ("security/auth.md",)

@@ -46,7 +46,8 @@ def build(options: ReportOptions) -> Built:
                        base=options.base, cache=options.cache, jobs=options.jobs)
     project = load_project(options.paths, options.config, remembered=options.cache)
     git = project.config.get("git", True) if options.git is None else options.git
-    incidents = build_incidents(project, result.checked, result.diagnostics, bool(git))
+    incidents = build_incidents(project, result.checked, result.diagnostics, bool(git),
+                                options.jobs)
     data = build_dataset(incidents, options.today or today(),
                          unplaced(result.checked, result.diagnostics))
     return Built(result, incidents, data, project.layout.root)

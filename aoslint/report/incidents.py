@@ -8,11 +8,8 @@ and ``aoslint check`` cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
 import msgspec
 
@@ -20,13 +17,12 @@ from aoslint.checks.cross_document import usable_id
 from aoslint.checks.hardening import incident_start
 from aoslint.closure import APPROVER
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.discover import Candidate
-from aoslint.hardening import GateIndex, collect
 from aoslint.layout import find_repository_root
 from aoslint.lifecycle import closure_reason
 from aoslint.model import Document
 from aoslint.report.metrics import durations, key_times
-from aoslint.runner import Project, load_document
+from aoslint.report.prepare import Prepared, prepare_all
+from aoslint.runner import Project
 
 # Findings that mean the hardening is not (yet) proven.
 _UNPROVEN = ("AOS501", "AOS502", "AOS503", "AOS504", "AOS505", "AOS506", "AOS507", "AOS603")
@@ -42,6 +38,7 @@ class Page(msgspec.Struct):
     path: str
     type: str
     text: str
+    html: str
     findings: list[Diagnostic]
 
 
@@ -76,7 +73,6 @@ class Incident(msgspec.Struct):
     pages: list[Page]
     errors: int
     warnings: int
-    timeline_events: list[dict[str, Any]]
 
     @property
     def open(self) -> bool:
@@ -104,24 +100,19 @@ def _slug(name: str, taken: set[str]) -> str:
 
 
 def build_incidents(project: Project, checked: Sequence[str],
-                    findings: Sequence[Diagnostic], git: bool) -> list[Incident]:
+                    findings: Sequence[Diagnostic], git: bool, jobs: int | None = None
+                    ) -> list[Incident]:
     """One incident per Incident ID (a document without a usable ID stands alone)."""
     by_path: dict[str, list[Diagnostic]] = {}
     for diag in findings:
         by_path.setdefault(diag.path, []).append(diag)
-    groups: dict[str, list[tuple[Document, str]]] = {}
-    for display in checked:
-        sink: list[Diagnostic] = []
-        candidate = Candidate(Path(display), display, False)
-        loaded = load_document(project, candidate, sink)
-        if loaded is None:
-            continue
-        field = loaded.document.field("incident_id")
-        key = field.value if field is not None and usable_id(field.value) else display
-        groups.setdefault(str(key), []).append((loaded.document, "\n".join(loaded.parsed.lines)))
+    groups: dict[str, list[Prepared]] = {}
+    for prepared in prepare_all(project, checked, jobs):
+        field = prepared.document.field("incident_id")
+        key = field.value if field is not None and usable_id(field.value) else prepared.display
+        groups.setdefault(str(key), []).append(prepared)
     taken: set[str] = set()
-    gate = GateIndex(project.layout.gate_file)
-    incidents = [_incident(project, key, docs, by_path, gate, taken)
+    incidents = [_incident(project, key, docs, by_path, taken)
                  for key, docs in sorted(groups.items())]
     _add_commits(project, incidents, git)
     return incidents
@@ -138,32 +129,23 @@ def unplaced(checked: Sequence[str], findings: Sequence[Diagnostic]
     return found
 
 
-def _incident(project: Project, key: str, docs: list[tuple[Document, str]],
-              by_path: dict[str, list[Diagnostic]], gate: GateIndex,
-              taken: set[str]) -> Incident:
-    docs.sort(key=lambda pair: (pair[0].type != "incident-plan", pair[0].path))
-    postmortem = next((d for d, _ in docs if d.type == "postmortem"), None)
-    lead = postmortem or docs[0][0]
+def _incident(project: Project, key: str, docs: list[Prepared],
+              by_path: dict[str, list[Diagnostic]], taken: set[str]) -> Incident:
+    docs.sort(key=lambda p: (p.document.type != "incident-plan", p.display))
+    postmortem = next((p for p in docs if p.document.type == "postmortem"), None)
+    lead = (postmortem or docs[0]).document
     timeline = lead.timeline
     if postmortem is not None and (timeline is None or not timeline.key):
-        timeline = next((d.timeline for d, _ in docs if d.timeline and d.timeline.key), timeline)
+        timeline = next((p.document.timeline for p in docs
+                         if p.document.timeline and p.document.timeline.key), timeline)
     start = incident_start(lead)  # as the hardening checks date the incident
-    own = [d for doc, _ in docs for d in by_path.get(doc.path, [])]
+    own = [d for p in docs for d in by_path.get(p.display, [])]
     codes = {d.code for d in own if d.severity is not Severity.INFO}
-    rule_files: list[str] = []
-    shas: list[str] = []
-    if postmortem is not None:
-        hardening = collect(postmortem, project.layout, gate, Path(postmortem.path),
-                            tuple(next(t for d, t in docs if d is postmortem).splitlines()))
-        for citation in hardening.rules:
-            name = citation.path if citation.path is not None else citation.cited
-            shown = _rel(name, project.layout.rules_dir)
-            if shown not in rule_files:
-                rule_files.append(shown)
-            shas.extend(s for s in citation.commits if s not in shas)
+    rule_files = list(postmortem.rule_files) if postmortem is not None else []
+    shas = list(postmortem.shas) if postmortem is not None else []
     state = _hardening_state(postmortem is not None, codes, bool(rule_files))
-    closed = any(closure_reason(d, project.config) for d, _ in docs)
-    conditions = _conditions(postmortem, codes, state)
+    closed = any(closure_reason(p.document, project.config) for p in docs)
+    conditions = _conditions(postmortem.document if postmortem else None, codes, state)
     mode = "open" if not closed else (
         "blocked" if any(c.holds is False for c in conditions) else "closed")
     return Incident(
@@ -173,23 +155,13 @@ def _incident(project: Project, key: str, docs: list[tuple[Document, str]],
         status=_text(lead, "status", "unknown"),
         started=start.date() if start is not None else None,
         mode=mode, times=key_times(timeline), durations=durations(timeline),
-        hardening=state,
-        rule_files=rule_files, commits=[CommitInfo(s, None, None) for s in shas],
+        hardening=state, rule_files=rule_files,
+        commits=[CommitInfo(s, None, None) for s in shas],
         conditions=conditions,
-        pages=[Page(d.path, d.type, text, by_path.get(d.path, [])) for d, text in docs],
+        pages=[Page(p.display, p.document.type, p.text, p.html, by_path.get(p.display, []))
+               for p in docs],
         errors=sum(d.severity is Severity.ERROR for d in own),
-        warnings=sum(d.severity is Severity.WARNING for d in own),
-        timeline_events=[e.to_json() for e in timeline.events] if timeline else [])
-
-
-def _rel(path: Path | str, rules_dir: Path | None) -> str:
-    text = str(path)
-    if rules_dir is not None and isinstance(path, Path):
-        try:
-            return path.resolve().relative_to(rules_dir.resolve()).as_posix()
-        except ValueError:
-            return os.path.relpath(text)
-    return text
+        warnings=sum(d.severity is Severity.WARNING for d in own))
 
 
 def _hardening_state(has_postmortem: bool, codes: set[str], cites: bool) -> str:

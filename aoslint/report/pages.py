@@ -1,8 +1,7 @@
 """The dashboard's HTML: the index and one page per incident, from Jinja2 templates.
 
-Documents are rendered with mistune with raw HTML escaped (a ``<script>`` in a
-postmortem shows as text) and mistune's own URL check on links; CSS and the
-small sort/filter script are inlined, so the pages need nothing from the network.
+The documents' HTML comes from ``aoslint.report.markdown``; CSS and the small
+sort/filter script are inlined, so the pages need nothing from the network.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from importlib.resources import files
 from typing import Any
 
 import jinja2
-import mistune
 from markupsafe import Markup
 
 from aoslint.report import charts
@@ -34,25 +32,6 @@ def _environment() -> jinja2.Environment:
     env.globals["style"] = Markup((_ASSETS / "style.css").read_text("utf-8"))
     env.globals["script"] = Markup((_ASSETS / "table.js").read_text("utf-8"))
     return env
-
-
-@cache
-def _markdown() -> mistune.Markdown:
-    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough", "task_lists"])
-
-
-def _body(text: str) -> str:
-    """The document without its YAML front matter (shown as metadata instead)."""
-    lines = text.splitlines()
-    if lines and lines[0].strip() == "---":
-        for number, line in enumerate(lines[1:], start=1):
-            if line.strip() in ("---", "..."):
-                return "\n".join(lines[number + 1:])
-    return text
-
-
-def render_markdown(text: str) -> Markup:
-    return Markup(str(_markdown()(_body(text))))
 
 
 def timeline_strip(incident: Incident) -> list[dict[str, Any]]:
@@ -84,8 +63,8 @@ def render_incident(incident: Incident, generated: dt.date) -> str:
         by_line: dict[int, list[Any]] = {}
         for diag in page.findings:
             by_line.setdefault(min(max(diag.line, 1), max(len(lines), 1)), []).append(diag)
-        documents.append({"page": page, "html": render_markdown(page.text),
-                          "lines": list(enumerate(lines, start=1)), "by_line": by_line})
+        documents.append({"page": page, "html": Markup(page.html),
+                          "lines": lines, "by_line": by_line})
     return _environment().get_template("incident.html.j2").render(
         incident=incident, documents=documents, strip=timeline_strip(incident),
         generated=generated)
