@@ -87,7 +87,8 @@ def _add_check(commands: Commands[argparse.ArgumentParser]) -> None:
                        help="skip named files that are not incident documents, as a directory "
                             "scan does (for pre-commit, which passes every changed file)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                       help="colour text output (auto: only on a terminal, never with NO_COLOR)")
+                       help="colour text output (auto: on a terminal, or with FORCE_COLOR; never "
+                            "with NO_COLOR; always/never win over both)")
     check.add_argument("--no-git", dest="git", action="store_false", default=None,
                        help="skip the checks that read git history (hardening, pushed)")
     check.add_argument("--base", metavar="REF",
@@ -245,9 +246,14 @@ def run() -> None:
 
 
 def _use_color(choice: str, stream: object) -> bool:
-    if choice == "never" or os.environ.get("NO_COLOR"):
+    """no-color.org and force-color.org: a flag wins over the environment; with
+    ``auto``, a non-empty NO_COLOR turns colour off, else a non-empty FORCE_COLOR on,
+    else only a terminal gets it."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
         return False
-    if choice == "always":
+    if os.environ.get("FORCE_COLOR"):
         return True
     return bool(getattr(stream, "isatty", lambda: False)())
 

@@ -65,21 +65,38 @@ def render_rules(rules: Sequence[Rule] | None = None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+class UnnamedType(ValueError):
+    """A config key's schema has a type the reference cannot put into words."""
+
+
+_SCALARS = {"string": "string", "boolean": "boolean", "integer": "integer", "number": "number"}
+
+
 def _type_text(spec: dict[str, Any]) -> str:
+    """The type of a config key in words; raises rather than print a wrong one."""
+    return _type_words(spec)[0]
+
+
+def _type_words(spec: dict[str, Any]) -> tuple[str, str]:
+    """The type in words, singular and plural (for the items of a list or table)."""
+    if "enum" in spec:
+        values = spec["enum"]
+        if not values or not all(isinstance(v, str) for v in values):
+            raise UnnamedType(f"an enum of other values than strings: {values!r}")
+        named = "one of " + ", ".join(f"`{v}`" for v in values)
+        return named, f"values, each {named}"
     kind = spec.get("type")
     if kind == "array":
-        items = spec.get("items", {})
-        if items.get("format") == "regex":
-            return "list of regular expressions"
-        return f"list of {items.get('type', 'value')}s"
-    if kind == "object":
-        values = spec.get("additionalProperties", {})
-        if isinstance(values, dict) and values.get("type") == "array":
-            return f"table of lists of {values.get('items', {}).get('type', 'value')}s"
-        return "table"
+        words = f"of {_type_words(spec.get('items', {}))[1]}"
+        return f"list {words}", f"lists {words}"
+    if kind == "object" and isinstance(spec.get("additionalProperties"), dict):
+        words = f"of {_type_words(spec['additionalProperties'])[1]}"
+        return f"table {words}", f"tables {words}"
     if kind == "string" and spec.get("format") == "regex":
-        return "regular expression"
-    return str(kind)
+        return "regular expression", "regular expressions"
+    if isinstance(kind, str) and kind in _SCALARS:
+        return _SCALARS[kind], f"{_SCALARS[kind]}s"
+    raise UnnamedType(f"no type the reference can name: {spec!r}")
 
 
 def _value_text(value: Any) -> str:
@@ -144,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         current = args.readme.read_text(encoding="utf-8")
         fresh = update(current)
-    except (OSError, MissingMarkers) as exc:
+    except (OSError, MissingMarkers, UnnamedType) as exc:
         print(f"{args.readme}: {exc}", file=sys.stderr)
         return 2
     if args.check:

@@ -50,7 +50,7 @@ from aoslint.hardening import GateIndex, forget_paths, rule_files
 from aoslint.layout import Layout, discover_layout
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
-from aoslint.registry import Rule, all_rules, matches
+from aoslint.registry import Rule, all_rules, matches, unknown_selector
 from aoslint.rescan import refresh
 from aoslint.source import Source, read_source
 from aoslint.suppress import Directive, apply_directives, find_directives
@@ -109,8 +109,7 @@ def validate_selectors(selectors: Sequence[str], option: str) -> None:
     rules = all_rules()
     for selector in selectors:
         if not any(matches(selector, r.code, r.name) for r in rules):
-            raise UsageError(f"{option}: '{selector}' matches no rule code, prefix or name "
-                             "(see 'aoslint rules')")
+            raise UsageError(f"{option}: {unknown_selector(selector, rules)}")
 
 
 class Loaded(msgspec.Struct, frozen=True):
@@ -189,8 +188,12 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
                          base=base, upstream=config.get("upstream"))
     chosen_select = list(select) if select is not None else list(config.get("select", []))
     chosen_ignore = list(config.get("ignore", [])) + list(ignore)
-    validate_selectors(chosen_select, "--select")
-    validate_selectors(chosen_ignore, "--ignore")
+    section = "[tool.aoslint] " if config.path is not None and \
+        config.path.name == "pyproject.toml" else ""
+    for key in ("select", "ignore"):
+        validate_selectors(config.get(key, []), f"{config.path}: {section}{key}")
+    validate_selectors(select or [], "--select")
+    validate_selectors(ignore, "--ignore")
 
     result = RunResult()
     where = f"config: {config.path}" if config.path else "config: none found, using defaults"

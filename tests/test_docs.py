@@ -78,6 +78,27 @@ def test_config_reference_renders_types_and_defaults() -> None:
     assert "| `c` | boolean | `false` |" in rendered
 
 
+def test_config_reference_names_every_real_type() -> None:
+    rendered = docs.render_config()
+    assert "| `action-item-owner` | one of `unlabelled`, `all`, `off` |" in rendered
+    assert "| `types` | table of lists of strings |" in rendered
+    assert "| None |" not in rendered
+    assert docs._type_text({"type": "array", "items": {"enum": ["a", "b"]}}) == (
+        "list of values, each one of `a`, `b`")
+
+
+@pytest.mark.parametrize("spec", [
+    {"type": ["string", "null"]},
+    {"anyOf": [{"type": "string"}, {"type": "boolean"}]},
+    {"type": "array", "items": {"oneOf": [{"type": "string"}]}},
+    {"type": "object"},
+    {"enum": [1, 2]},
+])
+def test_config_reference_refuses_a_type_it_cannot_name(spec: dict[str, Any]) -> None:
+    with pytest.raises(docs.UnnamedType):
+        docs.render_config({"properties": {"key": spec}})
+
+
 def _fenced_blocks(language: str) -> list[str]:
     text = README.read_text(encoding="utf-8")
     return re.findall(rf"^```{language}\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
