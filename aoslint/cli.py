@@ -1,4 +1,4 @@
-"""Command line: ``aoslint check | model | rules | rule | new | init | clean``.
+"""Command line: ``aoslint check | report | model | rules | rule | new | init | clean``.
 
 Only what the running command needs is imported; usage and configuration
 errors exit 2 with a one-line message, never a traceback.
@@ -132,6 +132,15 @@ def _add_clean(commands: Commands[argparse.ArgumentParser]) -> None:
     clean.add_argument("--config", type=Path, metavar="FILE")
 
 
+def _add_report(commands: Commands[argparse.ArgumentParser]) -> None:
+    from aoslint.report.command import add_arguments
+
+    add_arguments(commands.add_parser(
+        "report", help="write a static HTML incident dashboard (or its data as JSON)",
+        description="Check the documents as 'aoslint check' does and write index.html, one "
+                    "page per incident and incidents.json into a folder; print its index."))
+
+
 def _jobs(value: str) -> int:
     try:
         number = int(value)
@@ -175,7 +184,8 @@ def _add_new(commands: Commands[argparse.ArgumentParser]) -> None:
 
 
 _COMMAND_PARSERS = {"check": _add_check, "model": _add_model, "rules": _add_rules,
-                    "rule": _add_rule, "new": _add_new, "init": _add_init, "clean": _add_clean}
+                    "rule": _add_rule, "new": _add_new, "init": _add_init, "clean": _add_clean,
+                    "report": _add_report}
 COMMANDS = tuple(_COMMAND_PARSERS)
 
 
@@ -186,6 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "report":
+            from aoslint.report.command import run as run_report
+
+            return run_report(args)
         if args.command == "model":
             return _model(args)
         if args.command == "rules":

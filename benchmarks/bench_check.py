@@ -12,6 +12,9 @@ a temporary directory and times, side by side, each tool as a whole process:
 - ``aoslint check --no-git`` again with nothing changed (warm cache);
 - ``markdownlint-cli2`` with only MD043 (required headings) enabled;
 - ``pymarkdown scan`` with only its MD043 enabled;
+- ``aoslint report --no-git`` cold (no cache) and right after a check (warm cache),
+  writing the dashboard into a folder beside the corpus (target: a cold report
+  within 1.5x a cold check);
 - one changed file the way pre-commit passes it: ``aoslint check --skip-unknown
   --no-git FILE`` (warm cache, the file's content changed before each run; and
   with no cache), and the other two tools on the same file.
@@ -183,6 +186,14 @@ def bench_size(size: int, args: argparse.Namespace, tools: set[str], workdir: Pa
                                           args.slow, clear_cache)
         results["aoslint warm"] = measure("aoslint rerun", aoslint, root, env, args.repeat,
                                           args.slow)
+        report = [sys.executable, "-m", "aoslint", "report", "--no-git",
+                  "--output", str(workdir / f"report-{size}")]
+        results["aoslint report cold"] = measure("aoslint report cold", report, root, env,
+                                                 args.repeat, args.slow, clear_cache)
+        results["aoslint report warm"] = measure(
+            "aoslint report after a check (warm cache)", report, root, env, args.repeat,
+            args.slow, lambda: subprocess.run(aoslint, cwd=root, env=env, check=False,
+                                              capture_output=True))
         try:
             results["aoslint 1 file"] = measure(
                 "aoslint one file (pre-commit, warm cache)",
@@ -225,14 +236,16 @@ def report(all_results: dict[int, dict[str, Timing]]) -> str:
             rows.append(f"| {size:,} | {label} | {timing.median:.3f} s | {len(timing.walls)} "
                         f"| {timing.peak_mb:.0f} MB |")
     rows += ["", "| documents | markdownlint-cli2 / aoslint cold | pymarkdown / aoslint cold "
-                 "| aoslint cold / rerun | ms per document (aoslint cold) |",
-             "| ---: | ---: | ---: | ---: | ---: |"]
+                 "| aoslint cold / rerun | report cold / check cold | ms per document "
+                 "(aoslint cold) |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: |"]
     for size, results in all_results.items():
         cold = results.get("aoslint cold")
         per_doc = f"{cold.median / size * 1000:.2f}" if cold else "-"
         rows.append(f"| {size:,} | {ratio(results.get('markdownlint'), cold)} "
                     f"| {ratio(results.get('pymarkdown'), cold)} "
-                    f"| {ratio(cold, results.get('aoslint warm'))} | {per_doc} |")
+                    f"| {ratio(cold, results.get('aoslint warm'))} "
+                    f"| {ratio(results.get('aoslint report cold'), cold)} | {per_doc} |")
     return "\n".join(rows) + "\n"
 
 

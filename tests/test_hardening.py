@@ -318,14 +318,9 @@ def test_what_counts_as_claiming_closure(tmp_path: Path, claim: str) -> None:
 
 
 def test_example_repository_in_a_clone_shows_only_the_bad_postmortem(tmp_path: Path) -> None:
-    repo = tmp_path / "example"
-    shutil.copytree(EXAMPLE, repo)
-    git(tmp_path, "init", "-q", "--bare", "origin.git")
-    git(tmp_path, "init", "-q", "example")
-    git(repo, "remote", "add", "origin", str(tmp_path / "origin.git"))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "example", date=AFTER)
-    git(repo, "push", "-q", "-u", "origin", "main")
+    from tests.report_support import example_clone
+
+    repo = example_clone(tmp_path)
     old = Path.cwd()
     os.chdir(repo)
     try:

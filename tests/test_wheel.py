@@ -34,6 +34,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert "aoslint/_data/templates/README.md" in names
     assert "aoslint/_data/templates/postmortem.md.j2" in names
     assert "aoslint/_data/templates/incident-plan.md.j2" in names
+    for asset in ("index.html.j2", "incident.html.j2", "base.html.j2", "style.css", "table.js"):
+        assert f"aoslint/report/templates/{asset}" in names
     venv.EnvBuilder(with_pip=True).create(work / "venv")
     bin_dir = work / "venv" / "bin"
     subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)],
@@ -41,13 +43,20 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return bin_dir
 
 
-def test_installed_wheel_checks_a_repository_outside_the_source_tree(
-        installed: Path, tmp_path: Path) -> None:
+def _on_example_copy(installed: Path, tmp_path: Path, *args: str
+                     ) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """Run the installed aoslint in a copy of the example repository outside git."""
     repo = tmp_path / "repo"
     shutil.copytree(EXAMPLE, repo)
+    done = subprocess.run([str(installed / "aoslint"), *args], cwd=repo, capture_output=True,
+                          text=True, check=False, env=ISOLATED)
+    return repo, done
+
+
+def test_installed_wheel_checks_a_repository_outside_the_source_tree(
+        installed: Path, tmp_path: Path) -> None:
     # A copy outside any git repository: the git-backed proofs are skipped on purpose.
-    done = subprocess.run([str(installed / "aoslint"), "check", "--format", "json", "--no-git"],
-                          cwd=repo, capture_output=True, text=True, check=False, env=ISOLATED)
+    _, done = _on_example_copy(installed, tmp_path, "check", "--format", "json", "--no-git")
     assert done.returncode == 1, done.stderr
     findings = json.loads(done.stdout)
     assert {f["path"] for f in findings} == {"docs/incidents/INC-20261115-002/postmortem.md"}
@@ -77,3 +86,12 @@ def test_installed_wheel_scaffolds_from_its_packaged_templates(
     check = subprocess.run([str(installed / "aoslint"), "check"], cwd=tmp_path,
                            capture_output=True, text=True, check=False, env=env)
     assert check.returncode == 0, check.stdout
+
+
+def test_installed_wheel_writes_the_report_from_its_packaged_templates(
+        installed: Path, tmp_path: Path) -> None:
+    repo, done = _on_example_copy(installed, tmp_path, "report", "--no-git", "-o", "out")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"2 incidents: {repo / 'out' / 'index.html'}\n"
+    index = (repo / "out" / "index.html").read_text()
+    assert 'id="incidents"' in index and "INC-20261102-001" in index

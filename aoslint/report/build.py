@@ -1,0 +1,65 @@
+"""``aoslint report``: run the check, group the incidents, write or print the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from aoslint.report.dataset import build_dataset
+from aoslint.report.incidents import Incident, build_incidents, unplaced
+from aoslint.runner import RunResult, load_project, run_check
+
+
+class ReportOptions(msgspec.Struct, frozen=True):
+    paths: Sequence[Path] = ()
+    config: Path | None = None
+    git: bool | None = None
+    base: str | None = None
+    cache: bool = True
+    jobs: int | None = None
+    today: dt.date | None = None
+
+
+class Built(msgspec.Struct):
+    result: RunResult
+    incidents: list[Incident]
+    data: dict[str, Any]
+    root: Path
+
+
+def today() -> dt.date:
+    """``$AOSLINT_DATE`` (pins the date, as for ``aoslint new``), else today in UTC."""
+    from aoslint.scaffold.values import date_of
+    from aoslint.scaffold.values import today as pinned
+
+    return date_of(pinned(None))
+
+
+def build(options: ReportOptions) -> Built:
+    """The check run and the report's data: the same discovery, config, cache and git."""
+    result = run_check(options.paths, config_file=options.config, git=options.git,
+                       base=options.base, cache=options.cache, jobs=options.jobs)
+    project = load_project(options.paths, options.config, remembered=options.cache)
+    git = project.config.get("git", True) if options.git is None else options.git
+    incidents = build_incidents(project, result.checked, result.diagnostics, bool(git),
+                                options.jobs)
+    data = build_dataset(incidents, options.today or today(),
+                         unplaced(result.checked, result.diagnostics))
+    return Built(result, incidents, data, project.layout.root)
+
+
+def files(built: Built) -> dict[str, str]:
+    """Every file of the report folder by its relative path."""
+    from aoslint.report.pages import render_incident, render_index
+
+    day = dt.date.fromisoformat(built.data["today"])
+    found = {"index.html": render_index(built.incidents, built.data),
+             "incidents.json": json.dumps(built.data, indent=2, ensure_ascii=False) + "\n"}
+    for incident in built.incidents:
+        found[f"incidents/{incident.slug}.html"] = render_incident(incident, day)
+    return found
