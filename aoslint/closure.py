@@ -44,6 +44,7 @@ class Signature(msgspec.Struct, frozen=True):
     date: str | None
     line: int
     column: int
+    boxed: bool = False  # a checklist item ("- [x] Stability verified by ..."), not a record line
 
     def by(self, agent: str) -> bool:
         return agent in self.agents
@@ -56,6 +57,27 @@ class Closure(msgspec.Struct, frozen=True):
     boxes_total: int = 0
     boxes_ticked: int = 0
     qa_ticked_line: int | None = None
+    checklist_line: int | None = None  # the closure checklist's first box
+    section_line: int | None = None  # the Closure Approval heading
+
+    def place(self, verb: str) -> int | None:
+        """The line a finding about ``verb`` ("verified"/"approved") judges.
+
+        The record line itself (``Verified by:`` / ``Approved by:``), else the
+        closure checklist, else the Closure Approval heading; None: none of these.
+        """
+        record = next((s for s in self.signatures if s.verb == verb and not s.boxed), None)
+        if record is not None:
+            return record.line
+        return self.checklist_line or self.section_line
+
+    def qa_conflict(self) -> tuple[int, Signature] | None:
+        """A ticked QA box beside a ``Verified by:`` line that names someone else."""
+        if self.qa_ticked_line is None:
+            return None
+        other = next((s for s in self.signatures if s.verb == "verified" and not s.boxed
+                      and s.agents and not s.by(QA_AGENT)), None)
+        return (self.qa_ticked_line, other) if other is not None else None
 
     @property
     def all_boxes_ticked(self) -> bool:
@@ -71,10 +93,16 @@ class Closure(msgspec.Struct, frozen=True):
                      if s.verb == "approved" and s.by(agent) and s.date), None)
 
     def qa_verification(self) -> Signature | int | None:
-        """A dated ``Verified by: @qa-automation-engineer``, or the line of a ticked QA item."""
+        """A dated ``Verified by: @qa-automation-engineer``, or the line of a ticked QA item.
+
+        A ticked item does not count against a ``Verified by:`` line naming
+        another agent (see :meth:`qa_conflict`).
+        """
         signed = next((s for s in self.signatures if s.verb != "approved" and s.by(QA_AGENT)
                        and s.date), None)
-        return signed if signed is not None else self.qa_ticked_line
+        if signed is not None:
+            return signed
+        return None if self.qa_conflict() is not None else self.qa_ticked_line
 
     def claim(self) -> str | None:
         """Why the document itself claims to be closed, or None."""
@@ -113,13 +141,14 @@ def _signature(parsed: ParsedDocument, number: int, match: re.Match[str]) -> Sig
     verb = match.group("verb").lower().split()[0].replace("-", " ")
     verb = {"stability": "verified", "signed": "approved"}.get(verb, verb)
     column = len(parsed.lines[number - 1]) - len(parsed.lines[number - 1].lstrip()) + 1
-    return Signature(verb, agents, found, number, column)
+    return Signature(verb, agents, found, number, column, match.group("box") is not None)
 
 
 def find_closure(parsed: ParsedDocument, closure_ranges: list[tuple[int, int]]) -> Closure:
     """Scan the document once for signatures, ticked QA items and closure boxes."""
     signatures: list[Signature] = []
     qa_line: int | None = None
+    first_box: int | None = None
     total = ticked = 0
     in_closure = {n for start, end in closure_ranges for n in range(start, end + 1)}
     # Each pattern is tried only where it can match: a signature says "by", boxes
@@ -132,9 +161,11 @@ def find_closure(parsed: ParsedDocument, closure_ranges: list[tuple[int, int]]) 
             signatures.append(_signature(parsed, number, match))
         box = _BOX.match(line) if number in in_closure else None
         if box is not None:
+            first_box = first_box or number
             total += 1
             ticked += box.group("state") != " "
         done = _TICKED.match(line) if qa_line is None and QA_AGENT in line else None
         if done and QA_AGENT in done.group("text") and _QA_WORDS.search(done.group("text")):
             qa_line = number
-    return Closure(tuple(signatures), total, ticked, qa_line)
+    section = min((start for start, _ in closure_ranges), default=None)
+    return Closure(tuple(signatures), total, ticked, qa_line, first_box, section)

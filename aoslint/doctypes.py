@@ -19,9 +19,11 @@ import msgspec
 from aoslint.config import Config
 from aoslint.errors import UsageError
 from aoslint.normalize import normalize_title
+from aoslint.profiles import Profile, default_profile
 from aoslint.resources import data_dir, load_json
 
 BUILTIN_SCHEMAS = ("postmortem.schema.json", "incident-plan.schema.json")
+_TITLE_HEAD = re.compile(r"^\W*(\w.*?\w)\s*(?:[(\[:,;\u2013\u2014]|\s-\s|\s\d)")
 
 
 class SectionSpec(msgspec.Struct, frozen=True):
@@ -61,6 +63,19 @@ class DocType(msgspec.Struct, frozen=True, dict=True):
             if normalized_title in spec.fallbacks:
                 return spec, True
         return None
+
+    def section_for_title(self, title: str) -> tuple[SectionSpec, bool] | None:
+        """The spec a heading or label names, also with more text after the name.
+
+        "Timeline (all times PST) 3/2 - 3/5, approximate" is the Timeline: when
+        the whole title names nothing, its part before a bracket, colon, comma,
+        dash or number is tried.
+        """
+        found = self.section_for(normalize_title(title))
+        if found is not None:
+            return found
+        head = _TITLE_HEAD.match(title)
+        return self.section_for(normalize_title(head.group(1))) if head else None
 
     @cached_property
     def schema_text(self) -> str:
@@ -230,9 +245,19 @@ def _enum_pattern(values: list[str], prefix_only: bool) -> str:
     return f"^(?i:{alternatives})" + ("\\b" if prefix_only else "(\\s*\\(.*\\))?$")
 
 
-def _apply_config(schema: dict[str, Any], config: Config) -> dict[str, Any]:
-    """Configured ID pattern and enumerations replace the schema's defaults."""
-    props = schema.get("properties", {}).get("metadata", {}).get("properties", {})
+def _apply_config(schema: dict[str, Any], config: Config, profile: Profile) -> dict[str, Any]:
+    """Configured ID pattern and enumerations replace the schema's defaults.
+
+    A profile that requires no metadata drops the type's required fields, and
+    its free fields lose their pattern (another team's IDs have another form).
+    """
+    metadata = schema.get("properties", {}).get("metadata", {})
+    props = metadata.get("properties", {})
+    if not profile.required_metadata:
+        metadata.pop("required", None)
+    for key in profile.free_fields:
+        if key in props:
+            props[key].pop("pattern", None)
     overrides = {
         "incident_id": config.get("incident-id-pattern"),
         "severity": _enum_pattern(config.get("severities"), False)
@@ -240,13 +265,14 @@ def _apply_config(schema: dict[str, Any], config: Config) -> dict[str, Any]:
         "status": _enum_pattern(config.get("statuses"), True) if config.get("statuses") else None,
     }
     for key, pattern in overrides.items():
-        if pattern and key in props:
+        if pattern and key in props and key not in profile.free_fields:
             props[key]["pattern"] = pattern
     return schema
 
 
-def load_doctypes(config: Config) -> dict[str, DocType]:
-    """The built-in types, then the config's schema files, all with config overrides."""
+def load_doctypes(config: Config, profile: Profile | None = None) -> dict[str, DocType]:
+    """The built-in types, then the config's schema files, with config and profile overrides."""
+    profile = profile or default_profile()
     schemas: dict[str, tuple[dict[str, Any], str]] = {}
     for name in BUILTIN_SCHEMAS:
         path = data_dir("rules-schema") / name
@@ -267,7 +293,7 @@ def load_doctypes(config: Config) -> dict[str, DocType]:
             schema = _merge(schemas[extends][0], schema)
         _build(schema, str(path))  # validate the x-aoslint block early
         schemas[schema["x-aoslint"]["type"]] = (schema, str(path))
-    return {name: _build(_apply_config(schema, config), source)
+    return {name: _build(_apply_config(schema, config, profile), source)
             for name, (schema, source) in schemas.items()}
 
 

@@ -58,14 +58,23 @@ def find_repository_root(start: Path) -> Path | None:
     return None
 
 
+_TREES = (".agents", ".agent")
+
+
 def find_aos_dir(root: Path) -> Path | None:
-    """``.agents/`` wins over ``.agent/``; a kit repository is its own tree."""
-    for name in (".agents", ".agent"):
-        if (root / name).is_dir():
+    """The AOS tree: ``.agents/`` or ``.agent/`` holding ``rules/`` or ``agents/``, else a kit.
+
+    Kits such as agent-antigravity keep ``rules/``, ``agents/`` and
+    ``templates/`` at the root and only ``skills/`` under ``.agent/``: such a
+    ``.agent/`` is not the tree. ``.agents/`` wins over ``.agent/``; a bare
+    ``.agents/``/``.agent/`` is taken only when the root is no kit either.
+    """
+    for name in _TREES:
+        if (root / name / "rules").is_dir() or (root / name / "agents").is_dir():
             return root / name
     if (root / "rules").is_dir() and (root / "agents").is_dir():
         return root
-    return None
+    return next((root / name for name in _TREES if (root / name).is_dir()), None)
 
 
 def discover_layout(config: Config, start: Path) -> Layout:

@@ -6,6 +6,7 @@ Every value knows its source line. ``Document.to_json()`` is what
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Container
 from typing import Any
@@ -15,7 +16,8 @@ import msgspec
 from aoslint.actions import ACTION_SECTION_KEYS, ActionItem, extract_action_items
 from aoslint.closure import Closure, find_closure
 from aoslint.doctypes import DocType
-from aoslint.normalize import heading_number, normalize_title, slug, trailing_notes
+from aoslint.lazyre import compile_lazily
+from aoslint.normalize import heading_number, slug, trailing_notes
 from aoslint.parse import Heading, Label, ParsedDocument
 from aoslint.placeholders import has_substance
 from aoslint.timeline import Timeline, extract_timeline
@@ -49,12 +51,16 @@ class Section(msgspec.Struct, frozen=True):
     notes: tuple[str, ...]
     empty: bool
     children: tuple[Section, ...]
+    # Named only by a stand-in title ("Context" for the Root Cause); a bold label
+    # that is one counts only when it says something of its own (``says``).
+    stand_in: bool = False
+    says: bool = True
 
     def with_children(self, children: tuple[Section, ...]) -> Section:
         """This section with its subsections (far cheaper than ``dataclasses.replace``)."""
         return Section(self.key, self.title, self.level, self.line, self.column, self.end_line,
                        self.kind, self.known, self.fallback, self.number, self.notes,
-                       self.empty, children)
+                       self.empty, children, self.stand_in, self.says)
 
     def walk(self) -> list[Section]:
         found = [self]
@@ -185,7 +191,7 @@ def _section_ends(headings: list[Heading], total: int) -> list[int]:
 def _heading_section(heading: Heading, end: int, doctype: DocType, lines: tuple[str, ...],
                      heading_lines: set[int]) -> Section:
     """The section a heading opens, without its subsections yet."""
-    match = doctype.section_for(normalize_title(heading.title))
+    match = doctype.section_for_title(heading.title)
     spec, fallback = match if match else (None, False)
     body = range(heading.end_line + 1, end + 1)
     return Section(
@@ -194,6 +200,7 @@ def _heading_section(heading: Heading, end: int, doctype: DocType, lines: tuple[
         end_line=end, kind="heading", known=spec is not None, fallback=fallback,
         number=heading_number(heading.title), notes=trailing_notes(heading.title),
         empty=not has_substance(lines, body, heading_lines), children=(),
+        stand_in=fallback,
     )
 
 
@@ -225,14 +232,14 @@ def _front_matter_title(parsed: ParsedDocument) -> str | None:
 def _label_sections(parsed: ParsedDocument, doctype: DocType, headings: list[Heading],
                     total: int) -> list[Section]:
     """Bold labels such as ``**Impact:** ...`` that name one of the type's sections."""
-    matched: list[tuple[Label, str]] = []
+    matched: list[tuple[Label, str, bool]] = []
     for label in parsed.labels:
-        match = doctype.section_for(normalize_title(label.label))
+        match = doctype.section_for_title(label.label)
         if match is not None:
-            matched.append((label, match[0].key))
+            matched.append((label, match[0].key, match[1]))
     heading_starts = [h.line for h in headings]
     result = []
-    for index, (label, key) in enumerate(matched):
+    for index, (label, key, stand_in) in enumerate(matched):
         end = matched[index + 1][0].line - 1 if index + 1 < len(matched) else total
         following = bisect_right(heading_starts, label.line)  # the first heading below it
         if following < len(heading_starts) and heading_starts[following] <= end:
@@ -242,9 +249,36 @@ def _label_sections(parsed: ParsedDocument, doctype: DocType, headings: list[Hea
             end_line=end, kind="label", known=True, fallback=True, number=None, notes=(),
             empty=not has_substance((label.rest,), range(1, 2))
             and not has_substance(parsed.lines, range(label.end_line + 1, end + 1)),
-            children=(),
+            children=(), stand_in=stand_in,
+            says=not stand_in or says_something((label.rest, *parsed.lines[label.end_line:end]),
+                                                range(1, end - label.end_line + 2)),
         ))
     return result
+
+
+_LINK_OR_URL = compile_lazily(r"!?\[[^\]]*\]\([^)]*\)|<[a-z]+:[^>]*>|\b[a-z]+://\S+|"
+                              r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\*\*|__)?"
+                              r"[A-Za-z][\w /&-]{0,30}?:(?=\s)",
+                              re.IGNORECASE | re.MULTILINE)
+_WORD = compile_lazily(r"[A-Za-z]{2,}")
+STAND_IN_WORDS = 5  # "Pod restarted." or a lone Slack link is no root cause
+
+
+def says_something(lines: tuple[str, ...], body: range) -> bool:
+    """Whether lines ``body`` (1-based) hold a sentence of their own, not only links.
+
+    A stand-in such as "Context" or "Resolution" answers for the Root Cause
+    only when it explains something: links, bare URLs and ``Label:`` openers
+    are not counted, and at least :data:`STAND_IN_WORDS` words must remain.
+    """
+    count = 0
+    for number in body:
+        if not 0 < number <= len(lines):
+            continue
+        count += len(_WORD.findall(_LINK_OR_URL.sub(" ", lines[number - 1])))
+        if count >= STAND_IN_WORDS:
+            return True
+    return False
 
 
 def _nest(flat: list[Section], labels: list[Section]) -> tuple[Section, ...]:

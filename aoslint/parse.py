@@ -60,8 +60,11 @@ _HEADER_FIELD = compile_lazily(
 )
 _EMPHASIS_MARKS = compile_lazily(r"\*\*|__|`")
 _WRAPPED = compile_lazily(r"^([*_])(.+)\1$")
+# ``**Impact:** ...``, ``**Impact**: ...``, or a paragraph (list item) that is only the
+# bold label, its content nested below it: ``- **Key events**``.
 _BOLD_LABEL = compile_lazily(
-    r"^(?:\*\*|__)(?P<label>[^*_:\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)(?P<rest>.*)$"
+    r"^(?:\*\*|__)(?P<label>[^*_:\n]{1,60}?)(?:(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)(?P<rest>.*)"
+    r"|(?:\*\*|__)[ \t]*(?:\n|$))"
 )
 
 
@@ -164,8 +167,11 @@ def parse_source(source: Source) -> ParsedDocument:
                 start, end = token.map
                 raw_line = lines[start]
                 column = raw_line.find(token.content[:2]) + 1
+                # The rest of the paragraph, also the lines below the label's own.
+                rest = token.content[match.start("rest"):] if match.group("rest") is not None \
+                    else token.content[match.end():]
                 labels.append(Label(strip_inline_markup(match.group("label")).strip(),
-                                    match.group("rest").strip(), start + 1, max(column, 1), end))
+                                    rest.strip(), start + 1, max(column, 1), end))
         elif kind == "heading_open":
             inline = tokens[index + 1]
             start, end = token.map
@@ -217,11 +223,18 @@ def _header_fields(tokens: tuple[BlockToken, ...], lines: tuple[str, ...], first
     Block tokens come in line order: the walk ends at the first section.
     """
     found: list[RawField] = []
+    depth = 0
     for index, token in enumerate(tokens):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
         if not token.map:
             continue
         if token.map[0] + 1 >= first_section:
             break
+        if depth > 1:
+            continue  # a nested list item is content (key events, actions), not a header
         if token.type == "tr_open":
             found.extend(_table_field(tokens, index, lines))
             continue

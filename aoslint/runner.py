@@ -47,10 +47,11 @@ from aoslint.discover import Candidate, FileSelector, Snapshot, build_selector, 
 from aoslint.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
 from aoslint.hardening import GateIndex, forget_paths, rule_files
-from aoslint.layout import Layout, discover_layout
+from aoslint.layout import Layout, discover_layout, find_repository_root
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
-from aoslint.registry import Rule, all_rules, matches
+from aoslint.profiles import Profile, get_profile
+from aoslint.registry import Rule, all_rules, matches, unknown_selector
 from aoslint.rescan import refresh
 from aoslint.source import Source, internal_error, read_regular, read_source
 from aoslint.suppress import Directive, apply_directives, find_directives
@@ -64,6 +65,7 @@ class Project(msgspec.Struct, frozen=True):
     doctypes: dict[str, DocType]
     detector: TypeDetector
     extra_placeholders: tuple[re.Pattern[str], ...]
+    profile: Profile
 
 
 class RunResult(msgspec.Struct):
@@ -72,6 +74,7 @@ class RunResult(msgspec.Struct):
     diagnostics: list[Diagnostic] = msgspec.field(default_factory=list)
     checked: list[str] = msgspec.field(default_factory=list)
     notes: list[str] = msgspec.field(default_factory=list)
+    root: str = ""  # the repository root (git's, else aoslint's), which CI paths start from
 
     @property
     def has_errors(self) -> bool:
@@ -87,21 +90,24 @@ def _start_of(paths: Sequence[Path]) -> Path:
 
 
 def load_project(paths: Sequence[Path], config_file: Path | None = None,
-                 remembered: bool = False) -> Project:
-    """Config (nearest to the checked paths), layout and document types.
+                 remembered: bool = False, profile: str | None = None) -> Project:
+    """Config (nearest to the checked paths), layout, profile and document types.
 
-    ``remembered``: trust the cache's verdict on an unchanged config.
+    ``remembered``: trust the cache's verdict on an unchanged config;
+    ``profile``: the profile named on the command line (else the config's).
     """
     start = _start_of(paths)
     config = load_config(start, explicit=config_file, remembered=remembered)
     layout = discover_layout(config, start)
-    doctypes = load_doctypes(config)
+    chosen = get_profile(profile) if profile is not None else get_profile(
+        config.get("profile"), f"{config.path}: 'profile'")
+    doctypes = load_doctypes(config, chosen)
     try:
         extra = tuple(re.compile(p) for p in config.get("placeholders", []))
     except re.error as exc:
         raise UsageError(
             f"{config.path}: placeholders: invalid regular expression: {exc}") from None
-    return Project(config, layout, doctypes, TypeDetector(doctypes, config), extra)
+    return Project(config, layout, doctypes, TypeDetector(doctypes, config), extra, chosen)
 
 
 def validate_selectors(selectors: Sequence[str], option: str) -> None:
@@ -109,8 +115,7 @@ def validate_selectors(selectors: Sequence[str], option: str) -> None:
     rules = all_rules()
     for selector in selectors:
         if not any(matches(selector, r.code, r.name) for r in rules):
-            raise UsageError(f"{option}: '{selector}' matches no rule code, prefix or name "
-                             "(see 'aoslint rules')")
+            raise UsageError(f"{option}: {unknown_selector(selector, rules)}")
 
 
 class Loaded(msgspec.Struct, frozen=True):
@@ -171,7 +176,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
               ignore: Sequence[str] = (), config_file: Path | None = None,
               git: bool | None = None, base: str | None = None,
               inline_config: bool = True, skip_unknown: bool = False,
-              cache: bool = False, jobs: int | None = 1) -> RunResult:
+              cache: bool = False, jobs: int | None = 1,
+              tracked_only: bool = False, profile: str | None = None) -> RunResult:
     """Check the named paths (or the configured documents) and filter the findings.
 
     ``git=False`` skips the git-backed hardening checks; ``base`` adds the
@@ -182,22 +188,31 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     results from the cache directory; ``jobs`` workers check the documents of a
     large run in parallel (``None``: one per CPU when the run is large enough).
     The findings are the same whatever ``cache`` and ``jobs`` are.
+    ``tracked_only`` leaves out every file git does not know (tracked or staged).
+    ``profile`` names the profile (else the config's, else ``aos``); its rules
+    are never reported.
     """
     forget_paths()
-    project = load_project(paths, config_file, remembered=cache)
+    project = load_project(paths, config_file, remembered=cache, profile=profile)
     config = project.config
     options = GitOptions(enabled=config.get("git", True) if git is None else git,
                          base=base, upstream=config.get("upstream"))
     chosen_select = list(select) if select is not None else list(config.get("select", []))
-    chosen_ignore = list(config.get("ignore", [])) + list(ignore)
-    validate_selectors(chosen_select, "--select")
-    validate_selectors(chosen_ignore, "--ignore")
+    chosen_ignore = list(project.profile.ignore) + list(config.get("ignore", [])) + list(ignore)
+    section = "[tool.aoslint] " if config.path is not None and \
+        config.path.name == "pyproject.toml" else ""
+    for key in ("select", "ignore"):
+        validate_selectors(config.get(key, []), f"{config.path}: {section}{key}")
+    validate_selectors(select or [], "--select")
+    validate_selectors(ignore, "--ignore")
 
-    result = RunResult()
+    result = RunResult(root=str(find_repository_root(project.layout.root)
+                                or project.layout.root))
     where = f"config: {config.path}" if config.path else "config: none found, using defaults"
     result.notes.append(where)
     result.notes.append(f"root: {project.layout.root}")
     result.notes.append(f"AOS tree: {project.layout.aos_dir or 'not found'}")
+    result.notes.append(f"profile: {project.profile.name}")
     selector = build_selector(config, project.layout)
     rules = {r.code: r for r in all_rules()}
     allow_closure = bool(config.get("allow-closure-suppression", False))
@@ -214,6 +229,12 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     else:  # a remembered scan is used, and remembered for the runs that follow
         walked = _repository_scan(store, selector, project.layout)
         listed = [(path, display, False, real) for path, display, real in walked.files]
+    in_git: frozenset[str] | None = None
+    if tracked_only:  # imported only then: starting git needs subprocess (3 ms)
+        from aoslint.git.tracked import known_files
+
+        in_git = known_files(project.layout.root)
+        listed = [entry for entry in listed if _in_index(in_git, entry[0], entry[3])]
     settings = _Settings(project, options, not skip_unknown, store)
     findings: list[Diagnostic] = []
     summaries: list[Summary] = []
@@ -253,8 +274,9 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
             others: list[tuple[str, str, str]] = []
             named = collect(selector, project.layout, neighbours, known=found_before)
             for entry in [*scan.files, *((str(c.path), c.display, c.real()) for c in named)]:
-                if entry[2] not in seen:
-                    seen.add(entry[2])
+                path, _, real = entry
+                if real not in seen and (in_git is None or _in_index(in_git, path, real)):
+                    seen.add(real)
                     others.append(entry)
             known, missing = _from_index(index, others)
             matter, plans_elsewhere = _related(known, summaries)
@@ -269,7 +291,9 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
             # Rewriting a large index costs more than re-reading a few documents.
             index_changed |= reread > STALE_LIMIT
     if store is not None:
-        store.finish(index, complete=not paths, index_changed=index_changed)
+        # Without the untracked documents, the run does not cover the whole scan.
+        store.finish(index, complete=not paths and in_git is None,
+                     index_changed=index_changed)
 
     # Sorted: which plan a postmortem is compared with must not depend on the cache.
     everything.sort(key=lambda summary: summary.path)
@@ -288,6 +312,11 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 
     result.diagnostics = sorted((d for d in findings if wanted(d)), key=sort_key)
     return result
+
+
+def _in_index(known: frozenset[str], path: str, real: str) -> bool:
+    """True when git knows the file, by the path it was found at or its real path."""
+    return os.path.normpath(os.path.abspath(path)) in known or real in known
 
 
 # -- one document ------------------------------------------------------------------
@@ -366,11 +395,12 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
     document = loaded.document
     memo = _SchemaMemo(settings.last_schemas.get(candidate.real()), settings.memo)
     context = CheckContext(document, loaded.parsed, loaded.doctype, project.config,
-                           project.extra_placeholders, memo)
+                           project.extra_placeholders, memo, project.profile,
+                           project.layout.aos_dir is not None)
     sink.extend(diag for family in DOCUMENT_CHECKS for diag in family(context))
     probes: list[tuple[str, bool]] = []
     case = None
-    if document.type == "postmortem":
+    if document.type == "postmortem" and project.profile.proves_hardening:
         subject = Subject(document, candidate.path, loaded.parsed.lines)
         case = hardening_case(subject, project.layout, settings.gate, project.config, probes)
         if case is not None:
@@ -651,7 +681,7 @@ def _open_cache(project: Project, options: GitOptions, result: RunResult) -> Cac
     layout = project.layout
     parts = [code_fingerprint().encode(), str(layout.root).encode(),
              str(config.path).encode(), str(Path.cwd()).encode(),
-             f"git={options.enabled}".encode(),
+             f"git={options.enabled}".encode(), f"profile={project.profile.name}".encode(),
              # The hardening findings read the rules tree's names and the gate's text.
              repr((layout.aos_dir, layout.rules_dir, rule_files(layout),
                    layout.rules_dir is not None and layout.rules_dir.is_dir())).encode(),

@@ -43,6 +43,11 @@ _ID_DAY = compile_lazily(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 _ZERO = compile_lazily(r"0+(?:\.0+)?\s*[a-z]*", re.IGNORECASE)
 _CLOCK = compile_lazily(r"\d{1,2}[:.]\d{2}")
 _ROW_SEPARATORS = " -:|\u2014\u2013"  # also em and en dashes between time and text
+# A key-event line that names the event first and its moment after it:
+# "Fault occurs 2020-02-25 07:32", "Repaired: 2021-03-02 1430".
+_NAMED_STAMP = compile_lazily(
+    r"(?:\*\*|__)?(?P<words>[A-Za-z][A-Za-z '/&-]{0,48}?)(?:\*\*|__)?[ \t]*[:\-\u2013\u2014]?"
+    r"[ \t]+(?=\d{3,6}[-/]\d{1,2}[-/]\d{1,4}(?!\d))")
 
 # Checked in this order: the first that matches classifies the event.
 _CLASSIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -300,6 +305,11 @@ class _Builder:
             return
         found = find_timestamp(stripped, self.context())
         offset = column + (len(text) - len(text.lstrip()))
+        if found is None and report:
+            named = _NAMED_STAMP.match(stripped)
+            if named is not None:
+                self.named_row(stripped, named, line, offset)
+                return
         if isinstance(found, TimeError):
             if report and not any(True for _ in find_placeholders(found.found)):
                 self.problems.append(TimeProblem(line, offset + found.start, found.found,
@@ -311,6 +321,19 @@ class _Builder:
             return
         self.add(found, stripped[found.body_start:].strip(_ROW_SEPARATORS) or stripped, line,
                  offset + found.start, source)
+
+    def named_row(self, stripped: str, named: re.Match[str], line: int, offset: int) -> None:
+        """A key-event row whose moment follows the event's name; its stamp is read as a row's."""
+        stamp = stripped[named.end():]
+        found = find_timestamp(stamp, self.context())
+        if isinstance(found, TimeError):
+            self.problems.append(TimeProblem(line, offset + named.end() + found.start,
+                                             found.found, found.message))
+        elif isinstance(found, ParsedTime):
+            after = stamp[found.body_start:].strip(_ROW_SEPARATORS)
+            words = named.group("words").strip()
+            self.add(found, f"{words} {after}".strip(), line, offset + named.end() + found.start,
+                     "key-event")
 
     def add(self, found: ParsedTime, text: str, line: int, column: int, source: str) -> None:
         rolled = False

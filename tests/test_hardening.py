@@ -187,7 +187,34 @@ def test_closure_needs_qa_and_dated_approval_and_ticked_items(tmp_path: Path) ->
     document = document.replace("- [x] Stability verified by @qa-automation-engineer\n", "")
     document = document.replace("Date: 2026-11-03\n", "Date:\n")
     document = document.replace("- [x] **QA Suite Update**", "- [ ] **QA Suite Update**")
-    assert codes_of(check(repo, document)) == ["AOS601", "AOS602", "AOS603"]
+    lines = document.splitlines()
+    # Each finding points at the line it judges: the open item, the closure
+    # checklist (no Verified by: line is left), the undated Approved by: line.
+    assert [(line, code) for line, code, _, _ in check(repo, document)] == [
+        (lines.index("- [ ] **QA Suite Update**: regression test `test_checkout_rotated_key` "
+                     "added.") + 1, "AOS603"),
+        (lines.index("- [x] Rules updated and pushed") + 1, "AOS601"),
+        (lines.index("Approved by: @orchestrator") + 1, "AOS602")]
+
+
+def test_a_ticked_qa_box_beside_another_verifier_is_a_conflict(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo)
+    document = POSTMORTEM.replace("Verified by: @qa-automation-engineer (2026-11-03)",
+                                  "Verified by: @sre-oncall (2026-11-03)")
+    lines = document.splitlines()
+    found = check(repo, document)
+    verified = lines.index("Verified by: @sre-oncall (2026-11-03)") + 1
+    ticked = lines.index("- [x] Stability verified by @qa-automation-engineer") + 1
+    assert [(line, code, severity) for line, code, severity, _ in found] == [
+        (verified, "AOS601", "error"), (verified, "AOS606", "error")]
+    conflict = next(message for _, code, _, message in found if code == "AOS606")
+    assert f"line {ticked} ticks 'Stability verified by @qa-automation-engineer'" in conflict
+    assert "names @sre-oncall" in conflict
+    draft = document.replace("Status: CLOSED", "Status: OPEN").replace("- [x]", "- [ ]")
+    draft = draft.replace("- [ ] Stability verified", "- [x] Stability verified").replace(
+        "Approved by: @orchestrator\nDate: 2026-11-03\n", "")
+    assert ("AOS606", "warning") in [(c, s) for _, c, s, _ in check(repo, draft)]
 
 
 def test_checklist_py_gate_needs_a_new_entry(tmp_path: Path) -> None:

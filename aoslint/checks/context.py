@@ -13,6 +13,7 @@ from aoslint.doctypes import DocType
 from aoslint.lifecycle import claims_closure
 from aoslint.model import Document
 from aoslint.parse import ParsedDocument
+from aoslint.profiles import Profile, default_profile
 from aoslint.validation import Memo
 
 
@@ -25,6 +26,8 @@ class CheckContext(msgspec.Struct, frozen=True, dict=True):
     config: Config
     extra_placeholders: tuple[re.Pattern[str], ...] = ()
     memo: Memo | None = None  # remembers schema outcomes across runs (the result cache)
+    profile: Profile = msgspec.field(default_factory=default_profile)
+    aos_tree: bool = True  # whether the repository has an AOS tree (for hints)
 
     @property
     def path(self) -> str:

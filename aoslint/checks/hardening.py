@@ -174,10 +174,13 @@ NO_AOS_TREE = rule(
     "AOS513", "no-aos-tree", "No rules directory was found, so rule files cannot be checked.",
     severity=Severity.WARNING,
     explanation="""
-aoslint looks for `.agents/`, `.agent/`, or a kit repository with `rules/` and
-`agents/` at its root; none exists here, and `rules-dir` is not configured.""",
+aoslint looks for `.agents/` or `.agent/` holding `rules/` or `agents/`, then
+for a kit with `rules/` and `agents/` at the repository root (a `.agent/` that
+holds only `skills/` is not the tree); there is no rules directory in the tree
+found, and `rules-dir` is not configured.""",
     example="a repository whose rules live in policy/ without rules-dir = \"policy\"",
-    fix="Set aos-dir or rules-dir in the config.",
+    fix="Set aos-dir or rules-dir in the config; for postmortems outside an AOS repository, "
+        "use the generic profile (profile = \"generic\" or --profile generic).",
 )
 CLOSURE_WITHOUT_QA = rule(
     "AOS601", "closure-without-qa", "Closed without QA's stability verification.",
@@ -231,6 +234,21 @@ CI checkouts), and there is no `origin/HEAD`; so whether the proving commits
 are pushed cannot be decided.""",
     example="a clone without an origin remote",
     fix="Set the branch upstream (git branch -u origin/main), or `upstream` in the config.",
+)
+VERIFIER_CONFLICT = rule(
+    "AOS606", "verifier-conflict",
+    "The closure checklist and the Verified by: line name different verifiers.",
+    severity=Severity.WARNING, policy=_POLICY_STOP, closure_gate=True,
+    explanation="""
+A ticked "Stability verified by @qa-automation-engineer" beside a `Verified by:`
+line that names another agent: the document says two things about who verified
+stability, and the STOP rule needs `qa-automation-engineer`'s verification. The
+ticked box does not count as that verification. A warning while the document is
+open, an error once it claims closure.""",
+    example="- [x] Stability verified by @qa-automation-engineer\nVerified by: @sre-oncall "
+            "(2026-11-03)",
+    fix="Record who really verified: 'Verified by: @qa-automation-engineer (YYYY-MM-DD)', "
+        "or untick the box.",
 )
 
 INCIDENT_START_UNKNOWN = rule(
@@ -387,7 +405,9 @@ def _document_level(case: Case, layout: Layout, with_git: bool) -> Iterator[Diag
     if layout.rules_dir is None or not layout.rules_dir.is_dir():
         if hardening.items and with_git:  # --no-git: the rules are not to be proven
             yield _env(case, NO_AOS_TREE, "no rules directory found; rule files cannot be "
-                                          "checked")
+                                          "checked",
+                       "set aos-dir or rules-dir in the config; not an AOS repository? "
+                       "use the generic profile (profile = \"generic\" or --profile generic)")
     else:
         for citation in hardening.unresolved:
             near = nearest_rule(citation.cited, layout)
@@ -404,9 +424,17 @@ def _document_level(case: Case, layout: Layout, with_git: bool) -> Iterator[Diag
                 f"the postmortem names no rule file{case.state()}", severity=case.severity())
     closure = document.closure
     qa = closure.qa_verification()
+    conflict = closure.qa_conflict()
+    if conflict is not None:
+        ticked, other = conflict
+        names = ", ".join(f"@{a}" for a in other.agents)
+        yield VERIFIER_CONFLICT.diagnostic(
+            case.path, other.line, other.column,
+            f"line {ticked} ticks 'Stability verified by @{QA_AGENT}', but the Verified by: "
+            f"line names {names}{case.state()}", severity=case.severity(Severity.WARNING))
     if qa is None:
         yield CLOSURE_WITHOUT_QA.diagnostic(
-            case.path, document.title_line, 1,
+            case.path, closure.place("verified") or document.title_line, 1,
             f"no stability verification by @{QA_AGENT} is recorded{case.state()}",
             severity=case.severity())
     elif isinstance(qa, Signature) and _before_start(qa, case):
@@ -417,7 +445,7 @@ def _document_level(case: Case, layout: Layout, with_git: bool) -> Iterator[Diag
     approval = closure.approval_by(APPROVER)
     if approval is None:
         yield CLOSURE_WITHOUT_APPROVAL.diagnostic(
-            case.path, document.title_line, 1,
+            case.path, closure.place("approved") or document.title_line, 1,
             f"no dated 'Approved by: @{APPROVER}' is recorded{case.state()}",
             severity=case.severity())
     elif _before_start(approval, case):

@@ -102,11 +102,14 @@ def _missing_fields(ctx: CheckContext, error: SchemaError) -> Iterator[Diagnosti
             continue
         title = ctx.doctype.field_title(key)
         example = ctx.doctype.field_hint(key)
+        outside = "" if ctx.aos_tree else (
+            "; outside an AOS repository, the generic profile requires no header fields "
+            "(profile = \"generic\" in the config, or --profile generic)")
         yield INVALID_METADATA.diagnostic(
             ctx.path, ctx.document.header_line, 1,
             f"metadata field '{title}' is missing",
             f"add a header line '{title}: ...' under the title, or '{key}:' in the front "
-            f"matter" + (f"; {example}" if example else ""))
+            f"matter" + (f"; {example}" if example else "") + outside)
 
 
 def _describe(value: Any) -> str:

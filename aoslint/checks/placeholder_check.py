@@ -30,6 +30,7 @@ Primary Agent: @[agent-name]
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     severity = ctx.gate_severity
     parsed = ctx.parsed
+    dropped = ctx.profile.ignore_placeholders
     text = "\n".join(parsed.lines)
     if "<!--" in text:
         text = blank_comments(text)
@@ -37,6 +38,8 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
         if number in parsed.code_lines or not line.strip():
             continue
         for placeholder in find_placeholders(line, ctx.extra_placeholders):
+            if placeholder.kind in dropped:
+                continue  # the kit's own slots: not template text of another team's
             yield UNFILLED_PLACEHOLDER.diagnostic(
                 ctx.path, number, placeholder.column,
                 f"unfilled {placeholder.kind} '{placeholder.text}'",

@@ -136,6 +136,8 @@ def _counts_as_present(section: Section, sections: list[Section]) -> bool:
     is a lesson, not the Root Cause."""
     if not section.fallback:
         return True
+    if section.stand_in and not section.says:
+        return False  # "Context: [Slack thread](...)": nothing said about the cause
     return not any(other.known and other.key != section.key and other.kind == "heading"
                    and other.line < section.line <= other.end_line for other in sections)
 
