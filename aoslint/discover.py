@@ -43,7 +43,7 @@ class Candidate(msgspec.Struct, frozen=True):
     resolved: str = ""  # the real path, when the scan already knows it
 
     def real(self) -> str:
-        return self.resolved or str(self.path.resolve())
+        return self.resolved or os.path.realpath(self.path)  # no error on a link loop
 
 
 class FileSelector(msgspec.Struct, frozen=True, dict=True):
@@ -180,11 +180,26 @@ def list_folder(selector: FileSelector, folder: str, real_folder: str,
                     or not selector.excluded(rel_base + name, is_dir=True)):
                 subfolders.append(name)
         elif name.lower().endswith(MARKDOWN_SUFFIXES):
+            if not _regular_or_broken(entry):  # a FIFO, socket or device: never opened
+                continue
             full = os.path.join(folder, name)
             real = (os.path.realpath(full) if entry.is_symlink()
                     else os.path.join(real_folder, name))
             found.append((full, real, rel_base + name if rel_base is not None else None))
     return found, subfolders
+
+
+def _regular_or_broken(entry: os.DirEntry[str]) -> bool:
+    """A regular file, or a link that leads nowhere (a dangling link or a loop: a finding).
+
+    For entries that are not links the type comes with the listing: no system call.
+    """
+    try:
+        if entry.is_file():
+            return True
+        return entry.is_symlink() and not os.path.exists(entry.path)
+    except OSError:
+        return True
 
 
 def folder_stamp(folder: str) -> tuple[int, int] | None:
@@ -282,7 +297,7 @@ def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
     seen: set[str] = set()
 
     def add(path: Path, explicit: bool, resolved: str = "") -> None:
-        resolved = resolved or str(path.resolve())
+        resolved = resolved or os.path.realpath(path)
         if resolved in seen:
             return
         seen.add(resolved)
@@ -303,6 +318,6 @@ def collect(selector: FileSelector, layout: Layout, paths: Sequence[Path],
                 found_path = Path(found)
                 if not (inside and selector.excluded(layout.relative(found_path))):
                     add(found_path, False, real)
-        elif str(path.resolve()) in known or not (inside and selector.excluded(rel)):
+        elif os.path.realpath(path) in known or not (inside and selector.excluded(rel)):
             add(path, explicit=True)
     return result

@@ -27,7 +27,7 @@ class Layout(msgspec.Struct, frozen=True):
         ``real`` is the path already resolved, when the caller knows it.
         """
         prefix = os.path.join(str(self.root), "")  # with one trailing separator
-        resolved = real or str(path.resolve())
+        resolved = real or os.path.realpath(path)
         if resolved.startswith(prefix):
             return Path(resolved[len(prefix):]).as_posix()
         return "." if resolved == str(self.root) else path.as_posix()

@@ -11,7 +11,6 @@ markdown-it parses) whenever it cannot be sure to match.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -39,6 +38,20 @@ incident_id: INC-20261102-001
 severity: [HIGH
 ---""",
     fix="Fix the YAML syntax at the reported line (quote values that contain ':' or '[').",
+)
+
+DUPLICATE_FRONT_MATTER_KEY = rule(
+    "AOS204", "duplicate-front-matter-key", "A front matter key is given twice.",
+    explanation="""
+YAML keeps only the last value of a repeated key, silently: the first one, which
+a reader may take for the document's value, is ignored. aoslint reports each
+repeat at its line, and checks the document with the last value, as YAML does.""",
+    example="""
+---
+severity: HIGH
+severity: LOW
+---""",
+    fix="Keep one of the two keys and delete the other.",
 )
 
 _HEADER_FIELD = compile_lazily(
@@ -99,7 +112,8 @@ class ParsedDocument(msgspec.Struct, frozen=True):
     front_matter_type: str | None
     header_line: int
     code_lines: frozenset[int]
-    errors: tuple[Any, ...] = ()
+    errors: tuple[Any, ...] = ()  # findings that stop the document being checked further
+    notices: tuple[Any, ...] = ()  # findings that do not (a repeated front matter key)
 
     @property
     def first_section_line(self) -> int:
@@ -137,6 +151,7 @@ def parse_source(source: Source) -> ParsedDocument:
     labels: list[Label] = []
     code_lines: set[int] = set()
     errors: list[Any] = []
+    notices: list[Any] = []
     front_matter_type: str | None = None
     header_start = 0
 
@@ -167,8 +182,9 @@ def parse_source(source: Source) -> ParsedDocument:
         elif kind in ("fence", "code_block", "html_block"):
             code_lines.update(range(token.map[0] + 1, token.map[1] + 1))
         elif kind == "front_matter":
-            fm_fields, error = _front_matter_fields(token.content, source.display)
+            fm_fields, error, repeated = _front_matter_fields(token.content, source.display)
             fields.extend(fm_fields)
+            notices.extend(repeated)
             if error is not None:
                 errors.append(error)
             for fm_field in fm_fields:
@@ -187,6 +203,7 @@ def parse_source(source: Source) -> ParsedDocument:
         fields=tuple(fields), labels=tuple(labels), front_matter_type=front_matter_type,
         header_line=header_start or (title.line if title else 1),
         code_lines=frozenset(code_lines), errors=tuple(errors),
+        notices=tuple(notices),
     )
 
 
@@ -310,18 +327,23 @@ def strip_trailing_break(value: str) -> str:
     return wrapped.group(2).strip() if wrapped else value
 
 
-def _front_matter_fields(content: str, display: str) -> tuple[list[RawField], Any]:
-    """Top-level front matter keys with their lines; a YAML error becomes a finding."""
+def _front_matter_fields(content: str, display: str
+                         ) -> tuple[list[RawField], Any, list[Any]]:
+    """Top-level front matter keys with their lines; a YAML error becomes a finding.
+
+    Returns the fields, the blocking error (or ``None``) and the findings that
+    do not stop the document being checked (repeated keys).
+    """
     import yaml
 
-    loader = _yaml_loader()
+    from aoslint.yamldata import FrontMatterError, load_front_matter
+
     try:
-        reader = loader(content)
-        try:
-            node = reader.get_single_node()
-            data = reader.construct_document(node) if node is not None else None
-        finally:
-            reader.dispose()
+        loaded = load_front_matter(content)
+    except FrontMatterError as exc:
+        return [], INVALID_FRONT_MATTER.diagnostic(
+            display, exc.line + 2, exc.column + 1,
+            f"front matter cannot be read: {exc.problem}"), []
     except yaml.YAMLError as exc:
         # An unclosed bracket or quote is best shown where it opened (the context).
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -329,52 +351,21 @@ def _front_matter_fields(content: str, display: str) -> tuple[list[RawField], An
         column = (mark.column + 1) if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return [], INVALID_FRONT_MATTER.diagnostic(display, line, column,
-                                                   f"front matter is not valid YAML: {problem}")
+                                                   f"front matter is not valid YAML: {problem}"), []
+    data = loaded.data
     if data is None:
-        return [], None
-    if not isinstance(data, dict) or node is None or not hasattr(node, "value"):
+        return [], None, []
+    if not isinstance(data, dict):
         return [], INVALID_FRONT_MATTER.diagnostic(
-            display, 2, 1, "front matter must be a mapping of keys to values")
-    key_lines = {str(k.value): (k.start_mark.line + 2, k.start_mark.column + 1)
-                 for k, _ in node.value}
+            display, 2, 1, "front matter must be a mapping of keys to values"), []
     result = []
     for key, value in data.items():
-        line, column = key_lines.get(str(key), (2, 1))
-        result.append(RawField(normalize_key(str(key)), str(key), to_json_value(value), line,
-                               column, "front-matter"))
-    return result, None
-
-
-@lru_cache(maxsize=1)
-def _yaml_loader() -> Any:
-    """A safe loader that keeps dates as written, so the schema judges them.
-
-    PyYAML turns ``2026-11-02`` into a date and raises on ``2026-13-45``;
-    keeping the text lets a bad date be an invalid-metadata finding.
-    """
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    class TextDateLoader(base):  # type: ignore[misc,valid-type]
-        pass
-
-    TextDateLoader.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers
-                if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in base.yaml_implicit_resolvers.items()
-    }
-    return TextDateLoader
-
-
-def to_json_value(value: Any) -> Any:
-    """YAML values as JSON values: dates become ISO strings, keys become strings."""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): to_json_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json_value(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
+        where = loaded.keys.get(key)
+        line, column = (where.line + 2, where.column + 1) if where is not None else (2, 1)
+        result.append(RawField(normalize_key(key), key, value, line, column, "front-matter"))
+    repeated = [DUPLICATE_FRONT_MATTER_KEY.diagnostic(
+        display, again.line + 2, again.column + 1,
+        f"front matter key '{again.name}' is repeated (first at line {first.line + 2}); "
+        "YAML keeps only the last value")
+        for again, first in loaded.duplicates]
+    return result, None, repeated

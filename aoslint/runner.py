@@ -53,7 +53,7 @@ from aoslint.parse import ParsedDocument, parse_source
 from aoslint.profiles import Profile, get_profile
 from aoslint.registry import Rule, all_rules, matches, unknown_selector
 from aoslint.rescan import refresh
-from aoslint.source import Source, read_source
+from aoslint.source import Source, internal_error, read_regular, read_source
 from aoslint.suppress import Directive, apply_directives, find_directives
 
 
@@ -84,8 +84,8 @@ class RunResult(msgspec.Struct):
 def _start_of(paths: Sequence[Path]) -> Path:
     if not paths:
         return Path.cwd()
-    resolved = [p.resolve() for p in paths]
-    common = Path(os.path.commonpath([str(p) for p in resolved]))
+    resolved = [os.path.realpath(p) for p in paths]  # never raises, even on a link loop
+    common = Path(os.path.commonpath(resolved))
     return common if common.is_dir() else common.parent
 
 
@@ -142,6 +142,7 @@ def load_document(project: Project, candidate: Candidate, sink: list[Diagnostic]
         sink.append(source)
         return None
     parsed = parse_source(source)
+    sink.extend(parsed.notices)
     if parsed.errors:
         # Broken front matter: its fields are unknown, so later findings would mislead.
         sink.extend(parsed.errors)
@@ -483,8 +484,7 @@ def _cached(settings: _Settings, listed: Listed, index: dict[str, Any]) -> Outco
         if known is not None and known[0] == stat and known[1]:
             content = known[1]
         else:
-            with open(file, "rb") as handle:
-                content = content_digest(handle.read())
+            content = content_digest(read_regular(file))
     except OSError:
         return None
     found = store.get(_key(settings, display, explicit, content))
@@ -500,10 +500,15 @@ def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
     data: bytes | None
     try:  # stat first: a file changed while being read then looks changed next time
         stat: tuple[int, int, int, int] | None = stat_key(os.stat(candidate.path))
-        data = candidate.path.read_bytes()
-    except OSError:  # read_source says why, as a finding
+        data = read_regular(candidate.path)
+    except OSError:  # read_source says why, as a finding (or skips a scanned FIFO)
         data, stat = None, None
-    analysis = _analyse(settings, candidate, data)
+    try:
+        analysis = _analyse(settings, candidate, data)
+    except Exception as exc:  # a bug: a finding on this document, and the run goes on
+        if os.environ.get("AOSLINT_DEBUG"):
+            raise
+        analysis = Analysis((internal_error(candidate.display, exc),), None)
     content = content_digest(data) if settings.store is not None and data is not None else None
     new_key = (_key(settings, candidate.display, candidate.explicit, content)
                if content is not None else None)
@@ -519,7 +524,12 @@ def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
     except OSError:
         stat = None
     ignored: list[Diagnostic] = []  # its own findings belong to runs that ask for them
-    loaded = load_document(project, candidate, ignored)
+    try:
+        loaded = load_document(project, candidate, ignored)
+    except Exception:  # reported when the document itself is checked
+        if os.environ.get("AOSLINT_DEBUG"):
+            raise
+        loaded = None
     summary = Summary.of(loaded.document, project.config) if loaded is not None else None
     return Outcome(resolved, (), summary, (), "", None, stat)
 
