@@ -86,8 +86,14 @@ def _add_check(commands: Commands[argparse.ArgumentParser]) -> None:
     check.add_argument("--skip-unknown", action="store_true",
                        help="skip named files that are not incident documents, as a directory "
                             "scan does (for pre-commit, which passes every changed file)")
+    check.add_argument("--tracked-only", action="store_true",
+                       help="check only files git knows (tracked, or staged), as pre-commit's "
+                            "--all-files does; untracked drafts are left out")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="print only errors and the summary line (text format)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                       help="colour text output (auto: only on a terminal, never with NO_COLOR)")
+                       help="colour text output (auto: on a terminal, or with FORCE_COLOR; never "
+                            "with NO_COLOR; always/never win over both)")
     check.add_argument("--no-git", dest="git", action="store_false", default=None,
                        help="skip the checks that read git history (hardening, pushed)")
     check.add_argument("--base", metavar="REF",
@@ -231,9 +237,14 @@ def run() -> None:
 
 
 def _use_color(choice: str, stream: object) -> bool:
-    if choice == "never" or os.environ.get("NO_COLOR"):
+    """no-color.org and force-color.org: a flag wins over the environment; with
+    ``auto``, a non-empty NO_COLOR turns colour off, else a non-empty FORCE_COLOR on,
+    else only a terminal gets it."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
         return False
-    if choice == "always":
+    if os.environ.get("FORCE_COLOR"):
         return True
     return bool(getattr(stream, "isatty", lambda: False)())
 
@@ -267,7 +278,8 @@ def _run_check_command(args: argparse.Namespace) -> int:
                        ignore=_split_codes(args.ignore) or [], config_file=args.config,
                        git=args.git, base=args.base,
                        inline_config=not args.no_inline_config,
-                       skip_unknown=args.skip_unknown, cache=args.cache, jobs=args.jobs)
+                       skip_unknown=args.skip_unknown, cache=args.cache, jobs=args.jobs,
+                       tracked_only=args.tracked_only)
     if args.verbose:
         for note in result.notes:
             print(f"aoslint: {note}", file=sys.stderr)
@@ -278,6 +290,8 @@ def _run_check_command(args: argparse.Namespace) -> int:
         checked_paths=tuple(result.checked),
         color=not to_file and args.format == "text" and _use_color(args.color, sys.stdout),
         tool_version=__version__,
+        quiet=args.quiet,
+        root=result.root,
     )
     if args.statistics:
         from aoslint.reporters import statistics

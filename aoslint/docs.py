@@ -1,14 +1,15 @@
-"""The README's rules and config references, generated from the code that defines them.
+"""The generated references: the README's rules table and config reference, and
+one page per rule under docs/rules/, all from the code that defines them.
 
-The rules reference comes from the rule registry (``aoslint rule`` prints the same
-text), the config reference from ``rules-schema/config.schema.json``. Each is
-written between markers in the README::
+The rule pages and table come from the rule registry (``aoslint rule`` prints the
+same text), the config reference from ``rules-schema/config.schema.json``. The
+README's parts are written between markers::
 
     <!-- rules-reference:start -->  ...  <!-- rules-reference:end -->
     <!-- config-reference:start --> ...  <!-- config-reference:end -->
 
-``python -m aoslint.docs --write`` rewrites them; ``--check`` exits 1 when they
-are stale (the test suite runs the same comparison).
+``python -m aoslint.docs --write`` rewrites them; ``--check`` exits 1 when any
+is stale (the test suite runs the same comparison).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from aoslint.links import RULES_DIR
 from aoslint.registry import GROUPS, Rule, all_rules
 from aoslint.resources import schema
 
@@ -39,47 +41,82 @@ def _fenced(text: str, info: str = "") -> list[str]:
     return [f"{fence}{info}", *text.splitlines(), fence]
 
 
-def render_rules(rules: Sequence[Rule] | None = None) -> str:
-    """A table of every rule, then each rule's explanation, example and fix."""
+def render_rules(rules: Sequence[Rule] | None = None, pages: str = f"{RULES_DIR}/") -> str:
+    """A table of every rule, each code linking to its page (``pages``: where they are)."""
     rules = list(all_rules() if rules is None else rules)
     lines = [GENERATED_NOTE.format(source="rule definitions"), "",
              "| code | name | default severity | what it reports |", "| --- | --- | --- | --- |"]
     for item in rules:
         gate = " (closure gate)" if item.closure_gate else ""
-        lines.append(f"| [{item.code}](#{item.code.lower()}) | `{item.name}` | "
+        lines.append(f"| [{item.code}]({pages}{item.code}.md) | `{item.name}` | "
                      f"{item.severity}{gate} | {_cell(item.summary)} |")
     lines += ["", "Codes are grouped by hundred: "
               + ", ".join(f"{digit}xx {name}" for digit, name in GROUPS.items())
-              + ". A code is never reused for another meaning. `aoslint rule CODE` prints "
-                "the text below in a terminal.", ""]
-    for item in rules:
-        lines += [f"### {item.code}", "",
-                  f"`{item.name}` ({item.group}; default severity {item.severity}"
-                  + (", a closure gate: not silenced by inline comments unless the config "
-                     "sets `allow-closure-suppression`" if item.closure_gate else "")
-                  + f"). {item.summary}", "", item.explanation, ""]
-        if item.policy:
-            lines += [*(f"> {line}" for line in item.policy.splitlines()), ""]
-        lines += ["Example:", "", *_fenced(item.example, "markdown"), "",
-                  f"Fix: {item.fix}", ""]
-    return "\n".join(lines).rstrip() + "\n"
+              + ". A code is never reused for another meaning. Each rule's page says what it "
+                "reports, why (quoting the policy), an example and the fix; `aoslint rule "
+                "CODE` prints the same in a terminal."]
+    return "\n".join(lines) + "\n"
+
+
+def render_rule_page(item: Rule) -> str:
+    """One rule's page under docs/rules/: what ``aoslint rule CODE`` prints, as Markdown."""
+    gate = (" It is a closure gate: a document's inline comments cannot silence it unless "
+            "the config sets `allow-closure-suppression`." if item.closure_gate else "")
+    lines = [f"# {item.code} `{item.name}`", "",
+             GENERATED_NOTE.format(source="rule definitions"), "",
+             f"{item.summary}", "",
+             f"Group: {item.group}. Default severity: {item.severity}.{gate}", "",
+             item.explanation, ""]
+    if item.policy:
+        lines += ["Policy:", "", *(f"> {line}".rstrip() for line in item.policy.splitlines()),
+                  ""]
+    lines += ["Example:", "", *_fenced(item.example, "markdown"), "",
+              f"Fix: {item.fix}", "",
+              f"Select or ignore it as `{item.code}` or `{item.name}`; see [all rules]"
+              "(README.md)."]
+    return "\n".join(lines) + "\n"
+
+
+def rule_pages(rules: Sequence[Rule] | None = None) -> dict[str, str]:
+    """Every generated file under docs/rules/, by name: the index and one page per rule."""
+    rules = list(all_rules() if rules is None else rules)
+    pages = {"README.md": "# aoslint rules\n\n" + render_rules(rules, pages="")}
+    pages.update({f"{item.code}.md": render_rule_page(item) for item in rules})
+    return pages
+
+
+class UnnamedType(ValueError):
+    """A config key's schema has a type the reference cannot put into words."""
+
+
+_SCALARS = {"string": "string", "boolean": "boolean", "integer": "integer", "number": "number"}
 
 
 def _type_text(spec: dict[str, Any]) -> str:
+    """The type of a config key in words; raises rather than print a wrong one."""
+    return _type_words(spec)[0]
+
+
+def _type_words(spec: dict[str, Any]) -> tuple[str, str]:
+    """The type in words, singular and plural (for the items of a list or table)."""
+    if "enum" in spec:
+        values = spec["enum"]
+        if not values or not all(isinstance(v, str) for v in values):
+            raise UnnamedType(f"an enum of other values than strings: {values!r}")
+        named = "one of " + ", ".join(f"`{v}`" for v in values)
+        return named, f"values, each {named}"
     kind = spec.get("type")
     if kind == "array":
-        items = spec.get("items", {})
-        if items.get("format") == "regex":
-            return "list of regular expressions"
-        return f"list of {items.get('type', 'value')}s"
-    if kind == "object":
-        values = spec.get("additionalProperties", {})
-        if isinstance(values, dict) and values.get("type") == "array":
-            return f"table of lists of {values.get('items', {}).get('type', 'value')}s"
-        return "table"
+        words = f"of {_type_words(spec.get('items', {}))[1]}"
+        return f"list {words}", f"lists {words}"
+    if kind == "object" and isinstance(spec.get("additionalProperties"), dict):
+        words = f"of {_type_words(spec['additionalProperties'])[1]}"
+        return f"table {words}", f"tables {words}"
     if kind == "string" and spec.get("format") == "regex":
-        return "regular expression"
-    return str(kind)
+        return "regular expression", "regular expressions"
+    if isinstance(kind, str) and kind in _SCALARS:
+        return _SCALARS[kind], f"{_SCALARS[kind]}s"
+    raise UnnamedType(f"no type the reference can name: {spec!r}")
 
 
 def _value_text(value: Any) -> str:
@@ -131,31 +168,57 @@ def update(text: str, blocks: dict[str, Callable[[], str]] | None = None) -> str
     return text
 
 
+def expected_files(readme: Path, rules_dir: Path) -> dict[Path, str | None]:
+    """Each generated file and its fresh text; ``None``: a rule page of no rule, to remove."""
+    files: dict[Path, str | None] = {readme: update(readme.read_text(encoding="utf-8"))}
+    pages = rule_pages()
+    files.update({rules_dir / name: text for name, text in pages.items()})
+    if rules_dir.is_dir():
+        for stale in sorted(rules_dir.glob("AOS*.md")):
+            if stale.name not in pages:
+                files[stale] = None
+    return files
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m aoslint.docs", description=__doc__.split(
         "\n\n")[0])
     parser.add_argument("--readme", type=Path, default=Path("README.md"),
                         help="the file holding the markers (default: ./README.md)")
+    parser.add_argument("--rules-dir", type=Path, default=None,
+                        help=f"where the rule pages go (default: {RULES_DIR} beside the README)")
     action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--write", action="store_true", help="rewrite the generated blocks")
+    action.add_argument("--write", action="store_true", help="rewrite the generated files")
     action.add_argument("--check", action="store_true",
-                        help="exit 1 when the generated blocks are stale")
+                        help="exit 1 when a generated file is stale")
     args = parser.parse_args(argv)
+    rules_dir = args.rules_dir or args.readme.parent / RULES_DIR
     try:
-        current = args.readme.read_text(encoding="utf-8")
-        fresh = update(current)
-    except (OSError, MissingMarkers) as exc:
+        stale = {path: text for path, text in expected_files(args.readme, rules_dir).items()
+                 if _current(path) != text}
+    except (OSError, MissingMarkers, UnnamedType) as exc:
         print(f"{args.readme}: {exc}", file=sys.stderr)
         return 2
     if args.check:
-        if fresh != current:
-            print(f"{args.readme}: the generated references are stale; "
-                  "run `python -m aoslint.docs --write`", file=sys.stderr)
-            return 1
-        return 0
-    if fresh != current:
-        args.readme.write_text(fresh, encoding="utf-8")
-        print(f"{args.readme}: updated")
+        for path in stale:
+            print(f"{path}: stale (generated from the code); run "
+                  "`python -m aoslint.docs --write`", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in stale.items():
+        if text is None:
+            path.unlink()
+            print(f"{path}: removed (no such rule)")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"{path}: updated")
     return 0
 
 

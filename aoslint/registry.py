@@ -7,6 +7,9 @@ so a check and its documentation can never drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from difflib import get_close_matches
+
 import msgspec
 
 from aoslint.diagnostics import Diagnostic, Severity
@@ -114,3 +117,17 @@ def matches(selector: str, diag_code: str, diag_name: str) -> bool:
     if wanted.upper() == "ALL":
         return True
     return diag_code.upper().startswith(wanted.upper()) or diag_name == wanted.lower()
+
+
+def unknown_selector(selector: str, rules: Sequence[Rule] | None = None) -> str:
+    """Why ``selector`` selects nothing, with the nearest rule name or code prefix to try."""
+    known = list(all_rules() if rules is None else rules)
+    wanted = selector.strip().upper()
+    close: list[str] = []
+    if wanted.startswith("AOS"):  # a code: its longest prefix that is one (AOS1x: AOS1)
+        close = [wanted[:size] for size in range(len(wanted) - 1, 3, -1)
+                 if any(r.code.startswith(wanted[:size]) for r in known)][:1]
+    else:
+        close = get_close_matches(wanted.lower(), [r.name for r in known], n=1, cutoff=0.6)
+    message = f"'{selector}' matches no rule code, prefix or name"
+    return f"{message}; did you mean '{close[0]}'?" if close else f"{message} (see 'aoslint rules')"

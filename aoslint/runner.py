@@ -46,11 +46,12 @@ from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.discover import Candidate, FileSelector, Snapshot, build_selector, collect, snapshot
 from aoslint.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
+from aoslint.git.tracked import is_known, known_files
 from aoslint.hardening import GateIndex, forget_paths, rule_files
-from aoslint.layout import Layout, discover_layout
+from aoslint.layout import Layout, discover_layout, find_repository_root
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
-from aoslint.registry import Rule, all_rules, matches
+from aoslint.registry import Rule, all_rules, matches, unknown_selector
 from aoslint.rescan import refresh
 from aoslint.source import Source, read_source
 from aoslint.suppress import Directive, apply_directives, find_directives
@@ -72,6 +73,7 @@ class RunResult(msgspec.Struct):
     diagnostics: list[Diagnostic] = msgspec.field(default_factory=list)
     checked: list[str] = msgspec.field(default_factory=list)
     notes: list[str] = msgspec.field(default_factory=list)
+    root: str = ""  # the repository root (git's, else aoslint's), which CI paths start from
 
     @property
     def has_errors(self) -> bool:
@@ -109,8 +111,7 @@ def validate_selectors(selectors: Sequence[str], option: str) -> None:
     rules = all_rules()
     for selector in selectors:
         if not any(matches(selector, r.code, r.name) for r in rules):
-            raise UsageError(f"{option}: '{selector}' matches no rule code, prefix or name "
-                             "(see 'aoslint rules')")
+            raise UsageError(f"{option}: {unknown_selector(selector, rules)}")
 
 
 class Loaded(msgspec.Struct, frozen=True):
@@ -170,7 +171,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
               ignore: Sequence[str] = (), config_file: Path | None = None,
               git: bool | None = None, base: str | None = None,
               inline_config: bool = True, skip_unknown: bool = False,
-              cache: bool = False, jobs: int | None = 1) -> RunResult:
+              cache: bool = False, jobs: int | None = 1,
+              tracked_only: bool = False) -> RunResult:
     """Check the named paths (or the configured documents) and filter the findings.
 
     ``git=False`` skips the git-backed hardening checks; ``base`` adds the
@@ -181,6 +183,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     results from the cache directory; ``jobs`` workers check the documents of a
     large run in parallel (``None``: one per CPU when the run is large enough).
     The findings are the same whatever ``cache`` and ``jobs`` are.
+    ``tracked_only`` leaves out every file git does not know (tracked or staged).
     """
     forget_paths()
     project = load_project(paths, config_file, remembered=cache)
@@ -189,10 +192,15 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
                          base=base, upstream=config.get("upstream"))
     chosen_select = list(select) if select is not None else list(config.get("select", []))
     chosen_ignore = list(config.get("ignore", [])) + list(ignore)
-    validate_selectors(chosen_select, "--select")
-    validate_selectors(chosen_ignore, "--ignore")
+    section = "[tool.aoslint] " if config.path is not None and \
+        config.path.name == "pyproject.toml" else ""
+    for key in ("select", "ignore"):
+        validate_selectors(config.get(key, []), f"{config.path}: {section}{key}")
+    validate_selectors(select or [], "--select")
+    validate_selectors(ignore, "--ignore")
 
-    result = RunResult()
+    result = RunResult(root=str(find_repository_root(project.layout.root)
+                                or project.layout.root))
     where = f"config: {config.path}" if config.path else "config: none found, using defaults"
     result.notes.append(where)
     result.notes.append(f"root: {project.layout.root}")
@@ -213,6 +221,9 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     else:  # a remembered scan is used, and remembered for the runs that follow
         walked = _repository_scan(store, selector, project.layout)
         listed = [(path, display, False, real) for path, display, real in walked.files]
+    in_git = known_files(project.layout.root) if tracked_only else None
+    if in_git is not None:
+        listed = [entry for entry in listed if is_known(in_git, entry[0], entry[3])]
     settings = _Settings(project, options, not skip_unknown, store)
     findings: list[Diagnostic] = []
     summaries: list[Summary] = []
@@ -252,8 +263,9 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
             others: list[tuple[str, str, str]] = []
             named = collect(selector, project.layout, neighbours, known=found_before)
             for entry in [*scan.files, *((str(c.path), c.display, c.real()) for c in named)]:
-                if entry[2] not in seen:
-                    seen.add(entry[2])
+                path, _, real = entry
+                if real not in seen and (in_git is None or is_known(in_git, path, real)):
+                    seen.add(real)
                     others.append(entry)
             known, missing = _from_index(index, others)
             matter, plans_elsewhere = _related(known, summaries)
@@ -268,7 +280,9 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
             # Rewriting a large index costs more than re-reading a few documents.
             index_changed |= reread > STALE_LIMIT
     if store is not None:
-        store.finish(index, complete=not paths, index_changed=index_changed)
+        # Without the untracked documents, the run does not cover the whole scan.
+        store.finish(index, complete=not paths and in_git is None,
+                     index_changed=index_changed)
 
     # Sorted: which plan a postmortem is compared with must not depend on the cache.
     everything.sort(key=lambda summary: summary.path)

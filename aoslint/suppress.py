@@ -28,7 +28,7 @@ import msgspec
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.lazyre import compile_lazily
 from aoslint.parse import ParsedDocument
-from aoslint.registry import Rule, matches, rule
+from aoslint.registry import Rule, matches, rule, unknown_selector
 
 UNUSED_SUPPRESSION = rule(
     "AOS904", "unused-suppression", "An inline aoslint directive silences nothing.",
@@ -188,8 +188,8 @@ def _grants(directives: Iterable[Directive], rules: Mapping[str, Rule], path: st
                 continue
             if not codes:
                 problems.append(_problem(
-                    path, directive, f"{directive.label}: '{selector}' matches no rule code, "
-                                     "prefix or name (see 'aoslint rules')"))
+                    path, directive,
+                    f"{directive.label}: {unknown_selector(selector, list(rules.values()))}"))
                 continue
             resolved.append((selector, codes))
         if directive.kind == "enable":

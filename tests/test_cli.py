@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from aoslint import __version__
-from tests.conftest import FIXTURES, STANDALONE_ARGS, CliResult
+from aoslint.cli import _use_color
+from tests.conftest import FIXTURES, STANDALONE_ARGS, CliResult, git, write_tree
 
 Cli = Callable[..., CliResult]
 BAD = FIXTURES / "bad"
@@ -63,10 +68,39 @@ def test_select_and_ignore_by_code_prefix_and_name(cli: Cli) -> None:
     assert {f["code"] for f in by_name} == {"AOS102", "AOS107"}
 
 
-def test_unknown_selector_is_a_usage_error(cli: Cli) -> None:
-    result = cli("check", str(GOOD), "--select", "AOS999")
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--select", "AOS999", "--select: 'AOS999' matches no rule code, prefix or name; "
+                           "did you mean 'AOS9'?"),
+    ("--select", "missing-sectoin", "--select: 'missing-sectoin' matches no rule code, prefix "
+                                    "or name; did you mean 'missing-section'?"),
+    ("--ignore", "AOS1x", "--ignore: 'AOS1x' matches no rule code, prefix or name; "
+                          "did you mean 'AOS1'?"),
+    ("--ignore", "zzz", "--ignore: 'zzz' matches no rule code, prefix or name "
+                        "(see 'aoslint rules')"),
+])
+def test_unknown_selector_is_a_usage_error(cli: Cli, option: str, value: str,
+                                           message: str) -> None:
+    result = cli("check", str(GOOD), option, value)
     assert result.exit_code == 2
-    assert "'AOS999' matches no rule" in result.err
+    assert result.err == f"aoslint: error: {message}\n"
+    assert result.out == ""
+
+
+@pytest.mark.parametrize(("name", "text", "where"), [
+    (".aoslint.toml", 'select = ["AOS1", "timline-order"]\n',
+     "select: 'timline-order' matches no rule code, prefix or name; "
+     "did you mean 'timeline-order'?"),
+    ("pyproject.toml", '[tool.aoslint]\nignore = ["action-item-no-ownr"]\n',
+     "[tool.aoslint] ignore: 'action-item-no-ownr' matches no rule code, prefix or name; "
+     "did you mean 'action-item-no-owner'?"),
+])
+def test_unknown_selector_in_the_config_is_a_configuration_error(
+        cli: Cli, tmp_path: Path, name: str, text: str, where: str) -> None:
+    write_tree(tmp_path, {name: text, "docs/incidents/doc.md": "# Notes\n"})
+    result = cli("check", cwd=tmp_path)
+    assert result.exit_code == 2
+    config = tmp_path / name
+    assert result.err == f"aoslint: error: {config}: {where}\n"
 
 
 def test_exit_zero_and_output_file(cli: Cli, tmp_path: Path) -> None:
@@ -130,17 +164,83 @@ def test_no_command_prints_help_and_exits_2(cli: Cli) -> None:
     assert "check" in result.err
 
 
-def test_color_only_when_asked_and_never_with_no_color(cli: Cli, monkeypatch: object) -> None:
-    target = str(BAD / "missing-section.md")
-    assert "\x1b[" in cli("check", target, "--color", "always").out
-    assert "\x1b[" not in cli("check", target).out  # not a terminal
-    import os
+@pytest.mark.parametrize(("flag", "environment", "coloured"), [
+    ("always", {}, True),
+    ("always", {"NO_COLOR": "1"}, True),  # no-color.org: a flag wins over NO_COLOR
+    ("never", {"FORCE_COLOR": "1"}, False),
+    ("auto", {}, False),  # not a terminal
+    ("auto", {"FORCE_COLOR": "1"}, True),
+    ("auto", {"FORCE_COLOR": ""}, False),  # empty means unset
+    ("auto", {"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),
+    ("auto", {"NO_COLOR": ""}, False),
+])
+def test_color_follows_the_flag_then_no_color_then_force_color(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch, flag: str, environment: dict[str, str],
+        coloured: bool) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    out = cli("check", str(BAD / "missing-section.md"), "--color", flag).out
+    assert ("\x1b[" in out) is coloured
 
-    os.environ["NO_COLOR"] = "1"
-    try:
-        assert "\x1b[" not in cli("check", target, "--color", "always").out
-    finally:
-        del os.environ["NO_COLOR"]
+
+@pytest.mark.parametrize(("environment", "coloured"), [
+    ({}, True), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": ""}, True)])
+def test_a_terminal_gets_colour_unless_no_color(
+        monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], coloured: bool) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    master, terminal = pty.openpty()
+    with os.fdopen(terminal, "w") as stream:
+        assert _use_color("auto", stream) is coloured
+    os.close(master)
+
+
+def test_quiet_prints_errors_and_the_summary_of_everything(cli: Cli) -> None:
+    targets = [str(BAD / "placeholders-open.md"), str(BAD / "missing-section.md")]
+    loud = cli("check", *targets, *STANDALONE_ARGS).out.splitlines()
+    quiet = cli("check", *targets, "--quiet", *STANDALONE_ARGS)
+    assert quiet.exit_code == 1
+    errors = [line for line in loud if ": AOS" in line and " warning: " not in line
+              and " pending: " not in line]
+    assert len(errors) == 2
+    lines = quiet.out.splitlines()
+    assert [line for line in lines if ": AOS" in line] == errors
+    assert lines[-1] == ("2 documents checked: 2 errors, 7 warnings "
+                         "(only errors shown: --quiet).")
+    warnings_only = cli("check", targets[0], "-q", *STANDALONE_ARGS)
+    assert warnings_only.exit_code == 0
+    assert warnings_only.out.splitlines() == [
+        "1 document checked: 7 warnings (only errors shown: --quiet)."]
+
+
+def test_tracked_only_leaves_out_what_git_does_not_know(cli: Cli, tmp_path: Path) -> None:
+    bad = (BAD / "missing-section.md").read_text()
+    good = (GOOD / "kit-postmortem.md").read_text()
+    write_tree(tmp_path, {"docs/incidents/INC-20261102-001/postmortem.md": good})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "good")
+    draft = "docs/incidents/INC-20261115-002/postmortem.md"
+    write_tree(tmp_path, {draft: bad})
+    args = ("check", "--format", "json", *STANDALONE_ARGS)
+    assert {f["path"] for f in cli(*args, cwd=tmp_path).json()} == {draft}  # the working tree
+    assert cli(*args, "--tracked-only", cwd=tmp_path).json() == []
+    assert cli(*args, "--tracked-only", draft, cwd=tmp_path).json() == []  # named, untracked
+    git(tmp_path, "add", draft)  # staged counts
+    assert {f["path"] for f in cli(*args, "--tracked-only", cwd=tmp_path).json()} == {draft}
+
+
+def test_tracked_only_outside_git_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"docs/incidents/doc.md": "# Notes\n"})
+    result = cli("check", "--tracked-only", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.err.startswith(f"aoslint: error: --tracked-only: cannot list the files git "
+                                 f"knows in {tmp_path}")
+    assert "not a git repository" in result.err
 
 
 def test_statistics_counts_findings_by_code(cli: Cli) -> None:

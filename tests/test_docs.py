@@ -20,20 +20,38 @@ ROOT = Path(__file__).parent.parent
 README = ROOT / "README.md"
 
 
+RULE_PAGES = ROOT / "docs" / "rules"
+
+
 def test_readme_generated_references_are_up_to_date() -> None:
     current = README.read_text(encoding="utf-8")
     assert docs.update(current) == current, (
         "README.md's generated references are stale: run `python -m aoslint.docs --write`")
 
 
+def test_rule_pages_are_up_to_date_and_none_is_left_over() -> None:
+    expected = docs.rule_pages()
+    on_disk = {path.name: path.read_text(encoding="utf-8") for path in RULE_PAGES.glob("*.md")}
+    assert on_disk == expected, "docs/rules/ is stale: run `python -m aoslint.docs --write`"
+
+
 def test_every_rule_and_config_key_is_documented() -> None:
     text = README.read_text(encoding="utf-8")
     for item in all_rules():
-        assert f"| [{item.code}](#{item.code.lower()}) | `{item.name}` |" in text
-        assert f"### {item.code}\n" in text
-        assert item.explanation.splitlines()[0] in text
+        assert f"| [{item.code}](docs/rules/{item.code}.md) | `{item.name}` |" in text
+        page = (RULE_PAGES / f"{item.code}.md").read_text(encoding="utf-8")
+        assert page.startswith(f"# {item.code} `{item.name}`\n")
+        for part in (item.summary, item.explanation.splitlines()[0], item.fix,
+                     item.example.splitlines()[0]):
+            assert part in page
     for key in schema("config.schema.json")["properties"]:
         assert f"| `{key}` |" in text
+
+
+def test_every_link_to_a_repository_file_in_the_docs_exists() -> None:
+    for page in [README, *RULE_PAGES.glob("*.md")]:
+        for target in re.findall(r"\]\(([^)#:\s]+\.md)\)", page.read_text(encoding="utf-8")):
+            assert (page.parent / target).is_file(), f"{page}: link to missing {target}"
 
 
 def test_check_fails_on_stale_docs_and_write_fixes_them(
@@ -42,10 +60,20 @@ def test_check_fails_on_stale_docs_and_write_fixes_them(
     stale = README.read_text(encoding="utf-8").replace(
         "| `unused-suppression` | warning |", "| `unused-suppression` | error |")
     readme.write_text(stale, encoding="utf-8")
+    pages = tmp_path / "docs" / "rules"
+    pages.mkdir(parents=True)
+    (pages / "AOS101.md").write_text("# old text\n", encoding="utf-8")
+    (pages / "AOS199.md").write_text("# a rule that is gone\n", encoding="utf-8")
+    (pages / "notes.md").write_text("# not generated\n", encoding="utf-8")
     assert docs.main(["--readme", str(readme), "--check"]) == 1
-    assert "stale" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{readme}: stale" in err and f"{pages / 'AOS101.md'}: stale" in err
+    assert f"{pages / 'AOS199.md'}: stale" in err
     assert docs.main(["--readme", str(readme), "--write"]) == 0
     assert readme.read_text(encoding="utf-8") == README.read_text(encoding="utf-8")
+    assert {p.name: p.read_text(encoding="utf-8") for p in pages.glob("AOS*.md")} == {
+        name: text for name, text in docs.rule_pages().items() if name != "README.md"}
+    assert (pages / "notes.md").read_text(encoding="utf-8") == "# not generated\n"  # kept
     assert docs.main(["--readme", str(readme), "--check"]) == 0
 
 
@@ -62,9 +90,11 @@ def test_closure_gates_are_marked_in_the_rules_reference() -> None:
                 fix="Record the QA verification.", policy="QA must verify stability.",
                 closure_gate=True)
     rendered = docs.render_rules([gate])
-    assert "| [AOS601](#aos601) | `closure-without-qa` | error (closure gate) |" in rendered
-    assert "not silenced by inline comments unless the config sets" in rendered
-    assert "> QA must verify stability." in rendered
+    assert "| [AOS601](docs/rules/AOS601.md) | `closure-without-qa` | error (closure gate) |" \
+        in rendered
+    page = docs.render_rule_page(gate)
+    assert "a document's inline comments cannot silence it unless the config sets" in page
+    assert "> QA must verify stability." in page
 
 
 def test_config_reference_renders_types_and_defaults() -> None:
@@ -76,6 +106,27 @@ def test_config_reference_renders_types_and_defaults() -> None:
     assert "| `a` | list of regular expressions | none |  |" in rendered
     assert "| `b` | string | `x`, else `y` | One \\| two. |" in rendered
     assert "| `c` | boolean | `false` |" in rendered
+
+
+def test_config_reference_names_every_real_type() -> None:
+    rendered = docs.render_config()
+    assert "| `action-item-owner` | one of `unlabelled`, `all`, `off` |" in rendered
+    assert "| `types` | table of lists of strings |" in rendered
+    assert "| None |" not in rendered
+    assert docs._type_text({"type": "array", "items": {"enum": ["a", "b"]}}) == (
+        "list of values, each one of `a`, `b`")
+
+
+@pytest.mark.parametrize("spec", [
+    {"type": ["string", "null"]},
+    {"anyOf": [{"type": "string"}, {"type": "boolean"}]},
+    {"type": "array", "items": {"oneOf": [{"type": "string"}]}},
+    {"type": "object"},
+    {"enum": [1, 2]},
+])
+def test_config_reference_refuses_a_type_it_cannot_name(spec: dict[str, Any]) -> None:
+    with pytest.raises(docs.UnnamedType):
+        docs.render_config({"properties": {"key": spec}})
 
 
 def _fenced_blocks(language: str) -> list[str]:

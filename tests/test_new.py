@@ -90,7 +90,8 @@ def test_postmortem_from_plan_is_prefilled_and_sits_beside_it(cli: Cli, repo: Pa
     written = (repo / POSTMORTEM).read_text()
     assert_golden("postmortem-from-plan.md", written)
     assert written.startswith("# Postmortem Report: Checkout \\<rejects\\> valid sessions\n")
-    assert "Incident ID: INC-20261129-001\nDate: 2026-11-30\nSeverity: HIGH\n" in written
+    # The incident's day from the plan's Timestamp, not today's (AOSLINT_DATE).
+    assert "Incident ID: INC-20261129-001\nDate: 2026-11-29\nSeverity: HIGH\n" in written
     assert "Author: @debugger\n" in written
     assert "- `2026-11-29 14:20 UTC`: Incident Mode entered" in written
     assert "- [ ] **Rule Update**: `.agent/rules/security/auth.md`:" in written
@@ -105,6 +106,37 @@ def test_from_accepts_the_plans_path_and_an_explicit_title_wins(cli: Cli, repo: 
     written = (repo / POSTMORTEM).read_text()
     assert written.startswith("# Postmortem Report: New title\n")
     assert "Severity: LOW\n" in written
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("Timestamp: 2026-11-27 23:10 UTC\n", "2026-11-27"),
+    ("Date: 2026-11-26\n", "2026-11-26"),
+])
+def test_from_takes_the_incidents_date_and_check_agrees(
+        cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch, header: str,
+        expected: str) -> None:
+    assert cli("new", "incident-plan", "Queue stalls", "--severity", "HIGH", cwd=repo
+               ).exit_code == 0
+    plan = repo / PLAN
+    text = plan.read_text()
+    assert "Timestamp: 2026-11-29\n" in text
+    plan.write_text(text.replace("Timestamp: 2026-11-29\n", header))
+    monkeypatch.setenv("AOSLINT_DATE", "2026-12-03")
+    assert cli("new", "postmortem", "--from", PLAN, cwd=repo).exit_code == 0
+    written = (repo / POSTMORTEM).read_text()
+    assert f"\nDate: {expected}\n" in written
+    # Neither document draws a finding about its own header fields.
+    found = cli("check", "--format", "json", cwd=repo).json()
+    assert [f for f in found if f["code"].startswith("AOS2") or f["code"] == "AOS407"] == []
+
+
+def test_date_overrides_the_plans_date(cli: Cli, repo: Path) -> None:
+    assert cli("new", "incident-plan", cwd=repo).exit_code == 0
+    result = cli("new", "postmortem", "--from", PLAN, "--date", "2026-12-01", cwd=repo)
+    assert result.exit_code == 0, result.err
+    assert "\nDate: 2026-12-01\n" in (repo / POSTMORTEM).read_text()
+    found = cli("check", "--format", "json", cwd=repo).json()
+    assert [f["code"] for f in found if f["code"] == "AOS407"] == ["AOS407"]  # as asked
 
 
 def test_from_errors_are_one_line(cli: Cli, repo: Path) -> None:

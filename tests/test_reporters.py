@@ -7,7 +7,9 @@ which checks exist.
 from __future__ import annotations
 
 import json
+import tomllib
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,9 +19,14 @@ from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 from msgspec.structs import replace
 
+from aoslint import links
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.registry import Rule
+from aoslint.links import repository_url
+from aoslint.registry import Rule, all_rules
 from aoslint.reporters import FORMATS, RenderContext, get_renderer
+from tests.conftest import STANDALONE_ARGS, CliResult, git, write_tree
+
+Cli = Callable[..., CliResult]
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
 
@@ -155,7 +162,7 @@ def test_sarif_driver_lists_every_rule_with_its_documentation(
     driver = sarif(findings)["runs"][0]["tool"]["driver"]
     assert driver["name"] == "aoslint"
     assert driver["version"] == "9.8.7"
-    assert driver["informationUri"].startswith("https://")
+    assert driver["informationUri"].endswith("/docs/rules/README.md")
     by_id = {rule["id"]: rule for rule in driver["rules"]}
     assert set(by_id) == set(RULES)  # the unused rule too
     missing = by_id["AOS101"]
@@ -387,3 +394,67 @@ def test_gitlab_fingerprints_are_unique_and_survive_a_move(findings: list[Diagno
 
 def test_gitlab_without_findings_is_an_empty_list() -> None:
     assert gitlab([]) == []
+
+
+def test_ci_paths_start_at_the_repository_root_whatever_the_working_directory(
+        cli: Cli, tmp_path: Path) -> None:
+    bad = (Path(__file__).parent / "fixtures" / "bad" / "missing-section.md").read_text()
+    document = "docs/incidents/INC-20261115-002/postmortem.md"
+    root = write_tree(tmp_path / "repo", {document: bad})
+    git(root, "init", "-q")
+    here = root / "docs"
+    args = ("check", *STANDALONE_ARGS)
+
+    text = cli(*args, cwd=here).out
+    assert text.startswith("incidents/INC-20261115-002/postmortem.md:6:1: AOS101 ")  # like ruff
+
+    log = json.loads(cli(*args, "--format", "sarif", cwd=here).out)
+    assert_valid_sarif(log)
+    run = log["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == f"{root.resolve().as_uri()}/"
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in run["results"]} == {document}
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"]
+            for r in run["results"]} == {"%SRCROOT%"}
+
+    github = cli(*args, "--format", "github", cwd=here).out.splitlines()
+    assert github and all(line.startswith(f"::error file={document},") for line in github)
+    gitlab = json.loads(cli(*args, "--format", "gitlab", cwd=here).out)
+    assert {issue["location"]["path"] for issue in gitlab} == {document}
+    junit = ET.fromstring(cli(*args, "--format", "junit", cwd=here).out)
+    assert [case.get("file") for case in junit.iter("testcase")] == [document]
+    failure = next(junit.iter("failure"))
+    assert (failure.text or "").startswith(f"{document}:6:1: AOS101 ")
+    # The same findings keep their identity when run from the root.
+    from_root = json.loads(cli(*args, "--format", "gitlab", cwd=root).out)
+    assert [i["fingerprint"] for i in from_root] == [i["fingerprint"] for i in gitlab]
+
+
+def test_sarif_links_every_rule_to_its_page_in_this_repository() -> None:
+    project = Path(__file__).parent.parent
+    declared = tomllib.loads((project / "pyproject.toml").read_text())["project"]["urls"]
+    base = declared["Repository"].rstrip("/")
+    assert repository_url() == base, "installed metadata is stale: pip install -e ."
+    prefix = f"{base}/blob/main/"
+    rules = {r.code: r for r in all_rules()}
+    driver = sarif([], RenderContext(rules=rules))["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == f"{prefix}docs/rules/README.md"
+    assert len(driver["rules"]) == len(rules)
+    for descriptor in [driver, *driver["rules"]]:
+        uri = descriptor.get("helpUri", descriptor.get("informationUri"))
+        assert uri.startswith(prefix)
+        assert (project / uri.removeprefix(prefix)).is_file(), uri
+    for descriptor in driver["rules"]:
+        item = rules[descriptor["id"]]
+        assert descriptor["helpUri"] == f"{prefix}docs/rules/{item.code}.md"
+        assert descriptor["fullDescription"]["text"] == item.explanation
+
+
+def test_sarif_without_a_declared_repository_links_nowhere(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(links, "repository_url", lambda: None)
+    log = sarif([MISSING.diagnostic("docs/pm.md", 1, 1, "m")])
+    assert_valid_sarif(log)
+    driver = log["runs"][0]["tool"]["driver"]
+    assert "informationUri" not in driver
+    assert all("helpUri" not in rule for rule in driver["rules"])

@@ -132,12 +132,23 @@ def test_unknown_codes_misspelt_directives_and_lone_enables_are_reported(
     assert messages[2] == "aoslint-enable has no aoslint-disable to end"
 
 
+def test_a_misspelt_name_in_a_directive_is_a_finding_with_a_suggestion(
+        cli: Cli, tmp_path: Path) -> None:
+    text = GOOD_PM + "\n<!-- aoslint-disable-next-line sectoin-numbering -->\n"
+    found = findings(cli, tmp_path, text)
+    assert [(f["code"], f["line"]) for f in found] == [
+        ("AOS904", len(GOOD_PM.splitlines()) + 2)]
+    assert found[0]["message"] == (
+        "aoslint-disable-next-line: 'sectoin-numbering' matches no rule code, prefix or "
+        "name; did you mean 'section-numbering'?")
+
+
 def test_unused_suppression_itself_cannot_be_silenced_inline(cli: Cli, tmp_path: Path) -> None:
     text = GOOD_PM + "\n<!-- aoslint-disable-file AOS904, AOS999 -->\n"
     found = findings(cli, tmp_path, text)
     assert [f["message"] for f in found] == [
-        "aoslint-disable-file: 'AOS999' matches no rule code, prefix or name "
-        "(see 'aoslint rules')",
+        "aoslint-disable-file: 'AOS999' matches no rule code, prefix or name; "
+        "did you mean 'AOS9'?",
         "aoslint-disable-file: unused-suppression cannot be silenced inline"]
     assert "ignore AOS904 in the config" in found[1]["hint"]
     write_tree(tmp_path, {".aoslint.toml": 'ignore = ["AOS904"]\n'})

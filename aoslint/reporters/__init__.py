@@ -25,6 +25,8 @@ class RenderContext(msgspec.Struct, frozen=True):
     tool_version: str = ""
     extra: dict[str, str] = msgspec.field(default_factory=dict)
     checked_paths: tuple[str, ...] = ()
+    root: str = ""  # the repository root CI paths are relative to ("": the working directory)
+    quiet: bool = False  # text: errors only, and the summary line of everything
 
 
 Renderer = Callable[[Sequence[Diagnostic], RenderContext], str]

@@ -6,29 +6,30 @@ Not a format itself: ``get_renderer`` only imports the modules named in ``FORMAT
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from aoslint.diagnostics import Diagnostic
 
 FINGERPRINT_VERSION = "v1"
 
 
-def report_path(path: str) -> str:
-    """The path as CI services want it: POSIX separators, relative to the working directory.
+def report_path(path: str, root: str = "") -> str:
+    """The path as CI services want it: POSIX separators, relative to the repository root.
 
-    Code scanning and merge-request widgets match findings to repository files by a
-    relative path, so an absolute path under the current directory is made relative;
-    one outside it is kept absolute (there is nothing it could be relative to).
+    Code scanning, annotations and merge-request widgets match findings to files by
+    their path in the repository, whatever directory aoslint ran in, so a path under
+    ``root`` is made relative to it (without a root, to the working directory). One
+    outside is kept absolute: there is nothing it could be relative to.
     """
-    pure = PurePath(path)
-    if pure.is_absolute():
-        try:
-            pure = pure.relative_to(Path.cwd())
-        except ValueError:
-            return pure.as_posix()
-    return pure.as_posix()
+    base = root or os.getcwd()
+    full = os.path.abspath(path)
+    for folder in dict.fromkeys((base, os.path.realpath(base))):
+        if full == folder or full.startswith(os.path.join(folder, "")):
+            return PurePath(os.path.relpath(full, folder)).as_posix()
+    return PurePath(full).as_posix()
 
 
 def message_with_hint(diag: Diagnostic, separator: str = "\n") -> str:
@@ -52,7 +53,7 @@ def start_column(diag: Diagnostic) -> int:
     return max(diag.column, 1)
 
 
-def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
+def fingerprints(diagnostics: Sequence[Diagnostic], root: str = "") -> list[str]:
     """One identity per finding, in input order, that survives the finding moving lines.
 
     The hash covers path, code and message but not the line, so editing text above a
@@ -68,7 +69,7 @@ def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
     result = [""] * len(diagnostics)
     for index in order:
         diag = diagnostics[index]
-        identity = (report_path(diag.path), diag.code, diag.message)
+        identity = (report_path(diag.path, root), diag.code, diag.message)
         occurrence = seen[identity]
         seen[identity] += 1
         material = "\0".join((FINGERPRINT_VERSION, *identity, str(occurrence)))

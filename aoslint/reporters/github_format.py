@@ -24,14 +24,13 @@ _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO
 
 
 def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
-    del context  # each annotation carries its own location and message
-    return "".join(annotation(diag) + "\n" for diag in diagnostics)
+    return "".join(annotation(diag, context.root) + "\n" for diag in diagnostics)
 
 
-def annotation(diag: Diagnostic) -> str:
-    """One workflow command for one finding."""
+def annotation(diag: Diagnostic, root: str = "") -> str:
+    """One workflow command for one finding; its file relative to the repository root."""
     properties = {
-        "file": report_path(diag.path),
+        "file": report_path(diag.path, root),
         "line": str(start_line(diag)),
         "col": str(start_column(diag)),
         "endLine": str(end_line(diag)),

@@ -21,15 +21,15 @@ _SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO
 
 
 def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
-    del context  # each entry carries everything GitLab reads
+    prints = fingerprints(diagnostics, context.root)
     issues = [
-        _issue(diag, fingerprint)
-        for diag, fingerprint in zip(diagnostics, fingerprints(diagnostics), strict=True)
+        _issue(diag, fingerprint, context.root)
+        for diag, fingerprint in zip(diagnostics, prints, strict=True)
     ]
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
 
 
-def _issue(diag: Diagnostic, fingerprint: str) -> dict[str, Any]:
+def _issue(diag: Diagnostic, fingerprint: str, root: str) -> dict[str, Any]:
     issue: dict[str, Any] = {
         "type": "issue",
         # The widget shows only the description, so it names the rule too.
@@ -37,7 +37,7 @@ def _issue(diag: Diagnostic, fingerprint: str) -> dict[str, Any]:
         "check_name": diag.code,
         "fingerprint": fingerprint,
         "severity": _SEVERITIES[diag.severity],
-        "location": {"path": report_path(diag.path), "lines": {"begin": start_line(diag)}},
+        "location": {"path": report_path(diag.path, root), "lines": {"begin": start_line(diag)}},
     }
     if diag.hint:
         # Code Climate's place for remediation text; GitLab ignores it, other viewers show it.

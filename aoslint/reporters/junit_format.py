@@ -33,8 +33,9 @@ _NOT_XML = compile_lazily("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
     by_path: dict[str, list[Diagnostic]] = defaultdict(list)
     for diag in diagnostics:
-        by_path[report_path(diag.path)].append(diag)
-    paths = sorted({report_path(p) for p in context.checked_paths} | by_path.keys())
+        by_path[report_path(diag.path, context.root)].append(diag)
+    paths = sorted({report_path(p, context.root) for p in context.checked_paths}
+                   | by_path.keys())
 
     cases = [_testcase(path, by_path.get(path, [])) for path in paths]
     failed = sum(1 for case in cases if case.find("failure") is not None)
@@ -60,18 +61,18 @@ def _testcase(path: str, findings: list[Diagnostic]) -> ET.Element:
                 "type": xml_safe(f"{diag.code} {diag.name}"),
                 "message": xml_safe(f"line {start_line(diag)}: {diag.code} {diag.message}"),
             })
-            failure.text = xml_safe(_describe(diag))
+            failure.text = xml_safe(_describe(diag, path))
         else:
-            others.append(_describe(diag))
+            others.append(_describe(diag, path))
     if others:
         ET.SubElement(case, "system-out").text = xml_safe("\n".join(others))
     return case
 
 
-def _describe(diag: Diagnostic) -> str:
-    """The finding as the text reporter prints it, so it reads the same in a CI test tab."""
+def _describe(diag: Diagnostic, path: str) -> str:
+    """The finding as the text reporter prints it (with the case's path), for a CI test tab."""
     label = "" if diag.severity is Severity.ERROR else f"{diag.severity}: "
-    where = f"{report_path(diag.path)}:{start_line(diag)}:{start_column(diag)}:"
+    where = f"{path}:{start_line(diag)}:{start_column(diag)}:"
     text = f"{where} {diag.code} {label}{diag.message} [{diag.name}]"
     return f"{text}\n    hint: {diag.hint}" if diag.hint else text
 

@@ -8,14 +8,15 @@ rule by ``ruleIndex`` as well as ``ruleId``.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
 from aoslint import __version__
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.links import RULES_INDEX, file_url, rule_page
 from aoslint.registry import Rule
 from aoslint.reporters import RenderContext
 from aoslint.reporters._shared import (
@@ -32,8 +33,6 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = f"aoslintFindingHash/{FINGERPRINT_VERSION}"
-# Used only when neither the caller nor the installed package metadata names a home page.
-FALLBACK_INFORMATION_URI = "https://pypi.org/project/aoslint/"
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
@@ -41,7 +40,7 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
     rules = _rules_for(diagnostics, context)
     index = {rule.code: position for position, rule in enumerate(rules)}
-    prints = fingerprints(diagnostics)
+    prints = fingerprints(diagnostics, context.root)
     log = {
         "$schema": SCHEMA_URI,
         "version": SARIF_VERSION,
@@ -50,15 +49,17 @@ def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
                 "tool": {
                     "driver": {
                         "name": "aoslint",
-                        "informationUri": information_uri(context),
+                        **_uri("informationUri", information_uri(context)),
                         "version": context.tool_version or __version__,
-                        "rules": [_descriptor(rule) for rule in rules],
+                        "rules": [_descriptor(rule, rule.code in context.rules)
+                                  for rule in rules],
                     }
                 },
                 # Diagnostic columns count Python string positions, i.e. code points.
                 "columnKind": "unicodeCodePoints",
+                **_base_ids(context.root),
                 "results": [
-                    _result(diag, index[diag.code], fingerprint)
+                    _result(diag, index[diag.code], fingerprint, context.root)
                     for diag, fingerprint in zip(diagnostics, prints, strict=True)
                 ],
             }
@@ -67,23 +68,9 @@ def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def information_uri(context: RenderContext) -> str:
-    """The tool's home page: the caller's choice, else the package's declared URL."""
-    chosen = context.extra.get("information_uri", "")
-    if chosen:
-        return chosen
-    try:
-        meta = metadata.metadata("aoslint")
-    except metadata.PackageNotFoundError:
-        return FALLBACK_INFORMATION_URI
-    for entry in meta.get_all("Project-URL") or []:
-        label, _, url = str(entry).partition(",")
-        if label.strip().lower() in {"homepage", "home", "source", "repository"} and url.strip():
-            return url.strip()
-    for home in meta.get_all("Home-page") or []:
-        if str(home).strip():
-            return str(home).strip()
-    return FALLBACK_INFORMATION_URI
+def information_uri(context: RenderContext) -> str | None:
+    """The rules' documentation: the caller's choice, else the repository's index page."""
+    return context.extra.get("information_uri") or file_url(RULES_INDEX)
 
 
 def _rules_for(diagnostics: Sequence[Diagnostic], context: RenderContext) -> list[Rule]:
@@ -101,12 +88,19 @@ def _rules_for(diagnostics: Sequence[Diagnostic], context: RenderContext) -> lis
     return rules
 
 
-def _descriptor(rule: Rule) -> dict[str, Any]:
+def _uri(key: str, uri: str | None) -> dict[str, str]:
+    """``{key: uri}``, or nothing: an unknown address is left out, never guessed."""
+    return {key: uri} if uri else {}
+
+
+def _descriptor(rule: Rule, known: bool = True) -> dict[str, Any]:
+    """``known``: a registered rule, which has a page of its own."""
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.explanation or rule.summary},
+        **_uri("helpUri", file_url(rule_page(rule.code)) if known else None),
         "help": {"text": help_text(rule), "markdown": help_markdown(rule)},
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
         "properties": {"tags": [rule.group]},
@@ -148,7 +142,7 @@ def _fence_for(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _result(diag: Diagnostic, rule_index: int, fingerprint: str) -> dict[str, Any]:
+def _result(diag: Diagnostic, rule_index: int, fingerprint: str, root: str) -> dict[str, Any]:
     return {
         "ruleId": diag.code,
         "ruleIndex": rule_index,
@@ -157,7 +151,7 @@ def _result(diag: Diagnostic, rule_index: int, fingerprint: str) -> dict[str, An
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": artifact_location(diag.path),
+                    "artifactLocation": artifact_location(diag.path, root),
                     "region": {
                         "startLine": start_line(diag),
                         "startColumn": start_column(diag),
@@ -170,9 +164,20 @@ def _result(diag: Diagnostic, rule_index: int, fingerprint: str) -> dict[str, An
     }
 
 
-def artifact_location(path: str) -> dict[str, str]:
-    """A relative, percent-encoded URI against ``%SRCROOT%``; absolute paths become file URIs."""
-    posix = report_path(path)
+def _base_ids(root: str) -> dict[str, Any]:
+    """Where ``%SRCROOT%`` is: the repository root, as a file URI ending in ``/``."""
+    if not root:
+        return {}
+    uri = PurePath(os.path.abspath(root)).as_uri()
+    return {"originalUriBaseIds": {SRCROOT: {
+        "uri": uri if uri.endswith("/") else f"{uri}/",
+        "description": {"text": "The repository root."}}}}
+
+
+def artifact_location(path: str, root: str = "") -> dict[str, str]:
+    """A relative, percent-encoded URI against ``%SRCROOT%`` (the repository root);
+    a file outside it gets an absolute file URI."""
+    posix = report_path(path, root)
     pure = PurePath(posix)
     if pure.is_absolute():
         return {"uri": pure.as_uri()}

@@ -18,6 +18,8 @@ def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
     color = context.color
     lines: list[str] = []
     for diag in diagnostics:
+        if context.quiet and diag.severity is not Severity.ERROR:
+            continue
         where = _paint(f"{diag.path}:{diag.line}:{diag.column}:", "bold", color)
         code_style = "red" if diag.severity is Severity.ERROR else "yellow"
         code = _paint(diag.code, code_style, color)
@@ -26,7 +28,10 @@ def render(diagnostics: Sequence[Diagnostic], context: RenderContext) -> str:
         lines.append(f"{where} {code} {label}{diag.message} [{diag.name}]")
         if diag.hint:
             lines.append(_paint(f"    hint: {diag.hint}", "dim", color))
-    lines.append(summary_line(diagnostics, context.checked_files))
+    summary = summary_line(diagnostics, context.checked_files)
+    if context.quiet and any(d.severity is not Severity.ERROR for d in diagnostics):
+        summary = summary.removesuffix(".") + " (only errors shown: --quiet)."
+    lines.append(summary)
     return "\n".join(lines) + "\n"
 
 

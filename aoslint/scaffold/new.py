@@ -157,6 +157,8 @@ def run_new(options: NewOptions) -> NewResult:
             raise UsageError(f"--from: the plan's Incident ID '{plan.incident_id}' does not "
                              f"match 'incident-id-pattern' {ids.pattern.pattern!r}")
         explicit = plan.incident_id
+        if options.date is None and plan.incident_date is not None:
+            when = day = plan.incident_date  # the incident's day, not today's (--date wins)
         severity = _severity(options, plan, allowed)
         author = _author(options, plan)
 

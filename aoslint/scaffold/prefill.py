@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from aoslint.runner import Loaded, Project, load_document
 from aoslint.scaffold.ids import IdFormat
 from aoslint.scaffold.used import WorkingTree
 from aoslint.scaffold.values import unescape_markdown
+from aoslint.timeline import iso_date
 
 _PLAN_TITLE = compile_lazily(
     r"^\s*(?:incident\s+(?:response\s+|action\s+)?plan|emergency\s+plan)"
@@ -45,6 +47,9 @@ class PlanFacts(msgspec.Struct, frozen=True):
     primary_agent: str | None
     moments: dict[str, str]
     rule_files: tuple[str, ...]
+    # The incident's day as the plan gives it: what `aoslint check` compares the
+    # postmortem's Date with (AOS407), so the two cannot disagree.
+    incident_date: dt.date | None = None
 
 
 def _filled(value: object) -> str | None:
@@ -101,6 +106,8 @@ def facts(loaded: Loaded, path: Path) -> PlanFacts:
     text = "\n".join(loaded.parsed.lines)
     rule_files = tuple(dict.fromkeys(m.group(1) for m in _RULE_FILE.finditer(text)))
     agent = _filled(document.metadata.get("primary_agent"))
+    day = next((found for key in ("timestamp", "date")
+                if (found := iso_date(document.metadata.get(key, ""))) is not None), None)
     return PlanFacts(
         path=path,
         incident_id=incident_id,
@@ -109,4 +116,5 @@ def facts(loaded: Loaded, path: Path) -> PlanFacts:
         primary_agent=agent,
         moments=moments,
         rule_files=rule_files,
+        incident_date=day,
     )
