@@ -206,3 +206,15 @@ def test_a_revert_by_hand_of_the_rule_alone(tmp_path: Path, cli: Cli) -> None:
     assert found(result) == [("AOS515", "error", f"hardening of {RULE} reverted by "
                               f"{reverting[:12]} (it undid {sha[:12]}) "
                               "(closed: its Status is CLOSED)")]
+
+
+def test_a_local_unpushed_revert_breaks_nothing(tmp_path: Path, cli: Cli) -> None:
+    """Only a revert on the upstream undoes hardening; the gate section proof too."""
+    repo = aos_repo(tmp_path)
+    sha = harden(repo)
+    git(repo, "revert", "--no-edit", sha, date=WEEKS_LATER)
+    for args in ((), ("--base", "HEAD")):
+        result = run(cli, repo, POSTMORTEM, *args)
+        assert (result.exit_code, found(result)) == (0, []), args
+    git(repo, "push", "-q")
+    assert [c for c, _, _ in found(run(cli, repo))] == ["AOS515", "AOS515"]

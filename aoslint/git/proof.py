@@ -154,6 +154,12 @@ def prove_file(facts: GitFacts, path: str, window: Window,
             whole = prove_file(facts, path, window)
             if whole.reverted_by is not None:
                 return whole
+            # The proving lines were removed only by a change not on the upstream (a
+            # local revert or edit): there they still stand, so that removal breaks
+            # nothing, like any change after the window.
+            kept = {view.sha(s) for s in view.alive() if s >= 0}
+            if whole.verdict is Verdict.YES and whole.proving not in kept:
+                return whole
     staged = STAGED in changes
     commits = [s for s in changes if s >= 0]
     if not commits:
