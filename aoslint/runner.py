@@ -301,7 +301,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
                                      plans_elsewhere=plans_elsewhere))
     if cases:
         gate = GateIndex(project.layout.gate_file)
-        findings.extend(check_git(cases, project.layout, gate, options))
+        findings.extend(check_git(cases, project.layout, gate, options, result.notes))
     if inline_config:
         findings = _suppress(findings, directives, rules, allow_closure, result)
 

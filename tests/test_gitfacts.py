@@ -311,8 +311,9 @@ def test_added_lines_shift_with_later_edits(world: World) -> None:
     repo.commit("Intro", "2026-01-15T10:00:00+00:00", {GATE: "<!-- kit -->\n\n" + text})
     facts = repo.facts(since=INCIDENT)
     current = (repo.path / GATE).read_text().splitlines()
+    # The blank line 2 is added too, but a blank line is no substance: not counted.
     assert facts.added_lines(GATE).lines == {
-        1, 2, current.index("- Tokens expire within 15 minutes.") + 1
+        1, current.index("- Tokens expire within 15 minutes.") + 1
     }
 
 
@@ -406,10 +407,20 @@ def test_detached_without_origin_head(world: World) -> None:
     world.repo.git("remote", "set-head", "origin", "--delete")
     world.repo.git("checkout", "-q", "--detach", world.c3)
     facts = world.repo.facts(shas=[world.c2])
+    # As actions/checkout leaves it: origin's branches fetched, no origin/HEAD.
+    assert (facts.upstream.ref, facts.upstream.source) == ("refs/remotes/origin/main",
+                                                           "origin's default branch")
+    assert facts.is_pushed(world.c2).yes
+    for ref in world.repo.git("for-each-ref", "--format=%(refname)",
+                              "refs/remotes/origin/").split():
+        world.repo.git("update-ref", "-d", ref)
+    facts = world.repo.facts(shas=[world.c2])
     assert facts.upstream.ref is None
     assert "detached" in facts.upstream.reason
-    assert "origin/HEAD is not set" in facts.upstream.reason
+    assert "origin has no remote-tracking branches" in facts.upstream.reason
     assert facts.is_pushed(world.c2).unknown
+    world.repo.git("remote", "remove", "origin")
+    assert "there is no origin remote" in world.repo.facts().upstream.reason
 
 
 def shallow_clone(world: World, tmp_path: Path, *args: str) -> Repo:
@@ -680,7 +691,7 @@ def test_odd_file_names_survive_log_and_patch(world: World) -> None:
     assert [c.subject for c in facts.changes_to(odd).commits] == ["Odd name", "Odd rename"]
     added = facts.added_lines(odd)
     assert added.path == ".agent/rules/ça va/tab\there.md"
-    assert added.lines == {1, 2, 3, 4, 5, 6}
+    assert added.lines == {1, 3, 5, 6}  # the blank lines 2 and 4 are no substance
 
 
 def test_undeclared_sha_costs_one_batch_and_environment_is_reported(world: World) -> None:

@@ -82,8 +82,9 @@ def test_rule_unchanged_since_the_incident(tmp_path: Path) -> None:
     repo = aos_repo(tmp_path)
     harden(repo, rule=False)
     assert check(repo) == [(35, "AOS505", "error",
-                            "no commit since 2026-11-02 14:05+00:00 changed "
-                            ".agent/rules/security/auth.md (closed: its Status is CLOSED)")]
+                            "no commit between 2026-11-02 14:05+00:00 and the approval "
+                            "(2026-11-03) changed the text of .agent/rules/security/auth.md "
+                            "(closed: its Status is CLOSED)")]
 
 
 def test_open_document_gets_pending_information_not_failures(tmp_path: Path) -> None:
@@ -110,7 +111,8 @@ def test_gate_changed_under_another_checklist(tmp_path: Path) -> None:
     harden(repo, gate="qa")
     [(line, code, _, message)] = check(repo)
     assert (line, code) == (37, "AOS507")
-    assert "no line was added under 'Security Review Checklist'" in message
+    assert "no line was added to .agent/agents/orchestrator.md under 'Security Review " \
+           "Checklist'" in message
 
 
 def test_cited_commits_must_exist_and_touch_the_rule(tmp_path: Path) -> None:
@@ -162,8 +164,10 @@ def test_not_pushed_is_an_error_once_closed(tmp_path: Path) -> None:
     repo = aos_repo(tmp_path)
     sha = harden(repo, push=False)
     found = check(repo)
-    assert [(code, severity) for _, code, severity, _ in found] == [("AOS604", "error")]
-    assert f"commit {sha[:12]} (changes .agent/rules/security/auth.md) is not on " \
+    # Each file is judged where it is cited: the rule line and the gate line.
+    assert [(line, code, severity) for line, code, severity, _ in found] == [
+        (35, "AOS604", "error"), (37, "AOS604", "error")]
+    assert f"commit {sha[:12]} changes .agent/rules/security/auth.md but is not on " \
            "refs/remotes/origin/main" in found[0][3]
 
 
@@ -173,8 +177,10 @@ def test_staged_changes_count_with_base_but_are_not_pushed(tmp_path: Path) -> No
     with (repo / ".agent/rules/security/auth.md").open("a") as handle:
         handle.write("- staged rule change\n")
     git(repo, "add", "-A")
-    assert codes_of(check(repo)) == ["AOS505"]
-    found = check(repo, base="origin/main")
+    # Staged changes are "now": inside the window only while there is no approval yet.
+    document = POSTMORTEM.replace("Approved by: @orchestrator\nDate: 2026-11-03\n", "")
+    assert codes_of(check(repo, document, codes=["AOS5", "AOS604"])) == ["AOS505"]
+    found = check(repo, document, codes=["AOS5", "AOS604"], base="origin/main")
     assert [(c, m.split(" (")[0]) for _, c, _, m in found] == [
         ("AOS604", "the change to .agent/rules/security/auth.md is only staged, not committed "
                    "and pushed")]
@@ -252,7 +258,7 @@ def test_environments_each_say_what_is_wrong(tmp_path: Path) -> None:
     git(repo, "push", "-q", "-u", "origin", "main")
     shallow = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{tmp_path / 'origin.git'}", "shallow")
-    harden(shallow, date="2026-11-05T10:00:00+00:00")
+    harden(shallow, date="2026-11-03T10:00:00+00:00")
     found = check(shallow, POSTMORTEM.replace("`14:05 UTC`: Incident occurred",
                                               "`14:05 UTC`: Incident occurred"))
     assert found == []  # the proof lies inside the fetched history

@@ -108,10 +108,17 @@ def project(tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
         "docs/incidents/INC-20261102-001/postmortem.md": GOOD_PM,
         "src/app.py": "print('hello')\n",
     })
-    run = runner(environment(pre_commit_home))
+    env = environment(pre_commit_home)
+    run = runner(env)
+    run(tmp_path, "git", "init", "-q", "--bare", "-b", "main", "origin.git")
     run(root, "git", "init", "-q", "-b", "main")
+    run(root, "git", "remote", "add", "origin", str(tmp_path / "origin.git"))
     run(root, "git", "add", "-A")
-    run(root, "git", "commit", "-q", "-m", "initial")
+    # The rule and gate as the hardening left them, on the day after the incident,
+    # pushed: the good postmortem's STOP rule holds.
+    run(root, "env", "GIT_AUTHOR_DATE=2026-11-02T16:00:00+00:00",
+        "GIT_COMMITTER_DATE=2026-11-02T16:00:00+00:00", "git", "commit", "-q", "-m", "initial")
+    run(root, "git", "push", "-q", "-u", "origin", "main")
     run(root, sys.executable, "-m", "pre_commit", "install")
     return root, run
 
@@ -176,6 +183,19 @@ def test_editing_a_rule_file_re_checks_the_postmortems(project: tuple[Path, Run]
     assert re.search(r"^docs/incidents/INC-20261102-001/postmortem\.md:\d+:\d+: AOS501 ",
                      output, re.MULTILINE), output
     assert f"{RULE_FILE}:" not in output
+
+
+def test_a_later_unpushed_rule_commit_does_not_block_commits(project: tuple[Path, Run]
+                                                             ) -> None:
+    """The closed incident was proven last month; today's work on its rule is not its business."""
+    root, run = project
+    rule = (root / RULE_FILE).read_text() + "- Work in progress: key pinning.\n"
+    wip = commit(root, run, {RULE_FILE: rule})
+    assert wip.returncode == 0, wip.stdout + wip.stderr
+    assert hook_status(wip.stdout + wip.stderr) == {DOCS_HOOK: "Passed", REPO_HOOK: "Passed"}
+    later = commit(root, run, {RULE_FILE: rule + "- Also: key expiry alerts.\n"})
+    assert later.returncode == 0, later.stdout + later.stderr
+    assert run(root, "git", "status", "-sb").stdout.startswith("## main...origin/main [ahead 2]")
 
 
 UNTRACKED_DRAFT = BAD_PM.replace("INC-20261115-002", "INC-20261201-004")

@@ -19,6 +19,7 @@ import msgspec
 from aoslint.closure import APPROVER, QA_AGENT, Signature
 from aoslint.config import Config
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.git.model import Verdict  # plain data: no subprocess
 from aoslint.hardening import (
     Citation,
     GateIndex,
@@ -36,7 +37,8 @@ from aoslint.timeline import instant, iso_date, metadata_date
 
 if TYPE_CHECKING:  # the git layer imports subprocess; --no-git runs never need it
     from aoslint.git.facts import GitFacts
-    from aoslint.git.model import Answer, Issue
+    from aoslint.git.model import Issue
+    from aoslint.git.proof import Proof
 
 _POLICY_HARDENING = """
 Identify the specific Rule File (.agent/rules/*) that allowed the failure.
@@ -214,26 +216,59 @@ Action Items / AOS Hardening section says that work is still open. {_PENDING}"""
     fix="Finish the item and tick it, or keep the incident open.",
 )
 HARDENING_NOT_PUSHED = rule(
-    "AOS604", "hardening-not-pushed", "A proving commit is not on the upstream branch.",
+    "AOS604", "hardening-not-pushed", "No proving commit is on the upstream branch.",
     severity=Severity.INFO, policy=_POLICY_STOP, closure_gate=True,
     explanation=f"""
 The STOP rule's third condition: rule updates are merged and pushed to origin.
-Each commit that proves a rule or gate update must be reachable from the
-upstream branch: `upstream` in the config, else the current branch's
-upstream, else `origin/HEAD`. A change that is only staged is not pushed
-either. {_PENDING}""",
+A rule or gate change proves the incident when it adds real text (not only
+whitespace or blank lines) and is dated between the incident's start and its
+approval (else now); for each cited rule file and for the gate, at least one
+such commit must be reachable from the upstream: `upstream` in the config, else
+the branch's upstream, else `origin/HEAD`, else `origin/main` or
+`origin/master`. Later commits, pushed or not, neither prove nor break a
+closed incident. A change that is only staged is not pushed either. {_PENDING}""",
     example="the rule update is committed locally but not pushed",
-    fix="Push the commits (git push), then re-run.",
+    fix="Push the commits (git push) or merge the pull request, then re-run.",
 )
 NO_UPSTREAM = rule(
     "AOS605", "no-upstream", "Cannot tell whether the hardening is pushed: no upstream.",
-    severity=Severity.WARNING,
-    explanation="""
+    severity=Severity.INFO, policy=_POLICY_STOP, closure_gate=True,
+    explanation=f"""
 There is no configured upstream, the branch has none (or HEAD is detached, as in
-CI checkouts), and there is no `origin/HEAD`; so whether the proving commits
-are pushed cannot be decided.""",
+CI checkouts), there is no `origin/HEAD` and no `origin/main` or
+`origin/master`: no remote at all, or one never pushed to or fetched from. So
+whether the proving commits are pushed cannot be decided, and for a document
+that claims closure an unproven "pushed" is not a pass. The message says what
+is missing. {_PENDING}""",
     example="a clone without an origin remote",
-    fix="Set the branch upstream (git branch -u origin/main), or `upstream` in the config.",
+    fix="Push with an upstream (git push -u origin main); in CI fetch origin's branches "
+        "(actions/checkout with fetch-depth: 0), or set `upstream` in the config.",
+)
+HARDENING_REVERTED = rule(
+    "AOS515", "hardening-reverted", "The rule or gate change that proved the hardening was "
+    "undone on the upstream.",
+    severity=Severity.WARNING, policy=_POLICY_STOP, closure_gate=True,
+    explanation="""
+A later commit on the upstream removed the lines the proving commit added (by
+`git revert` or by hand) without rewriting them into new text, so the hardening
+is no longer in force. The message names the rule or gate file, the reverting
+commit and the commit it undid. A warning while the document is open, an error
+once it claims closure.""",
+    example="hardening of .agent/rules/security/auth.md reverted by 1a2b3c4",
+    fix="Restore the change (revert the revert) or harden the rule again and cite that.",
+)
+HARDENING_LANDED = rule(
+    "AOS516", "hardening-landed-elsewhere", "A cited commit reached the upstream as another "
+    "commit (squash, rebase or cherry-pick merge).",
+    severity=Severity.INFO,
+    explanation="""
+The commit a hardening item cites is not on the upstream, but a commit in the
+incident's window there adds the same lines to the same file: the pull request
+was squash- or rebase-merged, or the change was cherry-picked. That counts as
+merged; the finding names the commit that landed it, so the postmortem can cite
+that one instead.""",
+    example="- [x] **Rule Update**: `security/auth.md` in 4f2a9c1   <- squash-merged as 9b8e7d6",
+    fix="Nothing is wrong; cite the landed commit to make the record exact.",
 )
 VERIFIER_CONFLICT = rule(
     "AOS606", "verifier-conflict",
@@ -300,6 +335,15 @@ class Case(msgspec.Struct):
     hardening: Hardening
     start: dt.datetime | None
     closed: str | None
+    approved: dt.date | None = None  # the orchestrator's approval: the proof window's end
+
+    @property
+    def end(self) -> dt.datetime | None:
+        """The window's end: the approval day's end anywhere on Earth (UTC-12), else now."""
+        if self.approved is None:
+            return None
+        day = self.approved
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) + dt.timedelta(hours=36)
 
     @property
     def path(self) -> str:
@@ -344,8 +388,10 @@ def hardening_case(subject: Subject, layout: Layout, gate: GateIndex, config: Co
     if subject.document.type != "postmortem":
         return None
     hardening = collect(subject.document, layout, gate, subject.source, subject.lines, probes)
+    approval = subject.document.closure.approval_by(APPROVER)
     return Case(subject, hardening, incident_start(subject.document),
-                 closure_reason(subject.document, config))
+                closure_reason(subject.document, config),
+                iso_date(approval.date) if approval is not None else None)
 
 
 def document_hardening(case: Case, layout: Layout, options: GitOptions) -> list[Diagnostic]:
@@ -354,8 +400,11 @@ def document_hardening(case: Case, layout: Layout, options: GitOptions) -> list[
 
 
 def check_git(cases: Sequence[Case], layout: Layout, gate: GateIndex,
-              options: GitOptions) -> Iterator[Diagnostic]:
-    """The git-backed findings of all postmortems of a run, from one batched facts load."""
+              options: GitOptions, notes: list[str] | None = None) -> Iterator[Diagnostic]:
+    """The git-backed findings of all postmortems of a run, from one batched facts load.
+
+    ``notes`` receives what a verbose run says: the upstream used, the proving commits.
+    """
     if not options.enabled or not cases:
         return
     needing = [c for c in cases if c.hardening.rules or c.closed]
@@ -380,8 +429,12 @@ def check_git(cases: Sequence[Case], layout: Layout, gate: GateIndex,
         if issue.problem in (Problem.INVALID_INPUT, Problem.UNKNOWN_BASE):
             for case in needing:
                 yield _issue(case, issue)
+    if notes is not None:
+        upstream = facts.upstream
+        notes.append(f"upstream: {upstream.ref} ({upstream.source})" if upstream.ref
+                     else f"upstream: none ({upstream.reason})")
     for case in needing:
-        yield from _git_level(case, facts, gate, git_root, layout)
+        yield from _git_level(case, facts, gate, git_root, notes)
 
 
 def _env(case: Case, which: Rule, message: str, hint: str | None = None) -> Diagnostic:
@@ -394,6 +447,8 @@ def _issue(case: Case, issue: Issue, line: int | None = None,
     which = _ISSUE_RULES.get(issue.problem, GIT_FAILED)
     severity = case.severity(Severity.WARNING) if which in (COMMIT_NOT_ON_BRANCH,
                                                             UNKNOWN_COMMIT) else None
+    if which is NO_UPSTREAM:  # "pushed" unproven: pending while open, an error once closed
+        severity = case.severity()
     return which.diagnostic(case.path, line or case.hardening.anchor_line,
                             column or case.hardening.anchor_column, issue.message,
                             issue.hint or None, severity=severity)
@@ -477,23 +532,89 @@ def _load_facts(cases: list[Case], layout: Layout, gate: GateIndex, git_root: Pa
 
     starts = [c.start for c in cases]
     since = None if any(s is None for s in starts) else min(s for s in starts if s)
-    # Only the gate's added lines are ever asked for; rule files need names, not patches.
-    paths = [_relative(gate.path, git_root)] if gate.path is not None else []
+    # The gate's and the cited rule files' patches: what each change really added.
+    paths = {_relative(c.path, git_root) for case in cases for c in case.hardening.rules
+             if c.path is not None}
+    if gate.path is not None:
+        paths.add(_relative(gate.path, git_root))
     shas = {sha for case in cases for c in case.hardening.rules for sha in c.commits}
     return GitFacts.load(git_root, since=since, base=options.base,
-                         paths_of_interest=paths, shas=sorted(shas),
+                         paths_of_interest=sorted(paths), shas=sorted(shas),
                          upstream=options.upstream)
 
 
+class _Judge:
+    """Turns one postmortem's proofs into findings; says each missing upstream once."""
+
+    def __init__(self, case: Case, facts: GitFacts, notes: list[str] | None) -> None:
+        from aoslint.git.proof import Window
+
+        self.case = case
+        self.facts = facts
+        self.notes = notes
+        start = case.start or dt.datetime.min.replace(tzinfo=dt.UTC)
+        self.window = Window(start, case.end)
+        self.told: set[str] = set()
+        begin = case.start.isoformat(" ", "minutes") if case.start else "the incident"
+        end = (f"the approval ({case.approved})" if case.approved else "now")
+        self.span = f"between {begin} and {end}"
+
+    def unknown(self, issue: Issue | None, line: int, column: int) -> Iterator[Diagnostic]:
+        if issue is not None and issue.message not in self.told:
+            self.told.add(issue.message)
+            yield _issue(self.case, issue, line, column)
+
+    def report(self, proof: Proof, relative: str, line: int, column: int,
+               missing: Rule, missing_message: str) -> Iterator[Diagnostic]:
+        """The finding for one file's proof (nothing when it is proven and in force)."""
+        case = self.case
+        upstream = self.facts.upstream.ref or "the upstream"
+        if proof.verdict is Verdict.UNKNOWN:
+            yield from self.unknown(proof.issue, line, column)
+        elif proof.verdict is Verdict.NO and proof.unpushed:
+            newest = proof.unpushed[-1][:12]
+            more = f" (and {len(proof.unpushed) - 1} more)" if len(proof.unpushed) > 1 else ""
+            yield HARDENING_NOT_PUSHED.diagnostic(
+                case.path, line, column,
+                f"commit {newest}{more} changes {relative} but is not on {upstream}"
+                f"{case.state()}", "push it (git push) or merge the pull request",
+                severity=case.severity())
+        elif proof.verdict is Verdict.NO and proof.staged:
+            yield HARDENING_NOT_PUSHED.diagnostic(
+                case.path, line, column,
+                f"the change to {relative} is only staged, not committed and pushed"
+                f"{case.state()}", severity=case.severity())
+        elif proof.verdict is Verdict.NO:
+            yield missing.diagnostic(case.path, line, column, missing_message + case.state(),
+                                     severity=case.severity())
+        elif proof.reverted_by is not None:
+            proving = (proof.landed or proof.proving or "")[:12]
+            yield HARDENING_REVERTED.diagnostic(
+                case.path, line, column,
+                f"hardening of {relative} reverted by {proof.reverted_by[:12]} (it undid "
+                f"{proving}){case.state()}",
+                f"restore the change (git revert {proof.reverted_by[:12]}) or record a new "
+                "hardening", severity=case.severity(Severity.WARNING))
+        else:
+            if proof.landed is not None:
+                yield HARDENING_LANDED.diagnostic(
+                    case.path, line, column,
+                    f"commit {(proof.proving or '')[:12]} is not on {upstream}, but its change "
+                    f"to {relative} landed there as {proof.landed[:12]}")
+            if self.notes is not None:
+                self.notes.append(f"{case.path}: {relative} proven by "
+                                  f"{(proof.landed or proof.proving or '')[:12]} on {upstream}")
+
+
 def _git_level(case: Case, facts: GitFacts, gate: GateIndex, git_root: Path,
-               layout: Layout) -> Iterator[Diagnostic]:
-    proofs: dict[str, str] = {}  # sha -> what it proves
-    staged_only: list[str] = []
+               notes: list[str] | None) -> Iterator[Diagnostic]:
+    from aoslint.git.proof import prove_file
+
+    judge = _Judge(case, facts, notes)
     by_path: dict[Path, list[Citation]] = {}
     for citation in case.hardening.rules:
         if citation.path is not None:
             by_path.setdefault(citation.path, []).append(citation)
-    since_text = case.start.isoformat(" ", "minutes") if case.start else "the incident"
     if case.start is None and (by_path or case.closed):
         yield INCIDENT_START_UNKNOWN.diagnostic(
             case.path, case.hardening.anchor_line, case.hardening.anchor_column,
@@ -505,40 +626,30 @@ def _git_level(case: Case, facts: GitFacts, gate: GateIndex, git_root: Path,
         cited = sorted({sha for c in citations for sha in c.commits})
         if cited:
             for sha in cited:
-                yield from _prove_cited(case, facts, sha, relative, first, proofs)
+                yield from _prove_cited(judge, sha, relative, first)
             continue
         if case.start is None:
             continue
-        changes = facts.changes_to(relative, case.start)
-        if changes.yes:
-            for commit in changes.commits:
-                proofs.setdefault(commit.sha, relative)
-            if changes.staged and not changes.commits:
-                staged_only.append(relative)
-        elif changes.no:
-            yield RULE_NOT_CHANGED.diagnostic(
-                case.path, first.line, first.column,
-                f"no commit since {since_text} changed {relative}{case.state()}",
-                severity=case.severity())
-        elif changes.issue is not None:
-            yield _issue(case, changes.issue, first.line, first.column)
+        yield from judge.report(
+            prove_file(facts, relative, judge.window), relative, first.line, first.column,
+            RULE_NOT_CHANGED, f"no commit {judge.span} changed the text of {relative}")
     if gate.path is not None and case.start is not None and (
             case.hardening.gate or case.hardening.rules or case.closed):
-        yield from _prove_gate(case, facts, gate, git_root, proofs, staged_only, since_text)
-    if case.closed or proofs or staged_only:
-        yield from _pushed(case, facts, proofs, staged_only)
+        yield from _prove_gate(judge, gate, git_root)
 
 
-def _prove_cited(case: Case, facts: GitFacts, sha: str, relative: str, citation: Citation,
-                 proofs: dict[str, str]) -> Iterator[Diagnostic]:
+def _prove_cited(judge: _Judge, sha: str, relative: str,
+                 citation: Citation) -> Iterator[Diagnostic]:
+    from aoslint.git.proof import prove_cited
+
+    case, facts = judge.case, judge.facts
     exists = facts.commit_exists(sha)
     if exists.no:
         yield UNKNOWN_COMMIT.diagnostic(case.path, citation.line, citation.column,
                                         f"commit {sha} does not exist in this repository")
         return
     if exists.unknown:
-        if exists.issue is not None:
-            yield _issue(case, exists.issue, citation.line, citation.column)
+        yield from judge.unknown(exists.issue, citation.line, citation.column)
         return
     touches = facts.commit_touches(sha, relative)
     if touches.no:
@@ -548,8 +659,7 @@ def _prove_cited(case: Case, facts: GitFacts, sha: str, relative: str, citation:
                                                           if touches.detail else ""))
         return
     if touches.unknown:
-        if touches.issue is not None:
-            yield _issue(case, touches.issue, citation.line, citation.column)
+        yield from judge.unknown(touches.issue, citation.line, citation.column)
         return
     commit = facts.commits.get(exists.detail)
     if commit is not None and case.start is not None and commit.committed_at < case.start:
@@ -561,63 +671,61 @@ def _prove_cited(case: Case, facts: GitFacts, sha: str, relative: str, citation:
             "cite the commit that updated the rule after the incident",
             severity=case.severity())
         return
-    on_head = facts.on_head(sha)
-    if on_head.no:
+    proof = prove_cited(facts, exists.detail, relative, judge.window)
+    if proof.whitespace_only:
+        yield COMMIT_DOES_NOT_TOUCH_RULE.diagnostic(
+            case.path, citation.line, citation.column,
+            f"commit {sha} changes only whitespace or blank lines of {relative}")
+        return
+    if proof.verdict is Verdict.NO and facts.on_head(sha).no:
         yield COMMIT_NOT_ON_BRANCH.diagnostic(
             case.path, citation.line, citation.column,
-            f"commit {sha} changes {relative} but is not in this branch's history",
+            f"commit {sha} changes {relative} but is neither in this branch's history nor "
+            f"landed on {facts.upstream.ref or 'the upstream'}",
             severity=case.severity(Severity.WARNING))
         return
-    proofs.setdefault(sha, relative)
+    yield from judge.report(proof, relative, citation.line, citation.column,
+                            RULE_NOT_CHANGED, f"commit {sha} does not prove {relative}")
 
 
-def _prove_gate(case: Case, facts: GitFacts, gate: GateIndex, git_root: Path,
-                proofs: dict[str, str], staged_only: list[str],
-                since_text: str) -> Iterator[Diagnostic]:
+def _prove_gate(judge: _Judge, gate: GateIndex, git_root: Path) -> Iterator[Diagnostic]:
+    from aoslint.git.proof import prove_file
+
     assert gate.path is not None
+    case, facts = judge.case, judge.facts
     relative = _relative(gate.path, git_root)
     cited = case.hardening.gate
     line = cited[0].line if cited else case.hardening.anchor_line
     column = cited[0].column if cited else case.hardening.anchor_column
-    changes = facts.changes_to(relative, case.start)
-    if changes.unknown:
-        if changes.issue is not None:
-            yield _issue(case, changes.issue, line, column)
-        return
-    if changes.no:
-        yield GATE_NOT_UPDATED.diagnostic(
-            case.path, line, column,
-            f"the quality gate {relative} has not changed since {since_text}{case.state()}",
-            severity=case.severity())
-        return
-    for commit in changes.commits:
-        proofs.setdefault(commit.sha, relative)
-    if changes.staged and not changes.commits:
-        staged_only.append(relative)
+    whole = prove_file(facts, relative, judge.window)
+    unchanged = (f"the quality gate {relative} gained no check {judge.span}")
     if gate.path.suffix == ".py":
-        yield from _prove_checklist(case, facts, relative, line, column)
+        if whole.verdict is Verdict.NO and not (whole.unpushed or whole.staged):
+            yield from judge.report(whole, relative, line, column, GATE_NOT_UPDATED, unchanged)
+            return
+        found = list(_prove_checklist(case, facts, relative, line, column))
+        yield from found
+        if not found:
+            yield from judge.report(whole, relative, line, column, GATE_NOT_UPDATED, unchanged)
         return
     headings = [c for c in cited if c.kind == "heading" and c.heading is not None]
-    if not headings:
+    changed = whole.verdict is Verdict.YES or bool(whole.unpushed) or whole.staged
+    if not headings or not changed:
+        yield from judge.report(whole, relative, line, column, GATE_NOT_UPDATED, unchanged)
         return
-    added = facts.added_lines(relative, case.start)
-    # Added lines are numbered in the index's version of the gate; its headings are
-    # read from there too, so unstaged edits in the working tree shift nothing.
+    # Lines are numbered in the index's version of the gate; its headings are read
+    # from there too, so unstaged edits in the working tree shift nothing.
     staged = facts.read_files([(None, relative)])[0]
     staged_headings = headings_of(gate.path, staged) if staged is not None else gate.headings
     for citation in headings:
         assert citation.heading is not None
         title = citation.heading.title
         section = next((h for h in staged_headings if h.title == title), citation.heading)
-        within = added.within(section.line, section.end_line)
-        if within.no:
-            yield GATE_SECTION_NOT_UPDATED.diagnostic(
-                case.path, citation.line, citation.column,
-                f"{relative} changed, but no line was added under '{title}' "
-                f"(lines {section.line}-{section.end_line}){case.state()}",
-                severity=case.severity())
-        elif within.unknown and within.issue is not None:
-            yield _issue(case, within.issue, citation.line, citation.column)
+        proof = prove_file(facts, relative, judge.window, (section.line, section.end_line))
+        yield from judge.report(
+            proof, relative, citation.line, citation.column, GATE_SECTION_NOT_UPDATED,
+            f"no line was added to {relative} under '{title}' (lines {section.line}-"
+            f"{section.end_line}) {judge.span}")
 
 
 def _prove_checklist(case: Case, facts: GitFacts, relative: str, line: int,
@@ -639,25 +747,3 @@ def _prove_checklist(case: Case, facts: GitFacts, relative: str, line: int,
                 case.path, citation.line, citation.column,
                 f"'{citation.name}' is not a new entry of {relative} (new: "
                 f"{', '.join(additions.names)}){case.state()}", severity=case.severity())
-
-
-def _pushed(case: Case, facts: GitFacts, proofs: dict[str, str],
-            staged_only: list[str]) -> Iterator[Diagnostic]:
-    anchor = case.hardening
-    for path in staged_only:
-        yield HARDENING_NOT_PUSHED.diagnostic(
-            case.path, anchor.anchor_line, anchor.anchor_column,
-            f"the change to {path} is only staged, not committed and pushed{case.state()}",
-            severity=case.severity())
-    told_upstream = False
-    for sha, what in proofs.items():
-        answer: Answer = facts.is_pushed(sha)
-        if answer.no:
-            upstream = facts.upstream.ref or "the upstream"
-            yield HARDENING_NOT_PUSHED.diagnostic(
-                case.path, anchor.anchor_line, anchor.anchor_column,
-                f"commit {sha[:12]} (changes {what}) is not on {upstream}{case.state()}",
-                "push it: git push", severity=case.severity())
-        elif answer.unknown and answer.issue is not None and not told_upstream:
-            told_upstream = True
-            yield _issue(case, answer.issue)

@@ -37,6 +37,7 @@ from aoslint.git.model import (
 from aoslint.git.parse import (
     LOG_FORMAT,
     PATCH_FORMAT,
+    FilePatch,
     LogRecord,
     PatchRecord,
     parse_batch,
@@ -78,8 +79,9 @@ SHALLOW_HINT = (
     "(GitHub Actions: actions/checkout with `fetch-depth: 0`)"
 )
 UPSTREAM_HINT = (
-    "set an upstream (`git branch --set-upstream-to origin/<branch>`), "
-    "run `git remote set-head origin --auto`, or configure the upstream ref"
+    "push the branch with an upstream (`git push -u origin <branch>`); in CI fetch origin's "
+    "branches (GitHub Actions: actions/checkout with `fetch-depth: 0`) or set "
+    "`upstream = \"origin/main\"` in the config"
 )
 
 
@@ -172,6 +174,8 @@ class GitFacts:
         self._base_lines: LineTracker | Issue | None = None
         self._merge_base: str | Issue | None = None
         self._files: dict[str, str | None] = {}
+        self.stamp_shas: list[str] = []  # the commit of each stamp of the window's lines
+        self._patches: dict[str, list[FilePatch]] | None = None
         self._filter_since: bool | None = None
 
     # ------------------------------------------------------------------ load
@@ -449,11 +453,30 @@ class GitFacts:
         if origin_head is not None:
             return Upstream(origin_head.symref or "refs/remotes/origin/HEAD", origin_head.sha,
                             "origin/HEAD", "; ".join(reasons))
+        # A CI checkout (actions/checkout: git init, fetch into refs/remotes/origin/*,
+        # checkout --detach) sets no origin/HEAD: the default branch's usual names.
+        for name in ("main", "master"):
+            default = self.refs.get(f"refs/remotes/origin/{name}")
+            if default is not None:
+                return Upstream(f"refs/remotes/origin/{name}", default.sha,
+                                "origin's default branch", "; ".join(reasons))
         if any(name.startswith("refs/remotes/origin/") for name in self.refs):
-            reasons.append("origin/HEAD is not set")
+            reasons.append("origin/HEAD is not set and there is no origin/main or "
+                           "origin/master")
+        elif self._has_origin():
+            reasons.append("origin has no remote-tracking branches (never pushed to or "
+                           "fetched from)")
         else:
-            reasons.append("there is no origin remote (no refs/remotes/origin/*)")
+            reasons.append("there is no origin remote")
         return Upstream(None, None, "none", "; ".join(reasons))
+
+    def _has_origin(self) -> bool:
+        """Is a remote named origin configured? Asked only when no upstream was found."""
+        try:
+            out = self.runner.run("config", "--get", "remote.origin.url", ok=(0, 1))
+        except GitError:
+            return False
+        return bool(out.strip())
 
     @property
     def environment(self) -> Environment:
@@ -665,6 +688,51 @@ class GitFacts:
                 memo[item] = item not in outside
         return memo[sha]
 
+    def on_upstream(self, shas: Iterable[str]) -> dict[str, bool] | Issue:
+        """Which of ``shas`` (full SHAs) the upstream reaches.
+
+        One ``rev-list`` answers for these, every cited commit and every commit
+        of the window's patch log at once, so later questions cost no call.
+        """
+        upstream = self.upstream
+        if upstream.sha is None or upstream.ref is None:
+            return Issue(Problem.NO_UPSTREAM, f"no upstream to compare with: {upstream.reason}",
+                         UPSTREAM_HINT)
+        wanted = list(shas)
+        memo = self._reach.setdefault(upstream.sha, {})
+        if any(sha not in memo for sha in wanted):
+            known = {r.sha for r in self.resolved.values() if r.sha is not None}
+            pending = sorted((known | set(self.stamp_shas) | set(wanted)) - memo.keys())
+            stdin = "".join(f"{sha}\n" for sha in pending) + f"^{upstream.sha}\n"
+            try:
+                out = decode(self.runner.run("rev-list", "--stdin", stdin=stdin.encode()))
+            except GitError as error:
+                return _classify(error)
+            outside = set(out.split())
+            for sha in pending:
+                memo[sha] = sha not in outside
+        return {sha: memo[sha] for sha in wanted}
+
+    def commit_patches(self, sha: str) -> list[FilePatch]:
+        """The patch of a cited commit to the paths of interest (merges: to the first parent).
+
+        All cited commits are read in one ``log -p --no-walk`` the first time.
+        """
+        if self._patches is None:
+            self._patches = {}
+            cited = sorted({r.sha for key, r in self.resolved.items()
+                            if r.sha is not None and valid_sha(key)} | {sha})
+            args = ["log", "--no-walk=unsorted", "--stdin", "--diff-merges=first-parent",
+                    *_PATCH_OPTIONS, f"--format={PATCH_FORMAT}", "--", *sorted(set(self.paths))]
+            stdin = "".join(f"{item}\n" for item in cited).encode()
+            for record in parse_patch(decode(self.runner.run(*args, stdin=stdin))):
+                self._patches[record.sha] = record.files
+        return self._patches.get(sha, [])
+
+    def window_lines(self, path: str) -> tuple[LineTracker, list[tuple[datetime, bool]]]:
+        """The replayed first-parent patches of the window for ``path`` (see ``added_lines``)."""
+        return self._ensure_window_lines(path)
+
     def is_pushed(self, sha: str) -> Answer:
         """Is commit ``sha`` reachable from the upstream (see :attr:`upstream`)?"""
         commit, answer = self._commit(sha)
@@ -731,9 +799,11 @@ class GitFacts:
         records = parse_patch(decode(self.runner.run(*args)))
         tracker = LineTracker()
         stamps: list[tuple[datetime, bool]] = []
+        self.stamp_shas = []
         for record in records:
             assert record.committed_at is not None
             stamps.append((record.committed_at, record.sha in self.grafted))
+            self.stamp_shas.append(record.sha)
             for item in record.files:
                 tracker.apply(item, len(stamps) - 1)
         self._load_staged()

@@ -122,6 +122,8 @@ class FilePatch(msgspec.Struct):
     old_path: str | None = None
     hunks: list[Hunk] = msgspec.field(default_factory=list)
     binary: bool = False
+    # Per hunk, the text of its removed and of its added lines (without "-"/"+").
+    texts: list[tuple[list[str], list[str]]] = msgspec.field(default_factory=list)
 
     def change(self) -> FileChange:
         return FileChange(self.status, self.path, self.old_path)
@@ -206,12 +208,17 @@ def parse_patch(text: str) -> list[PatchRecord]:
         if line.startswith("@@ "):
             hunk = _parse_hunk_header(line)
             patch.hunks.append(hunk)
+            removed: list[str] = []
+            added: list[str] = []
+            patch.texts.append((removed, added))
             # Consume exactly the hunk's content lines: a removed line reading
             # "-- x" must not be taken for a "--- a/x" header.
             remaining = hunk[1] + hunk[3]
             while remaining and i < len(lines):
-                if not lines[i].startswith("\\"):
+                content = lines[i]
+                if not content.startswith("\\"):
                     remaining -= 1
+                    (removed if content.startswith("-") else added).append(content[1:])
                 i += 1
             while i < len(lines) and lines[i].startswith("\\"):
                 i += 1
