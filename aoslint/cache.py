@@ -39,6 +39,13 @@ directory that was committed, copied or planted by someone else is never
 trusted, only ignored. Writes go to a temporary file that is renamed into
 place; an unreadable, truncated or tampered entry is a cache miss. Nothing
 is ever written outside the cache directory.
+
+The folder is used only when aoslint made it: a folder reached through a
+symlink (any one between the repository root and the cache folder, checked
+with lstat, never followed) or holding a file git tracks (one ``git
+ls-files`` call, when the folder exists and a repository is there) is not
+used, however its tag reads. ``clean`` removes the files named above and
+nothing else, and a folder only once it is empty.
 """
 
 from __future__ import annotations
@@ -49,9 +56,13 @@ import hashlib
 import hmac
 import os
 import pickle
+import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 FORMAT = "v1"
 DEFAULT_CACHE_DIR = ".aoslint_cache"
@@ -67,6 +78,76 @@ _ALONE_MAX = 8  # a run with at most this many new entries writes them alone
 
 class CacheError(Exception):
     """The configured cache directory cannot be used (it is not aoslint's)."""
+
+
+class NotOwned(CacheError):
+    """The folder may look like a cache but aoslint did not make it: a symlink, or tracked."""
+
+
+_GITIGNORE = b"# created by aoslint\n*\n"
+_HEX = "[0-9a-f]"
+# What the cache writes, relative to its folder (``clean`` removes these and nothing else).
+_KNOWN_FILES = re.compile(
+    rf"(?:.*/)?\.tmp-[0-9]+-{_HEX}{{16}}|key|CACHEDIR\.TAG|\.gitignore"
+    rf"|valid/config-{_HEX}{{40}}"
+    rf"|{FORMAT}/{_HEX}{{32}}/(?:index|scan|packs/{_HEX}{{24}}|{_HEX}{{2}}/{_HEX}{{40}})")
+_KNOWN_FOLDERS = re.compile(rf"valid|{FORMAT}|{FORMAT}/{_HEX}{{32}}(?:/packs|/{_HEX}{{2}})?")
+
+
+def symlink_on_path(path: Path, top: Path) -> Path | None:
+    """The first folder or file from ``top`` down to ``path`` that is a symlink (lstat only).
+
+    Nothing on the way is followed: a cache folder reached through a link may
+    be anywhere, outside the repository too.
+    """
+    try:
+        parts = path.relative_to(top).parts
+    except ValueError:
+        return path if path.is_symlink() else None
+    current = top
+    for part in parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return current  # cannot tell: treat it as not ours
+        if stat.S_ISLNK(mode):
+            return current
+    return None
+
+
+def tracked_files(folder: Path) -> list[str]:
+    """Files under ``folder`` that git tracks: one ``git ls-files`` call, only in a repository."""
+    from aoslint.layout import find_repository_root
+
+    if find_repository_root(folder) is None:
+        return []
+    from aoslint.git.runner import GitError, GitRunner, decode
+
+    try:
+        listed = GitRunner(folder).run("ls-files", "-z", "--cached", "--", ".")
+    except GitError as exc:
+        if exc.missing:
+            return []
+        raise NotOwned(f"{folder}: cannot ask git which files it tracks there "
+                       f"({exc.stderr.strip() or 'git failed'})") from None
+    return [name for name in decode(listed).split("\0") if name]
+
+
+def check_owned(root: Path, top: Path) -> None:
+    """Raise :class:`NotOwned` unless ``root`` is reached without symlinks and git tracks
+    nothing in it (asked only when the folder exists)."""
+    link = symlink_on_path(root, top)
+    if link is not None:
+        raise NotOwned(f"{link} is a symbolic link; aoslint never follows one to its cache")
+    if root.is_dir():
+        tracked = tracked_files(root)
+        if tracked:
+            more = f" and {len(tracked) - 1} more" if len(tracked) > 1 else ""
+            raise NotOwned(f"{root} holds files tracked by git ({tracked[0]}{more}); "
+                           "it is not a cache aoslint created")
 
 
 def is_cache_dir(path: Path) -> bool:
@@ -139,8 +220,14 @@ class Cache:
         self._located_changed = False
 
     @classmethod
-    def open(cls, root: Path, run_key: str) -> Cache:
-        """Create the directory (tagged and git-ignored) or check that it is aoslint's."""
+    def open(cls, root: Path, run_key: str, top: Path | None = None) -> Cache:
+        """Create the directory (tagged and git-ignored) or check that it is aoslint's.
+
+        ``top`` (the repository root): no symlink between it and the cache
+        folder is followed, and a folder git tracks files in is not used
+        (:class:`NotOwned`).
+        """
+        check_owned(root, root.parent if top is None else top)
         if (root.exists() and not is_cache_dir(root)
                 and (not root.is_dir() or any(root.iterdir()))):
             raise CacheError(f"{root} exists and is not an aoslint cache directory "
@@ -148,8 +235,11 @@ class Cache:
         root.mkdir(parents=True, exist_ok=True)
         if not (root / MARKER).is_file():
             _write_atomic(root / MARKER, _TAG.encode())
-            _write_atomic(root / ".gitignore", b"# created by aoslint\n*\n")
+            _write_atomic(root / ".gitignore", _GITIGNORE)
         cache = cls(root, run_key)
+        link = symlink_on_path(cache.folder, root)
+        if link is not None:
+            raise NotOwned(f"{link} is a symbolic link; aoslint never follows one in its cache")
         if not cache.folder.is_dir():
             cache.folder.mkdir(parents=True, exist_ok=True)
             cache._prune()
@@ -322,6 +412,8 @@ class Cache:
     @classmethod
     def existing(cls, root: Path) -> Cache | None:
         """The cache at ``root`` for reading verdicts, if there is one (nothing is created)."""
+        if os.path.islink(root) or os.path.islink(root / "key"):
+            return None
         return cls(root, "") if is_cache_dir(root) and (root / "key").is_file() else None
 
     def _verdict_path(self, token: str) -> Path:
@@ -379,14 +471,60 @@ def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
-def remove(root: Path) -> bool:
-    """Remove an aoslint cache directory; refuse anything else."""
-    if not root.exists():
+class Removed(msgspec.Struct, frozen=True):
+    """What ``clean`` did: whether a cache was there, and what it left (not aoslint's)."""
+
+    found: bool
+    kept: list[str]
+
+
+def _ours(path: str, relative: str) -> bool:
+    """True for a regular file the cache writes, by name (and content where it is fixed)."""
+    if not _KNOWN_FILES.fullmatch(relative):
         return False
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        if relative in (MARKER, ".gitignore"):
+            with open(path, "rb") as handle:
+                return handle.read(4096) == (_TAG.encode() if relative == MARKER else _GITIGNORE)
+    except OSError:
+        return False
+    return True
+
+
+def remove(root: Path, top: Path | None = None) -> Removed:
+    """Remove the files an aoslint cache writes, then its folders when they are empty.
+
+    Refuses (:class:`CacheError`) a folder that is no cache, is reached
+    through a symlink or holds files git tracks. Anything else found in the
+    folder is left where it is, with the folders holding it, and listed.
+    """
+    check_owned(root, root.parent if top is None else top)
+    if not os.path.lexists(root):
+        return Removed(False, [])
     if not is_cache_dir(root):
         raise CacheError(f"{root} is not an aoslint cache directory (no {MARKER}); "
                          "not removing it")
-    import shutil
-
-    shutil.rmtree(root)
-    return True
+    kept: list[str] = []
+    for folder, dirs, files in os.walk(root, topdown=False):  # links are listed, not walked
+        base = Path(folder).relative_to(root).as_posix()
+        prefix = "" if base == "." else base + "/"
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            if _ours(path, prefix + name):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+            else:
+                kept.append(prefix + name)
+        for name in sorted(dirs):
+            path = os.path.join(folder, name)
+            if os.path.islink(path) or not _KNOWN_FOLDERS.fullmatch(prefix + name):
+                if os.path.islink(path) or not os.listdir(path):
+                    kept.append(prefix + name + ("" if os.path.islink(path) else "/"))
+                continue
+            with contextlib.suppress(OSError):  # not empty: it holds something kept
+                os.rmdir(path)
+    with contextlib.suppress(OSError):
+        os.rmdir(root)
+    return Removed(True, sorted(kept))

@@ -296,6 +296,8 @@ def _run_check_command(args: argparse.Namespace) -> int:
                        inline_config=not args.no_inline_config,
                        skip_unknown=args.skip_unknown, cache=args.cache, jobs=args.jobs,
                        tracked_only=args.tracked_only, profile=args.profile)
+    for warning in result.warnings:
+        print(f"aoslint: warning: {warning}", file=sys.stderr)
     if args.verbose:
         for note in result.notes:
             print(f"aoslint: {note}", file=sys.stderr)
@@ -372,12 +374,20 @@ def _clean(args: argparse.Namespace) -> int:
     from aoslint.runner import cache_dir, load_project
 
     project = load_project([args.path] if args.path is not None else [], args.config)
-    folder = cache_dir(project)
+    folder = Path(os.path.abspath(cache_dir(project)))
     try:
-        removed = remove(folder)
+        removed = remove(folder, Path(os.path.abspath(project.layout.root)))
     except CacheError as exc:
-        raise UsageError(str(exc)) from None
-    print(f"removed {folder}" if removed else f"nothing to remove: no cache at {folder}")
+        raise UsageError(f"clean: {exc}") from None
+    if not removed.found:
+        print(f"nothing to remove: no cache at {folder}")
+    elif not removed.kept:
+        print(f"removed {folder}")
+    else:
+        shown = ", ".join(removed.kept[:5]) + (", ..." if len(removed.kept) > 5 else "")
+        print(f"removed aoslint's cache files from {folder}; kept the folder: it holds "
+              f"{len(removed.kept)} item{'s' if len(removed.kept) != 1 else ''} "
+              f"aoslint did not write ({shown})")
     return EXIT_OK
 
 

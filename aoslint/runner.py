@@ -23,6 +23,7 @@ from aoslint.cache import (
     DEFAULT_CACHE_DIR,
     Cache,
     CacheError,
+    NotOwned,
     code_fingerprint,
     content_digest,
     entry_key,
@@ -74,6 +75,7 @@ class RunResult(msgspec.Struct):
     diagnostics: list[Diagnostic] = msgspec.field(default_factory=list)
     checked: list[str] = msgspec.field(default_factory=list)
     notes: list[str] = msgspec.field(default_factory=list)
+    warnings: list[str] = msgspec.field(default_factory=list)  # always shown (stderr)
     root: str = ""  # the repository root (git's, else aoslint's), which CI paths start from
 
     @property
@@ -696,8 +698,13 @@ def _open_cache(project: Project, options: GitOptions, result: RunResult) -> Cac
         except OSError:
             parts.append(doctype.source.encode())
     try:
-        store = Cache.open(root.resolve(), make_run_key(parts))
+        # Not resolved: a symlink on the way is refused, never followed.
+        store = Cache.open(Path(os.path.abspath(root)), make_run_key(parts),
+                           Path(os.path.abspath(layout.root)))
         store.secret()  # before any worker starts, so all of them sign alike
+    except NotOwned as exc:
+        result.warnings.append(f"cache not used: {exc}")
+        return None
     except CacheError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:

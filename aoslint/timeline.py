@@ -30,6 +30,7 @@ from aoslint.timeparse import (
     find_date_line,
     find_timestamp,
     find_zone_statement,
+    out_of_range,
     parse_duration,
 )
 
@@ -349,15 +350,21 @@ class _Builder:
                 f"the time {found.clock.strftime('%H:%M')} has no date: give the document a "
                 "Date: field (YYYY-MM-DD) or put a date line above the rows"))
         if found.date_from_context:
-            for _ in range(self.day_offset):
-                found = found.next_day()
-            previous = self.previous
-            if (found.value is not None and previous is not None and previous.at is not None
-                    and previous.date_from_context
-                    and instant(previous.at) - instant(found.value) > ROLLOVER_GAP):
-                found = found.next_day()
-                self.day_offset += 1
-                rolled = True
+            try:
+                for _ in range(self.day_offset):
+                    found = found.next_day()
+                previous = self.previous
+                if (found.value is not None and previous is not None and previous.at is not None
+                        and previous.date_from_context
+                        and instant(previous.at) - instant(found.value) > ROLLOVER_GAP):
+                    found = found.next_day()
+                    self.day_offset += 1
+                    rolled = True
+            except OverflowError:  # the rows crossed midnight on 9999-12-31
+                clock = found.clock.strftime('%H:%M')
+                self.problems.append(TimeProblem(line, column, clock, out_of_range(
+                    clock, found.day if found.day is not None else dt.date.max)))
+                return
         plain = strip_inline_markup(text)
         event = Event(plain, found.value, line, column, classify(plain), source,
                       found.date_from_context, rolled)

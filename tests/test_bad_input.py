@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from aoslint.runner import run_check
-from tests.conftest import FIXTURES, STANDALONE, CliResult, write_tree
+from tests.conftest import FIXTURES, STANDALONE, STANDALONE_ARGS, CliResult, write_tree
 
 Cli = Callable[..., CliResult]
 GOOD_PM = (FIXTURES / "good" / "kit-postmortem.md").read_text()
@@ -97,3 +97,31 @@ def test_malformed_yaml_reported_at_its_line(tmp_path: Path) -> None:
 def test_front_matter_that_is_not_a_mapping(tmp_path: Path) -> None:
     path = write_tree(tmp_path, {"pm.md": "---\n- a\n- b\n---\n# Postmortem\n"}) / "pm.md"
     assert [code for _, _, code, _ in findings(path)] == ["AOS202"]
+
+
+def _dated(day: str, rows: str) -> str:
+    return (f"# Postmortem: at the calendar's end\n\nIncident ID: INC-20261102-001\n"
+            f"Date: {day}\nSeverity: HIGH\n\n## Impact\n\nNone.\n\n## Timeline\n\n{rows}\n"
+            "## Root Cause\n\nA hook.\n\n## Action Items\n\n- [ ] Fix it (owner: @dev)\n")
+
+
+def test_dates_at_the_calendar_ends_are_timeline_findings(tmp_path: Path, cli: Cli) -> None:
+    """9999-12-31 past midnight, or 0001-01-01 east of UTC, once overflowed (AOS905)."""
+    cases = {
+        "late.md": _dated("9999-12-31", "- 23:50 UTC: Detected: alert.\n"
+                                        "- 00:10 UTC: Resolved: fixed.\n"),
+        "west.md": _dated("9999-12-31", "- 23:50 -05:00: Detected: alert.\n"),
+        "range.md": _dated("9999-12-31", "- 23:50-00:10 UTC: Detected: alert.\n"),
+        "berlin.md": _dated("9999-12-31", "- 23:50 Europe/Berlin: Detected: alert.\n"
+                                          "- 00:10 Europe/Berlin: Resolved: fixed.\n"),
+        "early.md": _dated("0001-01-01", "- 01:00 +05:00: Detected: alert.\n"),
+    }
+    write_tree(tmp_path, cases)
+    done = cli("check", *STANDALONE_ARGS, "--format", "json", *cases, cwd=tmp_path)
+    assert done.exit_code == 1, done.err
+    found = done.json()
+    assert not [d for d in found if d["code"] == "AOS905"]
+    out_of_range = {(d["path"], d["line"]) for d in found
+                    if d["code"] == "AOS301" and "out of range" in d["message"]}
+    assert {path for path, _ in out_of_range} == set(cases)
+    assert ("late.md", 14) in out_of_range and ("early.md", 13) in out_of_range

@@ -33,6 +33,8 @@ def add_arguments(report: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, jobs: int | None = None) -> int:
     built = build(ReportOptions(paths=args.paths, config=args.config, git=args.git,
                                 base=args.base, cache=args.cache, jobs=jobs))
+    for warning in built.result.warnings:
+        print(f"aoslint: warning: {warning}", file=sys.stderr)
     if args.format == "json":
         sys.stdout.write(json.dumps(built.data, indent=2, ensure_ascii=False) + "\n")
         return 0

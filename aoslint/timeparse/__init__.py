@@ -27,6 +27,7 @@ from aoslint.timeparse._stamps import (
     find_date_line,
     find_timestamp,
     find_zone_statement,
+    out_of_range,
 )
 
 __all__ = [
@@ -44,5 +45,6 @@ __all__ = [
     "find_date_line",
     "find_timestamp",
     "find_zone_statement",
+    "out_of_range",
     "parse_duration",
 ]

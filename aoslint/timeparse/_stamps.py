@@ -127,6 +127,7 @@ class ParsedTime(msgspec.Struct, frozen=True):
 
         Only meaningful when the date came from the context; the wall time is
         kept (not the elapsed 24 hours), so a DST change in between is honoured.
+        Raises OverflowError after 9999-12-31.
         """
         if self.day is None:
             return self
@@ -490,6 +491,12 @@ def _read_zone(text: str, pos: int, *, negative_offsets: bool) -> ZoneMatch | No
     return found
 
 
+def out_of_range(found: str, day: date) -> str:
+    """The message for a time that the calendar (years 1 to 9999) cannot hold."""
+    return (f"`{found}` on {day.isoformat()} is out of range: with its zone or the next "
+            "day it falls outside the calendar (years 1 to 9999)")
+
+
 def _until_day(day: date, clock: time, until_clock: time) -> date:
     """The day a range ends: the next one when its end is earlier than its start."""
     return day + timedelta(days=1) if until_clock < clock else day
@@ -658,9 +665,15 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
     ambiguous = False
     note: str | None = None
     if day is not None:
-        value, ambiguous, missing = _localize(day, clock, zone)
-        if until_clock is not None and not missing:
-            until, _, missing = _localize(_until_day(day, clock, until_clock), until_clock, zone)
+        try:
+            value, ambiguous, missing = _localize(day, clock, zone)
+            if until_clock is not None and not missing:
+                until, _, missing = _localize(_until_day(day, clock, until_clock), until_clock,
+                                              zone)
+            note = zone_note(zone, day, clock) if zone is not None else None
+        except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it or past midnight
+            found = text[start:end]
+            raise _Malformed(start, end, found, out_of_range(found, day)) from None
         if missing:
             found = text[start:end]
             raise _Malformed(
@@ -670,8 +683,6 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
                 f"`{found}` does not exist in {zone}: on {day.isoformat()} the clocks "
                 "skipped that hour for daylight saving time",
             )
-        if zone is not None:
-            note = zone_note(zone, day, clock)
 
     return ParsedTime(
         value=value,
