@@ -106,8 +106,12 @@ class GateIndex:
             return ()
 
 
+@lru_cache(maxsize=16)
 def headings_of(path: Path, text: str) -> tuple[GateHeading, ...]:
-    """Every heading of a Markdown gate file and the lines its section spans."""
+    """Every heading of a Markdown gate file and the lines its section spans.
+
+    Cached: the hardening check asks once per postmortem for the same gate.
+    """
     from aoslint.parse import parse_source
     from aoslint.source import Source
 

@@ -15,8 +15,10 @@ import random
 import subprocess
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from aoslint.gitfacts import GitFacts, GitRunner
 
@@ -35,10 +37,20 @@ def hermetic_env(home: Path) -> dict[str, str]:
     }
 
 
-def fast_import_stream(commits: int, rules: int, rng: random.Random) -> tuple[bytes, list[str]]:
-    """A fast-import stream: each commit appends to 1-3 rule files; some commits rename one."""
+def fast_import_stream(commits: int, rules: int, rng: random.Random, *,
+                       hardening: Mapping[int, Sequence[int]] | None = None,
+                       gate: tuple[str, str] | None = None) -> tuple[bytes, list[str]]:
+    """A fast-import stream: each commit appends to 1-3 rule files; some commits rename one.
+
+    ``gate`` (path, text) is added by the first commit; ``hardening`` maps a
+    commit number to the indexes of rule files it also appends to (the gate
+    too), dated like the commit: ``START`` plus its number in hours.
+    """
     paths = [f".agent/rules/{DOMAINS[i % len(DOMAINS)]}/rule-{i:04}.md" for i in range(rules)]
     contents = {p: f"# Rule {i}\n\n## Purpose\n" for i, p in enumerate(paths)}
+    hardening = hardening or {}
+    if gate is not None:
+        contents[gate[0]] = gate[1]
     out: list[bytes] = []
     initial = list(paths)
     for number in range(1, commits + 1):
@@ -58,6 +70,11 @@ def fast_import_stream(commits: int, rules: int, rng: random.Random) -> tuple[by
             contents[new] = contents.pop(old)
             paths[paths.index(old)] = new
             touched = [new]
+        if number == 1 and gate is not None:
+            touched = [*touched, gate[0]]
+        elif number in hardening:
+            extra = [paths[i] for i in hardening[number]] + ([gate[0]] if gate else [])
+            touched = list(dict.fromkeys([*touched, *extra]))
         for path in touched:
             contents[path] += f"- MUST hold in change {number}.\n"
             data = contents[path].encode()
@@ -66,9 +83,10 @@ def fast_import_stream(commits: int, rules: int, rng: random.Random) -> tuple[by
     return b"".join(out), paths
 
 
-def build(root: Path, env: dict[str, str], commits: int, rules: int) -> list[str]:
+def build(root: Path, env: dict[str, str], commits: int, rules: int,
+          **extra: Any) -> list[str]:
     rng = random.Random(7)
-    stream, paths = fast_import_stream(commits, rules, rng)
+    stream, paths = fast_import_stream(commits, rules, rng, **extra)
 
     def git(*args: str, stdin: bytes | None = None) -> str:
         done = subprocess.run(["git", *args], cwd=root, env=env, input=stdin,
@@ -87,15 +105,18 @@ def build(root: Path, env: dict[str, str], commits: int, rules: int) -> list[str
     return paths
 
 
-def scratch_repository(tmp: str, commits: int, rules: int
+def scratch_repository(tmp: str, commits: int, rules: int, **extra: Any
                        ) -> tuple[Path, dict[str, str], list[str], float]:
-    """Build the benchmark repository in ``tmp``: (root, git env, rule paths, seconds)."""
+    """Build the benchmark repository in ``tmp``: (root, git env, rule paths, seconds).
+
+    ``extra`` goes to :func:`fast_import_stream` (``hardening``, ``gate``).
+    """
     root = Path(tmp) / "repo"
     root.mkdir()
     (Path(tmp) / "home").mkdir()
     env = hermetic_env(Path(tmp) / "home")
     started = time.perf_counter()
-    paths = build(root, env, commits, rules)
+    paths = build(root, env, commits, rules, **extra)
     return root, env, paths, time.perf_counter() - started
 
 

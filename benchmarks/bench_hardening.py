@@ -1,11 +1,12 @@
 """Benchmark of the git cross-reference: 500 postmortems on a 5,000-commit repository.
 
-Builds the repository of ``bench_git.py`` (fast-import), adds the quality gate
+Builds the repository of ``bench_git.py`` (fast-import) with the quality gate,
 and 500 closed postmortems in kit style, each citing one rule file and the
-Security Review Checklist, then times ``aoslint check`` over all of them with
-the git checks on and off. The difference is the git cross-reference: one
-batched GitFacts load plus every rule, gate and push question. Prints figures;
-asserts nothing.
+Security Review Checklist; the commit an hour after each incident started
+appends to that rule file and to the gate, so every incident is proven. Then
+times ``aoslint check`` over all of them with the git checks on and off. The
+difference is the git cross-reference: one batched GitFacts load plus every
+rule, gate and push question. Prints figures; asserts nothing.
 
     PYTHONPATH=. python benchmarks/bench_hardening.py [--commits 5000] [--postmortems 500]
 """
@@ -101,21 +102,29 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     options = parser.parse_args()
     rng = random.Random(5)
+    # Each incident starts at {h}:05 of the hour ``START + hours``; the commit an hour
+    # later (dated like every commit of the stream: START plus its number in hours)
+    # hardens its rule file and the gate, inside the window (start to approval day).
+    incidents = [(rng.randint(1, options.commits // 2), rng.randrange(options.rules))
+                 for _ in range(options.postmortems)]
+    hardening: dict[int, list[int]] = {}
+    for hours, rule_index in incidents:
+        hardening.setdefault(hours + 1, []).append(rule_index)
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        root, env, paths, _ = scratch_repository(tmp, options.commits, options.rules)
+        root, env, paths, _ = scratch_repository(
+            tmp, options.commits, options.rules, hardening=hardening,
+            gate=(".agent/agents/orchestrator.md", GATE))
         subprocess.run(["git", "reset", "-q", "--hard"], cwd=root, env=env, check=True)
-        (root / ".agent/agents").mkdir(parents=True)
-        (root / ".agent/agents/orchestrator.md").write_text(GATE)
-        for n in range(options.postmortems):
-            when = START + timedelta(hours=rng.randint(1, options.commits // 2))
-            rule = rng.choice(paths).removeprefix(".agent/rules/")
+        for n, (hours, rule_index) in enumerate(incidents):
+            when = START + timedelta(hours=hours)
+            rule = paths[rule_index].removeprefix(".agent/rules/")
             folder = root / "docs/incidents" / f"pm-{n:04}"
             folder.mkdir(parents=True)
             (folder / "postmortem.md").write_text(POSTMORTEM.format(
                 n=n, day=when.strftime("%Y%m%d"), seq=n % 1000, date=when.date().isoformat(),
                 h=when.hour if when.hour < 23 else 22, rule=rule))
-        for args in (["add", "-A"], ["commit", "-q", "-m", "gate and postmortems"],
+        for args in (["add", "-A"], ["commit", "-q", "-m", "postmortems"],
                      ["update-ref", "refs/remotes/origin/main", "HEAD"]):  # all pushed
             subprocess.run(["git", "-c", "user.name=B", "-c", "user.email=b@example.com",
                             *args], cwd=root, env=env, check=True)

@@ -146,6 +146,18 @@ def test_renamed_rule_file_is_followed(tmp_path: Path) -> None:
     assert check(repo, document) == []
 
 
+def test_a_rule_file_renamed_twice_after_its_hardening_is_followed(tmp_path: Path) -> None:
+    repo = aos_repo(tmp_path)
+    harden(repo)
+    rule = ".agent/rules/security/auth.md"
+    for step, name in enumerate(("auth2.md", "auth3.md"), start=1):
+        git(repo, "mv", rule, f".agent/rules/security/{name}")
+        git(repo, "commit", "-q", "-m", f"rename {step}", date=f"2026-12-0{step}T10:00:00+00:00")
+        rule = f".agent/rules/security/{name}"
+    git(repo, "push", "-q")
+    assert check(repo, POSTMORTEM.replace("security/auth.md", "security/auth3.md")) == []
+
+
 def test_unknown_rule_file_hint_and_missing_hardening(tmp_path: Path) -> None:
     repo = aos_repo(tmp_path)
     harden(repo)

@@ -533,8 +533,17 @@ def _load_facts(cases: list[Case], layout: Layout, gate: GateIndex, git_root: Pa
     starts = [c.start for c in cases]
     since = None if any(s is None for s in starts) else min(s for s in starts if s)
     # The gate's and the cited rule files' patches: what each change really added.
-    paths = {_relative(c.path, git_root) for case in cases for c in case.hardening.rules
-             if c.path is not None}
+    # Rule files under the rules folder are asked for as that one folder: git walks
+    # every commit's tree once per pathspec entry, so hundreds of files cost seconds.
+    folder = layout.rules_dir.resolve() if layout.rules_dir is not None else None
+    if folder is not None and not (folder.is_dir() and folder.is_relative_to(git_root.resolve())):
+        folder = None
+    paths: set[str] = set()
+    for case in cases:
+        for citation in case.hardening.rules:
+            if citation.path is not None:
+                inside = folder is not None and citation.path.resolve().is_relative_to(folder)
+                paths.add(_relative(folder if inside and folder else citation.path, git_root))
     if gate.path is not None:
         paths.add(_relative(gate.path, git_root))
     shas = {sha for case in cases for c in case.hardening.rules for sha in c.commits}

@@ -787,12 +787,18 @@ class GitFacts:
         # Both names of a rename must be in the pathspec for -M to pair them.
         # Only names outside the wanted folders are added: each extra pathspec
         # entry slows git's tree walk for every commit.
+        # Renames are followed through every earlier name (a file renamed twice).
         pathspec: set[str] = set(wanted)
-        for name in self._rename_edges() if wanted else ():
-            if not any(_under(name, p) for p in wanted) and any(
-                _under(other, p) for other in self._rename_edges()[name] for p in wanted
-            ):
-                pathspec.add(name)
+        edges = self._rename_edges() if wanted else {}
+        todo = [name for name in edges if any(_under(name, p) for p in wanted)]
+        seen = set(todo)
+        while todo:
+            for other in edges[todo.pop()]:
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+                    if not any(_under(other, p) for p in wanted):
+                        pathspec.add(other)
         args = ["log", "--first-parent", "--diff-merges=first-parent", "--reverse",
                 *_PATCH_OPTIONS, f"--format={PATCH_FORMAT}"]
         args += [*self._since(), "--end-of-options", "HEAD", "--", *sorted(pathspec)]

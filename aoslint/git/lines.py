@@ -66,6 +66,7 @@ class LineTracker:
         self.added: dict[int, dict[str, frozenset[str]]] = {}
         self.origins: dict[int, set[int]] = {}
         self.removed_by: dict[tuple[int, str], int] = {}
+        self.adders: dict[str, list[int]] = {}  # path -> stamps in ``added`` for it, in order
         self._dropped: dict[int, frozenset[str]] = {}  # texts each stamp's change removed
 
     def apply(self, patch: FilePatch, stamp: int) -> None:
@@ -85,6 +86,7 @@ class LineTracker:
         new_texts = substance(patch)
         if new_texts:
             self.added.setdefault(stamp, {})[patch.path] = new_texts
+            self.adders.setdefault(patch.path, []).append(stamp)
         dropped = {t for hunk in patch.texts for t in map(normalized, hunk[0]) if t}
         self._dropped[stamp] = self._dropped.get(stamp, frozenset()) | dropped
         # Stamped lines the patch removes, by text, so that a re-spaced or moved line

@@ -67,7 +67,7 @@ class _View:
         self.names = facts.lineage(path)
         self.current = _current_name(self.tracker, self.names, path)
         # A shallow clone's boundary after the start: the history before it is cut off.
-        self.cut_off = any(when > window.start for when, grafted in self.stamps if grafted)
+        self.cut_off = any(when > window.start for when in facts._window_grafts)
 
     def sha(self, stamp: int) -> str:
         return self.facts.stamp_shas[stamp]
@@ -88,7 +88,9 @@ class _View:
 
     def changes(self) -> list[int]:
         """Stamps in the window that added real text to the file, oldest first."""
-        return sorted(s for s in self.tracker.added if self.in_window(s) and self.adds(s))
+        adders = self.tracker.adders
+        found = {s for name in self.names for s in adders.get(name, ())}
+        return sorted(s for s in found if self.in_window(s) and self.adds(s))
 
     def alive(self) -> set[int]:
         """Stamps whose lines (or rewritten forms of them) are still in the file."""
