@@ -42,6 +42,11 @@ _ISO_DATE = compile_lazily(r"(\d{4})-(\d{2})-(\d{2})")
 _ID_DAY = compile_lazily(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 _ZERO = compile_lazily(r"0+(?:\.0+)?\s*[a-z]*", re.IGNORECASE)
 _CLOCK = compile_lazily(r"\d{1,2}[:.]\d{2}")
+# A duration counted only within part of the day or week, not by the wall clock:
+# "5h (during support hours 10:00-17:00)", "2 business days".
+_SCOPED = compile_lazily(
+    r"\b(?:support|business|working|office|core|staffed|on-?call) (?:hours?|days?)\b|"
+    r"\bwork(?:ing)? ?days?\b|\bin[- ]hours\b", re.IGNORECASE)
 _ROW_SEPARATORS = " -:|\u2014\u2013"  # also em and en dashes between time and text
 # A key-event line that names the event first and its moment after it:
 # "Fault occurs 2020-02-25 07:32", "Repaired: 2021-03-02 1430".
@@ -54,13 +59,14 @@ _CLASSIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("resolved", compile_lazily(
         r"^recovery\b|\b(fix(ed)? deployed|resolution confirmed|resolved|repaired|recovered|"
         r"recovers|restored|outage ends|incident ends|back to normal|all clear|fully operational|"
-        r"fixed|service recovered)\b", re.IGNORECASE)),
+        r"fixed|service recovered|(?:working|functioning|operating) "
+        r"(?:as (?:intended|expected|normal)|again|normally))\b", re.IGNORECASE)),
     ("mitigated", compile_lazily(
         r"\b(containment|contained|mitigat\w*|rolled back|roll ?back|rollback|workaround|"
         r"traffic (?:was )?(?:drained|redirected|directed))\b",
         re.IGNORECASE)),
     ("detected", compile_lazily(
-        r"\b(detected|detection|first detected|alert(?:ed|s)? fir\w*|alerted|alert fires|"
+        r"\b(detected|detects|detection|first detected|alert(?:ed|s)? fir\w*|alerted|alert fires|"
         r"paged|pages on-?call|incident declared|declared|reported by|user report|noticed|"
         r"identified the issue|monitoring (?:fired|caught))\b", re.IGNORECASE)),
     ("occurred", compile_lazily(
@@ -139,6 +145,7 @@ class StatedDuration(msgspec.Struct, frozen=True):
     error: str | None
     line: int
     column: int
+    comparable: bool = True  # False when scoped to part of the day ("during support hours")
 
 
 class Timeline(msgspec.Struct, frozen=True):
@@ -169,23 +176,53 @@ class Timeline(msgspec.Struct, frozen=True):
         }
 
     def candidates(self, kind: str) -> list[tuple[str, dt.timedelta]]:
-        """Every plausible reading of a stated duration, named for the message."""
-        pairs = {
-            "detect": [("occurred", "detected", False)],
-            "mitigate": [("occurred", "mitigated", False), ("detected", "mitigated", False)],
-            "resolve": [("occurred", "resolved", False), ("occurred", "resolved", True),
-                        ("detected", "resolved", False), ("detected", "resolved", True),
-                        ("mitigated", "resolved", False)],
-            "downtime": [("occurred", "mitigated", False), ("occurred", "resolved", False),
-                         ("occurred", "resolved", True), ("detected", "resolved", False),
-                         ("detected", "resolved", True), ("detected", "mitigated", False)],
-        }[kind]
-        found = []
-        for start, end, last in pairs:
-            value = self.span(start, end, last=last)
-            if value is not None:
-                name = f"{start} → {'last ' if last else ''}{end}"
-                found.append((name, value))
+        """Every reasonable reading of a stated duration, named by the events it spans."""
+        return [(f"{_event_name(start)} → {_event_name(end)}", value)
+                for start, end, value in self.readings(kind)]
+
+    def readings(self, kind: str) -> list[tuple[Event, Event, dt.timedelta]]:
+        """Every reasonable (start, end) pair of events for a stated duration's kind.
+
+        Teams measure from the trigger, the first symptom, the detection or the
+        declaration, and to the first mitigation, a repair or the full
+        resolution. Detection may start at any row before the first detection
+        (the trigger or a symptom); the rest may also start at any detection
+        (an alert, a declaration); recovery, repair and resolution may end at
+        the first mitigation as well as at a resolution. Pairs run forwards only.
+        """
+        rows = [e for e in self.events if e.at is not None]
+        by_kind = {k: [e for e in rows if e.kind == k] for k in KINDS}
+        detections = by_kind["detected"]
+        first = self.key.get("occurred")
+        early: list[Event] = list(by_kind["occurred"])
+        if first is not None and first.at is not None and first not in early:
+            early.append(first)
+        if kind == "detect":
+            ends = detections
+        elif kind == "mitigate":
+            ends = by_kind["mitigated"] + by_kind["resolved"]
+        else:
+            ends = by_kind["mitigated"] + by_kind["resolved"]
+        if not ends:
+            return []
+        # The trigger or the first symptom: any row before the first detection,
+        # or, when nothing names a detection, before the first end.
+        limit = min(instant(e.at) for e in (detections or ends))  # type: ignore[arg-type]
+        early.extend(e for e in rows if instant(e.at) <= limit  # type: ignore[arg-type]
+                     and e not in early and e.source != "front-matter")
+        starts = early if kind == "detect" else early + [e for e in detections
+                                                          if e not in early]
+        found: list[tuple[Event, Event, dt.timedelta]] = []
+        seen: set[tuple[int, int]] = set()
+        for start in starts:
+            for end in ends:
+                if start is end or (start.line, end.line) in seen:
+                    continue
+                value = instant(end.at) - instant(start.at)  # type: ignore[arg-type]
+                if value >= dt.timedelta(0):
+                    seen.add((start.line, end.line))
+                    found.append((start, end, value))
+        found.sort(key=lambda r: (instant(r[0].at), instant(r[1].at)))  # type: ignore[arg-type]
         return found
 
     def to_json(self) -> dict[str, Any]:
@@ -201,6 +238,12 @@ class Timeline(msgspec.Struct, frozen=True):
             "stated": [{"kind": s.kind, "label": s.label, "text": s.text,
                         "value": fmt(s.value), "line": s.line} for s in self.stated],
         }
+
+
+def _event_name(event: Event) -> str:
+    """An event as a message names it: its kind (or its first words) and its line."""
+    words = event.kind or " ".join(event.text.split()[:3]) or "row"
+    return f"{words} (line {event.line})"
 
 
 def instant(value: dt.datetime) -> dt.datetime:
@@ -550,7 +593,7 @@ def find_stated_durations(parsed: ParsedDocument) -> list[StatedDuration]:
         else:
             # Keep the parsed value itself: its unit and "approximate" flag set the tolerance.
             found.append(StatedDuration(kind, label, text, parsed_value, False, None, number,
-                                        column))
+                                        column, _SCOPED.search(text) is None))
     return found
 
 

@@ -60,7 +60,7 @@ def test_date_line_then_time_only_rows(cli: Cli) -> None:
         "2025-01-14T10:12", "2025-01-14T10:18", "2025-01-14T10:31", "2025-01-14T10:50"]
 
 
-def test_duration_mismatch_names_every_computed_value(tmp_path: Path) -> None:
+def test_duration_mismatch_names_the_events_of_the_closest_readings(tmp_path: Path) -> None:
     text = (GOOD / "kit-postmortem.md").read_text().replace(
         "**Total Downtime / Unavailability**: 35 minutes (14:05 to 14:40 UTC)",
         "**Total Downtime / Unavailability**: 2 hours")
@@ -68,9 +68,9 @@ def test_duration_mismatch_names_every_computed_value(tmp_path: Path) -> None:
     [finding] = run_check([path], select=["AOS306"]).diagnostics
     assert (finding.line, finding.column) == (13, 38)
     assert finding.message == (
-        "Total Downtime / Unavailability says 2h, but the timeline gives 15m (occurred → "
-        "mitigated), 35m (occurred → resolved), 1h 5m (occurred → last resolved), 28m "
-        "(detected → resolved), 58m (detected → last resolved), 8m (detected → mitigated)")
+        "Total Downtime / Unavailability says 2h, but no pair of the timeline's events gives "
+        "it; closest: 1h 5m (occurred (line 18) → resolved (line 23)), 58m (detected (line 19) "
+        "→ resolved (line 23)), 35m (occurred (line 18) → resolved (line 22)) (3 more compared)")
 
 
 def test_stated_duration_matching_any_definition_passes(tmp_path: Path) -> None:
