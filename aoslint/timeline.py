@@ -47,6 +47,13 @@ _CLOCK = compile_lazily(r"\d{1,2}[:.]\d{2}")
 _SCOPED = compile_lazily(
     r"\b(?:support|business|working|office|core|staffed|on-?call) (?:hours?|days?)\b|"
     r"\bwork(?:ing)? ?days?\b|\bin[- ]hours\b", re.IGNORECASE)
+# The window such a scope names: "10:00-17:00", "9 to 17:30"; "M-F" limits it to weekdays.
+_WINDOW = compile_lazily(
+    r"(?<![\d:])(?P<h1>[01]?\d|2[0-4])(?::(?P<m1>[0-5]\d))?[ \t]*(?:-|\u2013|\u2014|to)[ \t]*"
+    r"(?P<h2>[01]?\d|2[0-4])(?::(?P<m2>[0-5]\d))?(?![\d:])")
+_WEEKDAYS = compile_lazily(
+    r"\b(?:m-f|mon(?:day)?[ \t]*(?:-|\u2013|to)[ \t]*fri(?:day)?|weekdays?|business days?|"
+    r"working days?|work ?days?)\b", re.IGNORECASE)
 _ROW_SEPARATORS = " -:|\u2014\u2013"  # also em and en dashes between time and text
 # A key-event line that names the event first and its moment after it:
 # "Fault occurs 2020-02-25 07:32", "Repaired: 2021-03-02 1430".
@@ -146,6 +153,9 @@ class StatedDuration(msgspec.Struct, frozen=True):
     line: int
     column: int
     comparable: bool = True  # False when scoped to part of the day ("during support hours")
+    # The daily window a scoped duration counts ("support hours 10:00-17:00 M-F"):
+    # (first minute, last minute, weekdays only); None when none is stated.
+    window: tuple[int, int, bool] | None = None
 
 
 class Timeline(msgspec.Struct, frozen=True):
@@ -175,10 +185,23 @@ class Timeline(msgspec.Struct, frozen=True):
             "time_to_resolve": self.span("occurred", "resolved"),
         }
 
-    def candidates(self, kind: str) -> list[tuple[str, dt.timedelta]]:
-        """Every reasonable reading of a stated duration, named by the events it spans."""
-        return [(f"{_event_name(start)} → {_event_name(end)}", value)
-                for start, end, value in self.readings(kind)]
+    def candidates(self, kind: str, window: tuple[int, int, bool] | None = None,
+                   ) -> list[tuple[str, dt.timedelta]]:
+        """Every reasonable reading of a stated duration, named by the events it spans.
+
+        With a daily ``window`` (a duration "during support hours 10:00-17:00")
+        each reading counts only the time inside the window.
+        """
+        found = []
+        for start, end, value in self.readings(kind):
+            if window is not None:
+                assert start.at is not None and end.at is not None
+                clipped = within_window(start.at, end.at, window)
+                if clipped is None:
+                    continue
+                value = clipped
+            found.append((f"{_event_name(start)} → {_event_name(end)}", value))
+        return found
 
     def readings(self, kind: str) -> list[tuple[Event, Event, dt.timedelta]]:
         """Every reasonable (start, end) pair of events for a stated duration's kind.
@@ -592,9 +615,49 @@ def find_stated_durations(parsed: ParsedDocument) -> list[StatedDuration]:
                                             parsed_value.message, number, column))
         else:
             # Keep the parsed value itself: its unit and "approximate" flag set the tolerance.
+            scope = _SCOPED.search(text)
+            window = _scope_window(text[scope.start():]) if scope else None
             found.append(StatedDuration(kind, label, text, parsed_value, False, None, number,
-                                        column, _SCOPED.search(text) is None))
+                                        column, scope is None or window is not None, window))
     return found
+
+
+def _scope_window(scope: str) -> tuple[int, int, bool] | None:
+    """The daily window a scoped duration states ("support hours 10:00-17:00 M-F")."""
+    match = _WINDOW.search(scope)
+    if match is None:
+        return None
+    first = int(match["h1"]) * 60 + int(match["m1"] or 0)
+    last = int(match["h2"]) * 60 + int(match["m2"] or 0)
+    if not first < last <= 24 * 60:
+        return None
+    return first, last, _WEEKDAYS.search(scope) is not None
+
+
+def within_window(start: dt.datetime, end: dt.datetime,
+                  window: tuple[int, int, bool]) -> dt.timedelta | None:
+    """The part of start..end that falls in a daily window, by the start's wall clock.
+
+    None for a span too long to count day by day (over a year).
+    """
+    if end.tzinfo is not None and start.tzinfo is not None:
+        end = end.astimezone(start.tzinfo)
+    start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+    if end - start > dt.timedelta(days=366):
+        return None
+    first, last, weekdays = window
+    total = dt.timedelta(0)
+    day = start.date()
+    while day <= end.date():
+        if not (weekdays and day.weekday() >= 5):
+            midnight = dt.datetime.combine(day, dt.time())
+            opens = midnight + dt.timedelta(minutes=first)
+            closes = midnight + dt.timedelta(minutes=last)
+            overlap = min(end, closes) - max(start, opens)
+            if overlap > dt.timedelta(0):
+                total += overlap
+        day += dt.timedelta(days=1)
+    return total
 
 
 def _may_name_duration(lower: str) -> bool:

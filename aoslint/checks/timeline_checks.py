@@ -93,8 +93,9 @@ detection or the declaration, to the first mitigation ("rolled back",
 "restored"), a repair or the full resolution. This fires only when the stated
 value matches none of them within a small tolerance (1 minute or 2 %, wider
 for values stated in hours or as approximate); the message names the events
-of the closest readings. A duration scoped to part of the day ("5h during
-support hours") is not a wall-clock span and is not compared.""",
+of the closest readings. A duration scoped to part of the day ("7h during
+support hours 10:00-17:00 M-F") counts only the time inside that window; one
+whose scope names no window is not compared.""",
     example="""
 **Total Downtime / Unavailability**: 2 hours
 - `14:05 UTC`: Incident occurred.
@@ -225,7 +226,7 @@ def _durations(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
             continue
         if not stated.comparable:
             continue  # "during support hours": not a wall-clock span
-        candidates = timeline.candidates(stated.kind)
+        candidates = timeline.candidates(stated.kind, stated.window)
         value = stated.value
         if not value or not candidates:
             continue  # a stated 0 (degraded service only) has nothing to compare
@@ -238,11 +239,20 @@ def _durations(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
         yield DURATION_MISMATCH.diagnostic(
             ctx.path, stated.line, stated.column,
             f"{stated.label} says {format_duration(value)}, but no pair of the "
-            f"timeline's events gives it; closest: {computed}"
+            f"timeline's events gives it{_in_window(stated.window)}; closest: {computed}"
             + (f" ({more} more compared)" if more > 0 else ""))
 
 
 _SHOWN = 3
+
+
+def _in_window(window: tuple[int, int, bool] | None) -> str:
+    if window is None:
+        return ""
+    first, last, weekdays = window
+    days = " on weekdays" if weekdays else ""
+    return (f" (counting only {first // 60:02}:{first % 60:02}-{last // 60:02}:{last % 60:02}"
+            f"{days})")
 """How many of the compared readings a mismatch names (the closest ones)."""
 
 
