@@ -43,6 +43,18 @@ _ISO_DATE = compile_lazily(r"(\d{4})-(\d{2})-(\d{2})")
 _ID_DAY = compile_lazily(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 _ZERO = compile_lazily(r"0+(?:\.0+)?\s*[a-z]*", re.IGNORECASE)
 _CLOCK = compile_lazily(r"\d{1,2}[:.]\d{2}")
+# A duration counted only within part of the day or week, not by the wall clock:
+# "5h (during support hours 10:00-17:00)", "2 business days".
+_SCOPED = compile_lazily(
+    r"\b(?:support|business|working|office|core|staffed|on-?call) (?:hours?|days?)\b|"
+    r"\bwork(?:ing)? ?days?\b|\bin[- ]hours\b", re.IGNORECASE)
+# The window such a scope names: "10:00-17:00", "9 to 17:30"; "M-F" limits it to weekdays.
+_WINDOW = compile_lazily(
+    r"(?<![\d:])(?P<h1>[01]?\d|2[0-4])(?::(?P<m1>[0-5]\d))?[ \t]*(?:-|\u2013|\u2014|to)[ \t]*"
+    r"(?P<h2>[01]?\d|2[0-4])(?::(?P<m2>[0-5]\d))?(?![\d:])")
+_WEEKDAYS = compile_lazily(
+    r"\b(?:m-f|mon(?:day)?[ \t]*(?:-|\u2013|to)[ \t]*fri(?:day)?|weekdays?|business days?|"
+    r"working days?|work ?days?)\b", re.IGNORECASE)
 _ROW_SEPARATORS = " -:|\u2014\u2013"  # also em and en dashes between time and text
 # A key-event line that names the event first and its moment after it:
 # "Fault occurs 2020-02-25 07:32", "Repaired: 2021-03-02 1430".
@@ -55,13 +67,14 @@ _CLASSIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("resolved", compile_lazily(
         r"^recovery\b|\b(fix(ed)? deployed|resolution confirmed|resolved|repaired|recovered|"
         r"recovers|restored|outage ends|incident ends|back to normal|all clear|fully operational|"
-        r"fixed|service recovered)\b", re.IGNORECASE)),
+        r"fixed|service recovered|(?:working|functioning|operating) "
+        r"(?:as (?:intended|expected|normal)|again|normally))\b", re.IGNORECASE)),
     ("mitigated", compile_lazily(
         r"\b(containment|contained|mitigat\w*|rolled back|roll ?back|rollback|workaround|"
         r"traffic (?:was )?(?:drained|redirected|directed))\b",
         re.IGNORECASE)),
     ("detected", compile_lazily(
-        r"\b(detected|detection|first detected|alert(?:ed|s)? fir\w*|alerted|alert fires|"
+        r"\b(detected|detects|detection|first detected|alert(?:ed|s)? fir\w*|alerted|alert fires|"
         r"paged|pages on-?call|incident declared|declared|reported by|user report|noticed|"
         r"identified the issue|monitoring (?:fired|caught))\b", re.IGNORECASE)),
     ("occurred", compile_lazily(
@@ -140,6 +153,10 @@ class StatedDuration(msgspec.Struct, frozen=True):
     error: str | None
     line: int
     column: int
+    comparable: bool = True  # False when scoped to part of the day ("during support hours")
+    # The daily window a scoped duration counts ("support hours 10:00-17:00 M-F"):
+    # (first minute, last minute, weekdays only); None when none is stated.
+    window: tuple[int, int, bool] | None = None
 
 
 class Timeline(msgspec.Struct, frozen=True):
@@ -169,24 +186,67 @@ class Timeline(msgspec.Struct, frozen=True):
             "time_to_resolve": self.span("occurred", "resolved"),
         }
 
-    def candidates(self, kind: str) -> list[tuple[str, dt.timedelta]]:
-        """Every plausible reading of a stated duration, named for the message."""
-        pairs = {
-            "detect": [("occurred", "detected", False)],
-            "mitigate": [("occurred", "mitigated", False), ("detected", "mitigated", False)],
-            "resolve": [("occurred", "resolved", False), ("occurred", "resolved", True),
-                        ("detected", "resolved", False), ("detected", "resolved", True),
-                        ("mitigated", "resolved", False)],
-            "downtime": [("occurred", "mitigated", False), ("occurred", "resolved", False),
-                         ("occurred", "resolved", True), ("detected", "resolved", False),
-                         ("detected", "resolved", True), ("detected", "mitigated", False)],
-        }[kind]
+    def candidates(self, kind: str, window: tuple[int, int, bool] | None = None,
+                   ) -> list[tuple[str, dt.timedelta]]:
+        """Every reasonable reading of a stated duration, named by the events it spans.
+
+        With a daily ``window`` (a duration "during support hours 10:00-17:00")
+        each reading counts only the time inside the window.
+        """
         found = []
-        for start, end, last in pairs:
-            value = self.span(start, end, last=last)
-            if value is not None:
-                name = f"{start} → {'last ' if last else ''}{end}"
-                found.append((name, value))
+        for start, end, value in self.readings(kind):
+            if window is not None:
+                assert start.at is not None and end.at is not None
+                clipped = within_window(start.at, end.at, window)
+                if clipped is None:
+                    continue
+                value = clipped
+            found.append((f"{_event_name(start)} → {_event_name(end)}", value))
+        return found
+
+    def readings(self, kind: str) -> list[tuple[Event, Event, dt.timedelta]]:
+        """Every reasonable (start, end) pair of events for a stated duration's kind.
+
+        Teams measure from the trigger, the first symptom, the detection or the
+        declaration, and to the first mitigation, a repair or the full
+        resolution. Detection may start at any row before the first detection
+        (the trigger or a symptom); the rest may also start at any detection
+        (an alert, a declaration); recovery, repair and resolution may end at
+        the first mitigation as well as at a resolution. Pairs run forwards only.
+        """
+        rows = [e for e in self.events if e.at is not None]
+        by_kind = {k: [e for e in rows if e.kind == k] for k in KINDS}
+        detections = by_kind["detected"]
+        first = self.key.get("occurred")
+        early: list[Event] = list(by_kind["occurred"])
+        if first is not None and first.at is not None and first not in early:
+            early.append(first)
+        if kind == "detect":
+            ends = detections
+        elif kind == "mitigate":
+            ends = by_kind["mitigated"] + by_kind["resolved"]
+        else:
+            ends = by_kind["mitigated"] + by_kind["resolved"]
+        if not ends:
+            return []
+        # The trigger or the first symptom: any row before the first detection,
+        # or, when nothing names a detection, before the first end.
+        limit = min(instant(e.at) for e in (detections or ends))  # type: ignore[arg-type]
+        early.extend(e for e in rows if instant(e.at) <= limit  # type: ignore[arg-type]
+                     and e not in early and e.source != "front-matter")
+        starts = early if kind == "detect" else early + [e for e in detections
+                                                          if e not in early]
+        found: list[tuple[Event, Event, dt.timedelta]] = []
+        seen: set[tuple[int, int]] = set()
+        for start in starts:
+            for end in ends:
+                if start is end or (start.line, end.line) in seen:
+                    continue
+                value = instant(end.at) - instant(start.at)  # type: ignore[arg-type]
+                if value >= dt.timedelta(0):
+                    seen.add((start.line, end.line))
+                    found.append((start, end, value))
+        found.sort(key=lambda r: (instant(r[0].at), instant(r[1].at)))  # type: ignore[arg-type]
         return found
 
     def to_json(self) -> dict[str, Any]:
@@ -202,6 +262,12 @@ class Timeline(msgspec.Struct, frozen=True):
             "stated": [{"kind": s.kind, "label": s.label, "text": s.text,
                         "value": fmt(s.value), "line": s.line} for s in self.stated],
         }
+
+
+def _event_name(event: Event) -> str:
+    """An event as a message names it: its kind (or its first words) and its line."""
+    words = event.kind or " ".join(event.text.split()[:3]) or "row"
+    return f"{words} (line {event.line})"
 
 
 def instant(value: dt.datetime) -> dt.datetime:
@@ -556,9 +622,49 @@ def find_stated_durations(parsed: ParsedDocument) -> list[StatedDuration]:
                                             parsed_value.message, number, column))
         else:
             # Keep the parsed value itself: its unit and "approximate" flag set the tolerance.
+            scope = _SCOPED.search(text)
+            window = _scope_window(text[scope.start():]) if scope else None
             found.append(StatedDuration(kind, label, text, parsed_value, False, None, number,
-                                        column))
+                                        column, scope is None or window is not None, window))
     return found
+
+
+def _scope_window(scope: str) -> tuple[int, int, bool] | None:
+    """The daily window a scoped duration states ("support hours 10:00-17:00 M-F")."""
+    match = _WINDOW.search(scope)
+    if match is None:
+        return None
+    first = int(match["h1"]) * 60 + int(match["m1"] or 0)
+    last = int(match["h2"]) * 60 + int(match["m2"] or 0)
+    if not first < last <= 24 * 60:
+        return None
+    return first, last, _WEEKDAYS.search(scope) is not None
+
+
+def within_window(start: dt.datetime, end: dt.datetime,
+                  window: tuple[int, int, bool]) -> dt.timedelta | None:
+    """The part of start..end that falls in a daily window, by the start's wall clock.
+
+    None for a span too long to count day by day (over a year).
+    """
+    if end.tzinfo is not None and start.tzinfo is not None:
+        end = end.astimezone(start.tzinfo)
+    start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+    if end - start > dt.timedelta(days=366):
+        return None
+    first, last, weekdays = window
+    total = dt.timedelta(0)
+    day = start.date()
+    while day <= end.date():
+        if not (weekdays and day.weekday() >= 5):
+            midnight = dt.datetime.combine(day, dt.time())
+            opens = midnight + dt.timedelta(minutes=first)
+            closes = midnight + dt.timedelta(minutes=last)
+            overlap = min(end, closes) - max(start, opens)
+            if overlap > dt.timedelta(0):
+                total += overlap
+        day += dt.timedelta(days=1)
+    return total
 
 
 def _may_name_duration(lower: str) -> bool:

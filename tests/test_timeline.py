@@ -60,7 +60,7 @@ def test_date_line_then_time_only_rows(cli: Cli) -> None:
         "2025-01-14T10:12", "2025-01-14T10:18", "2025-01-14T10:31", "2025-01-14T10:50"]
 
 
-def test_duration_mismatch_names_every_computed_value(tmp_path: Path) -> None:
+def test_duration_mismatch_names_the_events_of_the_closest_readings(tmp_path: Path) -> None:
     text = (GOOD / "kit-postmortem.md").read_text().replace(
         "**Total Downtime / Unavailability**: 35 minutes (14:05 to 14:40 UTC)",
         "**Total Downtime / Unavailability**: 2 hours")
@@ -68,9 +68,9 @@ def test_duration_mismatch_names_every_computed_value(tmp_path: Path) -> None:
     [finding] = run_check([path], select=["AOS306"]).diagnostics
     assert (finding.line, finding.column) == (13, 38)
     assert finding.message == (
-        "Total Downtime / Unavailability says 2h, but the timeline gives 15m (occurred → "
-        "mitigated), 35m (occurred → resolved), 1h 5m (occurred → last resolved), 28m "
-        "(detected → resolved), 58m (detected → last resolved), 8m (detected → mitigated)")
+        "Total Downtime / Unavailability says 2h, but no pair of the timeline's events gives "
+        "it; closest: 1h 5m (occurred (line 18) → resolved (line 23)), 58m (detected (line 19) "
+        "→ resolved (line 23)), 35m (occurred (line 18) → resolved (line 22)) (3 more compared)")
 
 
 def test_stated_duration_matching_any_definition_passes(tmp_path: Path) -> None:
@@ -118,3 +118,62 @@ def test_every_duration_name_passes_the_line_filter() -> None:
     for names in _DURATION_KINDS.values():
         for name in names:
             assert _may_name_duration(name), name
+
+
+def test_support_hours_window_counts_only_the_hours_inside_it() -> None:
+    import datetime as dt
+
+    from aoslint.timeline import _scope_window, within_window
+
+    assert _scope_window("during support hours 09:30-17:00 Mon-Fri") == (570, 1020, True)
+    assert _scope_window("in business hours") is None
+    assert _scope_window("support hours 18:00-09:00") is None  # an overnight window
+    friday = dt.datetime(2025, 8, 1, 16, 0)
+    tuesday = dt.datetime(2025, 8, 5, 11, 0)
+    # Fri 16:00-17:00, Mon 10:00-17:00, Tue 10:00-11:00.
+    assert within_window(friday, tuesday, (600, 1020, True)) == dt.timedelta(hours=9)
+    assert within_window(friday, tuesday, (600, 1020, False)) == dt.timedelta(hours=23)
+    assert within_window(friday, friday + dt.timedelta(days=800), (600, 1020, False)) is None
+
+
+def test_stated_durations_read_from_declaration_trigger_and_first_mitigation(
+        tmp_path: Path) -> None:
+    text = """# Postmortem: queue backlog
+
+Incident ID: INC-20250301-001
+Date: 2025-03-01
+
+## Timeline
+
+All times UTC.
+
+- 2025-03-01 08:00 Config change pushed to the consumers
+- 2025-03-01 08:04 Backlog alert fired
+- 2025-03-01 08:30 Incident declared
+- 2025-03-01 08:45 Consumers rolled back
+- 2025-03-01 10:00 Resolved: backlog drained
+
+Time to detect: 4 minutes
+Time to repair: 15 minutes
+Time to recovery: 41 minutes
+Time to resolve: 1h 30m
+Time to mitigate: 45m
+"""
+    path = write_tree(tmp_path, {"pm.md": text}) / "pm.md"
+    assert run_check([path], select=["AOS306"]).diagnostics == []
+    wrong = text.replace("Time to repair: 15 minutes", "Time to repair: 25 minutes")
+    path.write_text(wrong)
+    [finding] = run_check([path], select=["AOS306"]).diagnostics
+    assert finding.line == 17
+    assert finding.message == (
+        "Time to repair says 25m, but no pair of the timeline's events gives it; closest: "
+        "15m (detected (line 12) → mitigated (line 13)), 41m (detected (line 11) → mitigated "
+        "(line 13)), 45m (Config change pushed (line 10) → mitigated (line 13)) (3 more compared)")
+
+
+def test_scoped_duration_without_a_window_is_not_compared(tmp_path: Path) -> None:
+    text = (GOOD / "kit-postmortem.md").read_text().replace(
+        "**Total Downtime / Unavailability**: 35 minutes (14:05 to 14:40 UTC)",
+        "**Total Downtime / Unavailability**: 9 hours (in working hours)")
+    path = write_tree(tmp_path, {"pm.md": text}) / "pm.md"
+    assert run_check([path], select=["AOS306"]).diagnostics == []

@@ -44,7 +44,9 @@ TIMELINE_ORDER = rule(
     "AOS303", "timeline-order", "A timeline row is earlier than the row before it.",
     explanation="""
 Timeline rows read top to bottom in time. A row earlier than its predecessor is
-usually a typo in the hour or the date. A time-only row that is more than 12
+usually a typo in the hour or the date. Key-event lines that name the event
+before its moment ("Incident declared 2024-03-02 10:40") list the moments by
+kind, not by time: their order is judged by key-event-order. A time-only row that is more than 12
 hours earlier than the one before is read as the next day (a midnight
 crossing), and `aoslint model` marks it `rolled_over`.""",
     example="""
@@ -85,11 +87,15 @@ DURATION_MISMATCH = rule(
     explanation="""
 Stated durations (Total Downtime / Unavailability, Duration, Time to
 detect/mitigate/resolve, TTD/TTM/TTR) are recomputed from the key events.
-Teams define them differently (from the start or from detection, to the first
-fix or the last confirmation), so this fires only when the stated value
-matches none of the plausible definitions within a small tolerance (1 minute
-or 2 %, wider for values stated in hours or as approximate); the message
-names every value computed.""",
+Teams define them differently, so every reasonable pair of events is tried:
+from the trigger, the first symptom (any row before the first detection), the
+detection or the declaration, to the first mitigation ("rolled back",
+"restored"), a repair or the full resolution. This fires only when the stated
+value matches none of them within a small tolerance (1 minute or 2 %, wider
+for values stated in hours or as approximate); the message names the events
+of the closest readings. A duration scoped to part of the day ("7h during
+support hours 10:00-17:00 M-F") counts only the time inside that window; one
+whose scope names no window is not compared.""",
     example="""
 **Total Downtime / Unavailability**: 2 hours
 - `14:05 UTC`: Incident occurred.
@@ -118,7 +124,10 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
         line = timeline.section_line or rows[0].line
         yield TIMELINE_NO_TIMEZONE.diagnostic(
             ctx.path, line, 1, "the timeline states no time zone; its times are ambiguous")
-    yield from _order(ctx, rows)
+    # Key-event lines that name the event before its moment ("Repaired 2021-03-02
+    # 14:30") summarise the incident by kind of event, not by time: their order
+    # is judged by key-event-order, not row by row.
+    yield from _order(ctx, [e for e in rows if e.source != "key-event"])
     if timeline.section_line is not None:
         yield from _key_events(ctx, timeline)
     yield from _durations(ctx, timeline)
@@ -156,6 +165,7 @@ def _key_events(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
                 ctx.path, line, 1, f"the timeline does not record {wording[kind]}",
                 severity=severity)
     order = [k for k in KINDS if k in timeline.key]
+    reported: set[int] = set()
     for earlier_index, earlier in enumerate(order):
         for later in order[earlier_index + 1:]:
             if "mitigated" in (earlier, later) and "occurred" not in (earlier, later):
@@ -167,10 +177,38 @@ def _key_events(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
             if first.at is None or second.at is None:
                 continue
             if instant(second.at) < instant(first.at):
+                reported.add(second.line)
                 yield KEY_EVENT_ORDER.diagnostic(
                     ctx.path, second.line, second.column,
                     f"{later} at {second.at.isoformat(' ', 'minutes')} is before {earlier} "
                     f"at {first.at.isoformat(' ', 'minutes')} (line {first.line})")
+    yield from _summary_order(ctx, timeline, reported)
+
+
+def _summary_order(ctx: CheckContext, timeline: Timeline,
+                   reported: set[int]) -> Iterator[Diagnostic]:
+    """In a key-event summary the incident is not fully resolved before it is declared.
+
+    The earliest detection ("First detected") is checked above. A repair may
+    come before a later declaration, but the last fix listed may not.
+    """
+    named = [e for e in timeline.events if e.source == "key-event" and e.at is not None]
+    fixes = [e for e in named if e.kind == "resolved"]
+    if not fixes:
+        return
+    fix = max(fixes, key=lambda e: instant(e.at))  # type: ignore[arg-type]
+    assert fix.at is not None
+    for detection in (e for e in named if e.kind == "detected"):
+        assert detection.at is not None
+        if instant(fix.at) < instant(detection.at):
+            later = fix if fix.line > detection.line else detection
+            if later.line in reported:
+                continue
+            reported.add(later.line)
+            yield KEY_EVENT_ORDER.diagnostic(
+                ctx.path, later.line, later.column,
+                f"the last fix, '{fix.text}' (line {fix.line}), is before '{detection.text}' "
+                f"(line {detection.line}): it cannot be resolved before it is detected")
 
 
 def _durations(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
@@ -186,17 +224,36 @@ def _durations(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
                 f"{stated.label} cannot be read: {stated.error}",
                 "write the duration as e.g. '4h 12m' or '35 minutes'")
             continue
-        candidates = timeline.candidates(stated.kind)
-        if not stated.value or not candidates:
+        if not stated.comparable:
+            continue  # "during support hours": not a wall-clock span
+        candidates = timeline.candidates(stated.kind, stated.window)
+        value = stated.value
+        if not value or not candidates:
             continue  # a stated 0 (degraded service only) has nothing to compare
-        if durations_match(stated.value, [value for _, value in candidates],
-                           duration_tolerance(stated.value)):
+        if durations_match(value, [value for _, value in candidates],
+                           duration_tolerance(value)):
             continue
-        computed = ", ".join(f"{format_duration(v)} ({name})" for name, v in candidates)
+        closest = sorted(candidates, key=lambda c: abs(c[1] - value))[:_SHOWN]
+        computed = ", ".join(f"{format_duration(v)} ({name})" for name, v in closest)
+        more = len(candidates) - len(closest)
         yield DURATION_MISMATCH.diagnostic(
             ctx.path, stated.line, stated.column,
-            f"{stated.label} says {format_duration(stated.value)}, but the timeline gives "
-            f"{computed}")
+            f"{stated.label} says {format_duration(value)}, but no pair of the "
+            f"timeline's events gives it{_in_window(stated.window)}; closest: {computed}"
+            + (f" ({more} more compared)" if more > 0 else ""))
+
+
+_SHOWN = 3
+
+
+def _in_window(window: tuple[int, int, bool] | None) -> str:
+    if window is None:
+        return ""
+    first, last, weekdays = window
+    days = " on weekdays" if weekdays else ""
+    return (f" (counting only {first // 60:02}:{first % 60:02}-{last // 60:02}:{last % 60:02}"
+            f"{days})")
+"""How many of the compared readings a mismatch names (the closest ones)."""
 
 
 def _computed_hint(timeline: Timeline, kind: str) -> str:
