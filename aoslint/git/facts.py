@@ -678,15 +678,22 @@ class GitFacts:
                 {r.sha for r in self.resolved.values() if r.sha is not None and r.sha not in memo}
                 | {sha}
             )
-            stdin = "".join(f"{s}\n" for s in pending) + f"^{target}\n"
-            try:
-                out = decode(self.runner.run("rev-list", "--stdin", stdin=stdin.encode()))
-            except GitError as error:
-                return _classify(error)
-            outside = set(out.split())
-            for item in pending:
-                memo[item] = item not in outside
+            issue = self._fill_reach(target, pending, memo)
+            if issue is not None:
+                return issue
         return memo[sha]
+
+    def _fill_reach(self, target: str, pending: list[str], memo: dict[str, bool]) -> Issue | None:
+        """Record in ``memo`` which of ``pending`` ``target`` reaches: one ``rev-list``."""
+        stdin = "".join(f"{sha}\n" for sha in pending) + f"^{target}\n"
+        try:
+            out = decode(self.runner.run("rev-list", "--stdin", stdin=stdin.encode()))
+        except GitError as error:
+            return _classify(error)
+        outside = set(out.split())
+        for sha in pending:
+            memo[sha] = sha not in outside
+        return None
 
     def on_upstream(self, shas: Iterable[str]) -> dict[str, bool] | Issue:
         """Which of ``shas`` (full SHAs) the upstream reaches.
@@ -703,14 +710,9 @@ class GitFacts:
         if any(sha not in memo for sha in wanted):
             known = {r.sha for r in self.resolved.values() if r.sha is not None}
             pending = sorted((known | set(self.stamp_shas) | set(wanted)) - memo.keys())
-            stdin = "".join(f"{sha}\n" for sha in pending) + f"^{upstream.sha}\n"
-            try:
-                out = decode(self.runner.run("rev-list", "--stdin", stdin=stdin.encode()))
-            except GitError as error:
-                return _classify(error)
-            outside = set(out.split())
-            for sha in pending:
-                memo[sha] = sha not in outside
+            issue = self._fill_reach(upstream.sha, pending, memo)
+            if issue is not None:
+                return issue
         return {sha: memo[sha] for sha in wanted}
 
     def commit_patches(self, sha: str) -> list[FilePatch]:
