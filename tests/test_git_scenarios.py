@@ -121,13 +121,18 @@ def test_whitespace_only_changes_are_not_hardening(tmp_path: Path, cli: Cli) -> 
     assert f"the quality gate {GATE} gained no check" in gate_message
 
 
-def test_a_squash_merge_lands_the_cited_commit(tmp_path: Path, cli: Cli) -> None:
-    repo = aos_repo(tmp_path)
-    sha = pr_branch(repo)
+def squash_merge(repo: Path) -> str:
+    """Squash-merge the ``fix`` branch into main, push it, return the landed commit."""
     git(repo, "merge", "-q", "--squash", "fix")
     git(repo, "commit", "-q", "-m", "Hardening (#1)", date=LATER)
     git(repo, "push", "-q")
-    landed = git(repo, "rev-parse", "HEAD").strip()
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def test_a_squash_merge_lands_the_cited_commit(tmp_path: Path, cli: Cli) -> None:
+    repo = aos_repo(tmp_path)
+    sha = pr_branch(repo)
+    landed = squash_merge(repo)
     result = run(cli, repo, citing(sha))
     assert result.exit_code == 0
     assert found(result) == [("AOS516", "info", f"commit {sha[:12]} is not on "
@@ -142,10 +147,7 @@ def test_a_squash_of_several_commits_lands_the_cited_one(tmp_path: Path, cli: Cl
     harden(repo, rule=False, date=LATER, push=False)
     git(repo, "push", "-q", "origin", "fix")
     git(repo, "checkout", "-q", "main")
-    git(repo, "merge", "-q", "--squash", "fix")
-    git(repo, "commit", "-q", "-m", "Hardening (#1)", date=LATER)
-    git(repo, "push", "-q")
-    landed = git(repo, "rev-parse", "HEAD").strip()
+    landed = squash_merge(repo)
     result = run(cli, repo, citing(sha))
     assert result.exit_code == 0
     assert [(c, s) for c, s, _ in found(result)] == [("AOS516", "info")]
