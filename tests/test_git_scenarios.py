@@ -192,6 +192,8 @@ def test_a_pushed_revert_undoes_the_hardening(tmp_path: Path, cli: Cli) -> None:
     assert opened.exit_code == 0
     assert [(c, s) for c, s, _ in found(opened) if c == "AOS515"] == [("AOS515", "warning")] * 2
     assert json.loads(opened.out)[0]["message"].startswith(f"hardening of {RULE} reverted by")
+    report = cli("report", "--format", "json", "--no-cache", cwd=repo)
+    assert [i["hardening"] for i in json.loads(report.out)["incidents"]] == ["reverted"]
 
 
 def test_a_revert_by_hand_of_the_rule_alone(tmp_path: Path, cli: Cli) -> None:

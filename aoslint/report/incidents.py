@@ -25,11 +25,12 @@ from aoslint.report.prepare import Prepared, prepare_all
 from aoslint.runner import Project
 
 # Findings that mean the hardening is not (yet) proven.
-_UNPROVEN = ("AOS501", "AOS502", "AOS503", "AOS504", "AOS505", "AOS506", "AOS507", "AOS603")
+_UNPROVEN = ("AOS501", "AOS502", "AOS503", "AOS504", "AOS505", "AOS506", "AOS507", "AOS511",
+             "AOS603")
 _NO_GIT = ("AOS508", "AOS509", "AOS510", "AOS512", "AOS514")
 _TITLE_PREFIX = re.compile(
     r"^\s*(?:postmortem(?: report)?|incident(?: response)? plan)\s*[:\u2014-]\s*", re.IGNORECASE)
-_REVERTED = ("AOS511",)  # a cited commit left the branch's history (reset or rebased away)
+_REVERTED = ("AOS515",)  # the proving change was undone on the upstream
 
 
 class Page(msgspec.Struct):
