@@ -495,7 +495,7 @@ class GitFacts:
 
     # ------------------------------------------------------------- commits
 
-    def _commit(self, sha: str) -> tuple[Commit | None, Answer]:
+    def commit(self, sha: str) -> tuple[Commit | None, Answer]:
         """The commit for a cited SHA, or the answer explaining why there is none."""
         key = valid_sha(sha)
         if key is None:
@@ -525,14 +525,14 @@ class GitFacts:
 
     def commit_exists(self, sha: str) -> Answer:
         """Does ``sha`` (7-40 hex digits) name a commit in this clone?"""
-        return self._commit(sha)[1]
+        return self.commit(sha)[1]
 
     def commit_touches(self, sha: str, path: str) -> Answer:
         """Did commit ``sha`` change ``path`` or a name the file had before or after a rename?"""
         checked = valid_path(path)
         if checked is None:
             return Answer(Verdict.NO, "", _invalid("path", path))
-        commit, answer = self._commit(sha)
+        commit, answer = self.commit(sha)
         if commit is None:
             return answer
         if commit.sha in self.grafted:
@@ -737,7 +737,7 @@ class GitFacts:
 
     def is_pushed(self, sha: str) -> Answer:
         """Is commit ``sha`` reachable from the upstream (see :attr:`upstream`)?"""
-        commit, answer = self._commit(sha)
+        commit, answer = self.commit(sha)
         if commit is None:
             return answer
         upstream = self.upstream
@@ -757,7 +757,7 @@ class GitFacts:
 
     def on_head(self, sha: str) -> Answer:
         """Is commit ``sha`` in HEAD's history (and not only on another branch)?"""
-        commit, answer = self._commit(sha)
+        commit, answer = self.commit(sha)
         if commit is None:
             return answer
         assert self.head is not None

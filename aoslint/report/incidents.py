@@ -210,13 +210,14 @@ def _add_commits(project: Project, incidents: list[Incident], git: bool) -> None
     if root is None:
         return
     from aoslint.git.facts import GitFacts
+    from aoslint.git.model import Verdict
 
     facts = GitFacts.load(root, shas=shas, upstream=project.config.get("upstream"))
     for incident in incidents:
         for info in incident.commits:
-            commit, _ = facts._commit(info.sha)
+            commit, _ = facts.commit(info.sha)
             if commit is None:
                 continue
             info.subject = commit.subject
             answer = facts.is_pushed(info.sha)
-            info.pushed = answer.yes if answer.verdict.name != "UNKNOWN" else None
+            info.pushed = answer.yes if answer.verdict is not Verdict.UNKNOWN else None
