@@ -63,10 +63,10 @@ def cases(work: Path, corpus: Path | None) -> Iterator[tuple[str, list[str], Pat
 
 
 def run(tree: Path, arguments: list[str], cwd: Path) -> str:
-    """aoslint's JSON output (and exit code) when run from source ``tree``."""
+    """aoslint's JSON output and exit code, run from source ``tree`` (``-P``: not the cwd)."""
     env = dict(os.environ, PYTHONPATH=str(tree), NO_COLOR="1")
     done = subprocess.run(
-        [sys.executable, "-m", "aoslint", *arguments, "--format", "json"],
+        [sys.executable, "-P", "-m", "aoslint", *arguments, "--format", "json"],
         cwd=cwd,
         env=env,
         capture_output=True,
