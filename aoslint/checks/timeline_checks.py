@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.registry import rule
+from aoslint.registry import Rule, rule
 from aoslint.timeline import KINDS, Event, Timeline, format_duration, instant
 from aoslint.timeparse import duration_tolerance, durations_match
 
@@ -116,6 +116,16 @@ and one written as prose ("40 minutes, then 50 degraded") cannot be compared
 with the timeline. aoslint can usually compute it (see `aoslint model`).""",
     example="**Time to detect**: TBD",
     fix="State the duration, e.g. '7 minutes' (aoslint model prints the computed value).",
+)
+
+RULES: tuple[Rule, ...] = (
+    TIMELINE_UNPARSEABLE,
+    TIMELINE_NO_TIMEZONE,
+    TIMELINE_ORDER,
+    KEY_EVENT_MISSING,
+    KEY_EVENT_ORDER,
+    DURATION_MISMATCH,
+    DURATION_UNKNOWN,
 )
 
 
