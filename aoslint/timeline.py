@@ -23,6 +23,7 @@ from aoslint.lazyre import compile_lazily
 from aoslint.normalize import normalize_key, normalize_title, strip_inline_markup
 from aoslint.parse import ParsedDocument, blocks_between, column_of
 from aoslint.placeholders import find_placeholders
+from aoslint.resources import schema
 from aoslint.timeparse import (
     DurationError,
     DurationUnknown,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from aoslint.blockscan import BlockToken
 
 KINDS = ("occurred", "detected", "mitigated", "resolved")
+KEY_EVENTS_FILE = "key-events.json"
 ROLLOVER_GAP = dt.timedelta(hours=12)
 _ISO_DATE = compile_lazily(r"(\d{4})-(\d{2})-(\d{2})")
 _ID_DAY = compile_lazily(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
@@ -67,26 +69,6 @@ _NAMED_STAMP = compile_lazily(
     r"(?:\*\*|__)?(?P<words>[A-Za-z][A-Za-z '/&-]{0,48}?)(?:\*\*|__)?[ \t]*[:\-\u2013\u2014]?"
     r"[ \t]+(?=\d{3,6}[-/]\d{1,2}[-/]\d{1,4}(?!\d))")
 
-# Checked in this order: the first that matches classifies the event.
-_CLASSIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("resolved", compile_lazily(
-        r"^recovery\b|\b(fix(ed)? deployed|resolution confirmed|resolved|repaired|recovered|"
-        r"recovers|restored|outage ends|incident ends|back to normal|all clear|fully operational|"
-        r"fixed|service recovered|(?:working|functioning|operating) "
-        r"(?:as (?:intended|expected|normal)|again|normally))\b", re.IGNORECASE)),
-    ("mitigated", compile_lazily(
-        r"\b(containment|contained|mitigat\w*|rolled back|roll ?back|rollback|workaround|"
-        r"traffic (?:was )?(?:drained|redirected|directed))\b",
-        re.IGNORECASE)),
-    ("detected", compile_lazily(
-        r"\b(detected|detects|detection|first detected|alert(?:ed|s)? fir\w*|alerted|alert fires|"
-        r"paged|pages on-?call|incident declared|declared|reported by|user report|noticed|"
-        r"identified the issue|monitoring (?:fired|caught))\b", re.IGNORECASE)),
-    ("occurred", compile_lazily(
-        r"\b(incident occurred|occurred|outage begins|outage began|incident (?:began|started|"
-        r"starts)|impact (?:began|starts|started)|started failing|began failing|"
-        r"first (?:error|failure)s?)\b", re.IGNORECASE)),
-)
 _FIELD_KINDS = {
     "started_at": "occurred", "occurred_at": "occurred", "start": "occurred",
     "began_at": "occurred", "impact_start": "occurred",
@@ -306,10 +288,28 @@ def classify(plain: str) -> str | None:
 
     ``plain`` is the row's text without inline markup (the event's text).
     """
-    for kind, pattern in _CLASSIFIERS:
+    for kind, pattern in _classifiers():
         if pattern.search(plain):
             return kind
     return None
+
+
+@cache
+def _classifiers() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The key-event vocabulary of ``rules-schema/key-events.json``, one pattern per kind.
+
+    The words are data, so a team's wording is added without touching code;
+    the kinds are tried in the file's order.
+    """
+    data = schema(KEY_EVENTS_FILE)
+    found = []
+    for kind in data["order"]:
+        entry = data["kinds"][kind]
+        words = "|".join(f"(?:{p})" for p in entry["phrases"])
+        start = "|".join(f"(?:{p})" for p in entry.get("at-start", []))
+        source = (f"^(?:{start})\\b|" if start else "") + f"\\b(?:{words})\\b"
+        found.append((kind, re.compile(source, re.IGNORECASE)))
+    return tuple(found)
 
 
 def iso_date(value: object) -> dt.date | None:

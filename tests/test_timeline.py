@@ -205,3 +205,19 @@ def test_the_day_comes_from_the_title_a_zone_line_or_a_date_range(
 
 def _next_day(day: str) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+
+
+def test_key_events_are_recognised_by_the_words_teams_use(cli: Cli) -> None:
+    events = model(cli, GOOD / "key-event-words-postmortem.md")["events"]
+    assert [e["kind"] for e in events] == ["occurred", "detected", "mitigated", "resolved"]
+
+
+def test_key_event_vocabulary_is_data_with_every_kind_in_order() -> None:
+    from aoslint.resources import schema
+    from aoslint.timeline import KEY_EVENTS_FILE, KINDS, classify
+
+    data = schema(KEY_EVENTS_FILE)
+    assert sorted(data["order"]) == sorted(KINDS) == sorted(data["kinds"])
+    # A row naming no key event is left unclassified; the first row then stands for the start.
+    assert classify("Second user reports back that it works") is None
+    assert classify("First report of the issue by a user") == "detected"
