@@ -3,6 +3,8 @@
 A marker ``expect: AOS101`` (in an HTML or YAML comment) on a line says that
 line must get that finding; ``expect: AOS201@1`` names another line. Good
 fixtures carry no marker and must come out clean: no errors, no warnings.
+Fixtures under ``generic/`` are postmortems as teams outside AOS write them,
+checked with the generic profile.
 """
 
 from __future__ import annotations
@@ -40,8 +42,8 @@ def expected_findings(path: Path) -> Counter[tuple[int, str]]:
     return found
 
 
-def actual_findings(path: Path) -> Counter[tuple[int, str]]:
-    result = run_check([path], **SINGLE_DOCUMENT)
+def actual_findings(path: Path, **options: Any) -> Counter[tuple[int, str]]:
+    result = run_check([path], **(SINGLE_DOCUMENT | options))
     return Counter((d.line, d.code) for d in result.diagnostics if d.severity in REPORTED)
 
 
@@ -58,3 +60,21 @@ def test_bad_documents_get_exactly_the_marked_findings(path: Path) -> None:
     expected = expected_findings(path)
     assert expected, f"{path.name} has no expect: markers"
     assert actual_findings(path) == expected
+
+
+GENERIC = FIXTURES / "generic"
+
+
+@pytest.mark.parametrize("path", sorted((GENERIC / "good").glob("*.md")), ids=lambda p: p.name)
+def test_generic_good_documents_pass_clean(path: Path) -> None:
+    result = run_check([path], profile="generic", git=False)
+    assert result.checked, f"{path.name} was not recognised as an incident document"
+    assert [f"{d.line}:{d.code} {d.message}" for d in result.diagnostics
+            if d.severity in REPORTED] == []
+
+
+@pytest.mark.parametrize("path", sorted((GENERIC / "bad").glob("*.md")), ids=lambda p: p.name)
+def test_generic_bad_documents_get_exactly_the_marked_findings(path: Path) -> None:
+    expected = expected_findings(path)
+    assert expected, f"{path.name} has no expect: markers"
+    assert actual_findings(path, profile="generic") == expected
