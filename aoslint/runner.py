@@ -30,16 +30,9 @@ from aoslint.cache import (
     make_run_key,
     stat_key,
 )
-from aoslint.checks import DOCUMENT_CHECKS, CheckContext, all_rules
+from aoslint.checks import DOCUMENT_CHECKS, CheckContext, all_rules, document_hardening
 from aoslint.checks.cross_document import Summary, check_repository, usable_id
-from aoslint.checks.hardening import (
-    Case,
-    GitOptions,
-    Subject,
-    check_git,
-    document_hardening,
-    hardening_case,
-)
+from aoslint.checks.git_proof import GitOptions, check_git
 from aoslint.checks.structure import UNKNOWN_DOCUMENT_TYPE
 from aoslint.config import Config, load_config
 from aoslint.detect import TypeDetector
@@ -47,7 +40,14 @@ from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.discover import Candidate, FileSelector, Snapshot, build_selector, collect, snapshot
 from aoslint.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
-from aoslint.hardening import GateIndex, forget_paths, rule_files
+from aoslint.hardening_case import (
+    Case,
+    GateIndex,
+    Subject,
+    forget_paths,
+    hardening_case,
+    rule_files,
+)
 from aoslint.layout import Layout, discover_layout, find_repository_root
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source

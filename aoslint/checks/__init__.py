@@ -13,15 +13,20 @@ from collections.abc import Callable, Iterable
 from aoslint import parse, source, suppress
 from aoslint.checks import (
     action_items,
+    closure_checks,
     cross_document,
-    hardening,
+    git_proof,
     metadata,
     placeholder_check,
+    rule_citations,
     structure,
     timeline_checks,
 )
 from aoslint.checks.context import CheckContext
+from aoslint.checks.git_proof import GitOptions
 from aoslint.diagnostics import Diagnostic
+from aoslint.hardening_case import Case
+from aoslint.layout import Layout
 from aoslint.registry import Rule, catalog
 
 DOCUMENT_CHECKS: tuple[Callable[[CheckContext], Iterable[Diagnostic]], ...] = (
@@ -52,8 +57,15 @@ RULES: dict[str, Rule] = catalog((
     *action_items.RULES,
     *timeline_checks.RULES,
     *cross_document.RULES,
-    *hardening.RULES,
+    *rule_citations.RULES,
+    *closure_checks.RULES,
+    *git_proof.RULES,
 ))
+
+
+def document_hardening(case: Case, layout: Layout, options: GitOptions) -> list[Diagnostic]:
+    """The hardening findings of one postmortem that need no git (they read the rules tree)."""
+    return [*rule_citations.check(case, layout, options.enabled), *closure_checks.check(case)]
 
 
 def all_rules() -> list[Rule]:
@@ -71,4 +83,4 @@ def find_rule(code_or_name: str) -> Rule | None:
 
 
 __all__ = ["DOCUMENT_CHECKS", "RULES", "CheckContext", "all_rules", "cross_document",
-           "find_rule", "hardening"]
+           "document_hardening", "find_rule", "git_proof"]
