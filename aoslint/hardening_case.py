@@ -23,12 +23,11 @@ from pathlib import Path
 import msgspec
 
 from aoslint.actions import ActionItem, References, find_references
-from aoslint.closure import APPROVER
+from aoslint.closure import APPROVER, closure_reason
 from aoslint.config import Config
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.layout import Layout
 from aoslint.lazyre import compile_lazily
-from aoslint.lifecycle import closure_reason
 from aoslint.model import Document
 from aoslint.normalize import normalize_title
 from aoslint.registry import Rule
