@@ -31,6 +31,7 @@ from aoslint.cache import (
     stat_key,
 )
 from aoslint.checks import DOCUMENT_CHECKS, CheckContext, all_rules, document_hardening
+from aoslint.checks.bad_input import finding, internal_error
 from aoslint.checks.cross_document import Summary, check_repository, usable_id
 from aoslint.checks.git_proof import GitOptions, check_git
 from aoslint.checks.structure import UNKNOWN_DOCUMENT_TYPE
@@ -54,7 +55,7 @@ from aoslint.parse import ParsedDocument, parse_source
 from aoslint.profiles import Profile, get_profile
 from aoslint.registry import Rule, matches, unknown_selector
 from aoslint.rescan import refresh
-from aoslint.source import Source, internal_error, read_regular, read_source
+from aoslint.source import Source, read_regular, read_source
 from aoslint.suppress import Directive, apply_directives, find_directives
 
 
@@ -141,13 +142,13 @@ def load_document(project: Project, candidate: Candidate, sink: list[Diagnostic]
     if source is None:
         return None
     if not isinstance(source, Source):
-        sink.append(source)
+        sink.append(finding(source))
         return None
     parsed = parse_source(source)
-    sink.extend(parsed.notices)
+    sink.extend(map(finding, parsed.notices))
     if parsed.errors:
         # Broken front matter: its fields are unknown, so later findings would mislead.
-        sink.extend(parsed.errors)
+        sink.extend(map(finding, parsed.errors))
         return None
     detection = project.detector.detect(parsed, project.layout.relative(candidate.path,
                                                                     candidate.real()))

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from aoslint import parse, source, suppress
+from aoslint import suppress
 from aoslint.checks import (
     action_items,
+    bad_input,
     closure_checks,
     cross_document,
     git_proof,
@@ -37,20 +38,8 @@ DOCUMENT_CHECKS: tuple[Callable[[CheckContext], Iterable[Diagnostic]], ...] = (
     timeline_checks.check,
 )
 
-# The problems of reading a document, its front matter and its directives are
-# reported by the modules that find them.
-_INPUT_RULES: tuple[Rule, ...] = (
-    source.UNREADABLE_FILE,
-    source.INVALID_ENCODING,
-    source.BINARY_FILE,
-    source.INTERNAL_ERROR,
-    parse.INVALID_FRONT_MATTER,
-    parse.DUPLICATE_FRONT_MATTER_KEY,
-    suppress.UNUSED_SUPPRESSION,
-)
-
 RULES: dict[str, Rule] = catalog((
-    *_INPUT_RULES,
+    *bad_input.RULES,
     *structure.RULES,
     *metadata.RULES,
     *placeholder_check.RULES,
@@ -60,6 +49,7 @@ RULES: dict[str, Rule] = catalog((
     *rule_citations.RULES,
     *closure_checks.RULES,
     *git_proof.RULES,
+    suppress.UNUSED_SUPPRESSION,  # reported where the directives are applied
 ))
 
 
