@@ -15,7 +15,7 @@ import msgspec
 
 from aoslint.diagnostics import Diagnostic
 from aoslint.discover import Candidate
-from aoslint.hardening import GateIndex, collect
+from aoslint.hardening_case import GateIndex, collect
 from aoslint.model import Document
 from aoslint.report.markdown import render_markdown
 from aoslint.runner import PARALLEL_MIN_FILES, Project, default_jobs, load_document
