@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from msgspec.structs import replace
@@ -77,6 +77,8 @@ class RunResult(msgspec.Struct):
     notes: list[str] = msgspec.field(default_factory=list)
     warnings: list[str] = msgspec.field(default_factory=list)  # always shown (stderr)
     root: str = ""  # the repository root (git's, else aoslint's), which CI paths start from
+    # What ``collector`` made of each checked document, by display path (see run_check).
+    collected: dict[str, Any] = msgspec.field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
@@ -179,7 +181,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
               git: bool | None = None, base: str | None = None,
               inline_config: bool = True, skip_unknown: bool = False,
               cache: bool = False, jobs: int | None = 1,
-              tracked_only: bool = False, profile: str | None = None) -> RunResult:
+              tracked_only: bool = False, profile: str | None = None,
+              collector: Collector | None = None) -> RunResult:
     """Check the named paths (or the configured documents) and filter the findings.
 
     ``git=False`` skips the git-backed hardening checks; ``base`` adds the
@@ -192,7 +195,9 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     The findings are the same whatever ``cache`` and ``jobs`` are.
     ``tracked_only`` leaves out every file git does not know (tracked or staged).
     ``profile`` names the profile (else the config's, else ``aos``); its rules
-    are never reported.
+    are never reported. ``collector`` is called on each checked document where
+    it is loaded (in the workers), so a caller that needs the documents
+    themselves does not read them again; see ``RunResult.collected``.
     """
     forget_paths()
     project = load_project(paths, config_file, remembered=cache, profile=profile)
@@ -237,7 +242,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 
         in_git = known_files(project.layout.root)
         listed = [entry for entry in listed if _in_index(in_git, entry[0], entry[3])]
-    settings = _Settings(project, options, not skip_unknown, store)
+    settings = _Settings(project, options, not skip_unknown, store, collector)
     findings: list[Diagnostic] = []
     summaries: list[Summary] = []
     cases: list[Case] = []
@@ -262,6 +267,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
             if outcome.case is not None:
                 cases.append(outcome.case)
             result.checked.append(outcome.summary.path)
+            if outcome.collected is not None:
+                result.collected[outcome.summary.path] = outcome.collected
             result.notes.append(f"{outcome.summary.path}: {outcome.note}")
 
         requested = {s.path for s in summaries}
@@ -356,6 +363,12 @@ class Outcome(msgspec.Struct, frozen=True, gc=False):
     entry: tuple[str, Analysis] | None = None  # a new cache entry, stored by the main process
     content: str | None = None  # the digest of the file's bytes, when the cache is used
     schema: tuple[str, Any] | None = None  # see Analysis
+    collected: Any = None  # what the run's collector made of the document
+
+
+# Called on each checked document the run loads: the project, the document, its
+# path and the run's gate index; the result must pickle (workers hand it back).
+Collector = Callable[[Project, Loaded, Path, GateIndex], Any]
 
 
 class _Settings(msgspec.Struct):
@@ -365,6 +378,7 @@ class _Settings(msgspec.Struct):
     options: GitOptions
     report_unknown: bool
     store: Cache | None
+    collect: Collector | None = None
     _gate: GateIndex | None = None
     memo: Cache | None = None  # remembers schema outcomes: small runs only (see _outcomes)
     # The schema outcome each file to check had when the index recorded it.
@@ -386,14 +400,16 @@ class _Settings(msgspec.Struct):
         return self._gate
 
 
-def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> Analysis:
-    """Parse, model, and run the document and hardening checks: the cacheable part."""
+def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None
+             ) -> tuple[Analysis, Any]:
+    """Parse, model, and run the document and hardening checks: the cacheable part;
+    and what the run's collector makes of the document (never cached)."""
     project = settings.project
     sink: list[Diagnostic] = []
     loaded = load_document(project, candidate, sink, report_unknown=settings.report_unknown,
                            data=data)
     if loaded is None:
-        return Analysis(tuple(sink), None)
+        return Analysis(tuple(sink), None), None
     document = loaded.document
     memo = _SchemaMemo(settings.last_schemas.get(candidate.real()), settings.memo)
     context = CheckContext(document, loaded.parsed, loaded.doctype, project.config,
@@ -410,6 +426,8 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
             # Only the git checks read the case later; they need no lines.
             case = replace(case, subject=replace(subject, lines=())) \
                 if settings.options.enabled else None
+    collected = (settings.collect(project, loaded, candidate.path, settings.gate)
+                 if settings.collect is not None else None)
     return Analysis(
         findings=tuple(sink),
         summary=Summary.of(document, project.config, context.closed),
@@ -418,7 +436,7 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
         case=case,
         probes=tuple(probes),
         schema=memo.kept,
-    )
+    ), collected
 
 
 class _SchemaMemo:
@@ -505,8 +523,9 @@ def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
         data = read_regular(candidate.path)
     except OSError:  # read_source says why, as a finding (or skips a scanned FIFO)
         data, stat = None, None
+    collected = None
     try:
-        analysis = _analyse(settings, candidate, data)
+        analysis, collected = _analyse(settings, candidate, data)
     except Exception as exc:  # a bug: a finding on this document, and the run goes on
         if os.environ.get("AOSLINT_DEBUG"):
             raise
@@ -514,7 +533,23 @@ def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
     content = content_digest(data) if settings.store is not None and data is not None else None
     new_key = (_key(settings, candidate.display, candidate.explicit, content)
                if content is not None else None)
-    return _outcome(candidate.real(), analysis, stat, content, new_key)
+    return replace(_outcome(candidate.real(), analysis, stat, content, new_key),
+                   collected=collected)
+
+
+def _collect_one(settings: _Settings, candidate: Candidate) -> Any:
+    """A cached document, loaded again only for the run's collector."""
+    assert settings.collect is not None
+    try:
+        loaded = load_document(settings.project, candidate, [],
+                               report_unknown=settings.report_unknown)
+        if loaded is None:
+            return None
+        return settings.collect(settings.project, loaded, candidate.path, settings.gate)
+    except Exception:  # the cached findings stand; the collector goes without
+        if os.environ.get("AOSLINT_DEBUG"):
+            raise
+        return None
 
 
 def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
@@ -552,7 +587,16 @@ def _outcomes(settings: _Settings, workers: _Workers, listed: Sequence[Listed],
         if known is not None and known[6] is not None:
             settings.last_schemas[miss.resolved] = known[6]
     computed = iter(workers.map(_check_chunk, misses))
-    return [outcome if outcome is not None else next(computed) for outcome in found]
+    outcomes = [outcome if outcome is not None else next(computed) for outcome in found]
+    if settings.collect is None:
+        return outcomes
+    hits = [number for number, outcome in enumerate(found)
+            if outcome is not None and outcome.summary is not None]
+    wanted = [Candidate(Path(listed[i][0]), listed[i][1], listed[i][2], listed[i][3])
+              for i in hits]
+    for number, collected in zip(hits, workers.map(_collect_chunk, wanted), strict=True):
+        outcomes[number] = replace(outcomes[number], collected=collected)
+    return outcomes
 
 
 # -- the repository index (one-file runs) --------------------------------------------
@@ -732,8 +776,16 @@ def _summarise_chunk(chunk: Sequence[Candidate]) -> list[Outcome]:
     return [_summarise_one(_SETTINGS, c) for c in chunk]
 
 
+def _collect_chunk(chunk: Sequence[Candidate]) -> list[Any]:
+    assert _SETTINGS is not None
+    return [_collect_one(_SETTINGS, c) for c in chunk]
+
+
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+_T = TypeVar("_T")
 
 
 class _Workers:
@@ -765,8 +817,8 @@ class _Workers:
 
         return "fork" in multiprocessing.get_all_start_methods()
 
-    def map(self, work: Callable[[Sequence[Candidate]], list[Outcome]],
-            candidates: Sequence[Candidate]) -> Iterator[Outcome]:
+    def map(self, work: Callable[[Sequence[Candidate]], list[_T]],
+            candidates: Sequence[Candidate]) -> Iterator[_T]:
         """Outcomes in the candidates' order, whoever computed them."""
         if not self.parallel(len(candidates)):
             yield from work(candidates)
