@@ -488,7 +488,7 @@ def _outcome(real: str, analysis: Analysis,
 Listed = tuple[str, str, bool, str]
 
 
-def _cached(settings: _Settings, listed: Listed, index: dict[str, Any]) -> Outcome | None:
+def _cached(settings: _Settings, listed: Listed, index: dict[str, IndexEntry]) -> Outcome | None:
     """The file's cached outcome, if its bytes and everything it read are unchanged.
 
     A file the index knows with the same size, times and inode is not read
@@ -501,8 +501,8 @@ def _cached(settings: _Settings, listed: Listed, index: dict[str, Any]) -> Outco
     try:
         stat = stat_key(os.stat(file))
         known = index.get(real)
-        if known is not None and known[0] == stat and known[1]:
-            content = known[1]
+        if known is not None and known.stat == stat and known.content:
+            content = known.content
         else:
             content = content_digest(read_regular(file))
     except OSError:
@@ -572,7 +572,7 @@ def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
 
 
 def _outcomes(settings: _Settings, workers: _Workers, listed: Sequence[Listed],
-              index: dict[str, Any]) -> list[Outcome]:
+              index: dict[str, IndexEntry]) -> list[Outcome]:
     """Every file's outcome, in order: cache hits here, the rest in workers."""
     found: list[Outcome | None] = [_cached(settings, entry, index) for entry in listed]
     misses = [Candidate(Path(file), display, explicit, real)
@@ -584,8 +584,8 @@ def _outcomes(settings: _Settings, workers: _Workers, listed: Sequence[Listed],
     settings.memo = settings.store if small else None
     for miss in misses:
         known = index.get(miss.resolved)
-        if known is not None and known[6] is not None:
-            settings.last_schemas[miss.resolved] = known[6]
+        if known is not None and known.schema is not None:
+            settings.last_schemas[miss.resolved] = known.schema
     computed = iter(workers.map(_check_chunk, misses))
     outcomes = [outcome if outcome is not None else next(computed) for outcome in found]
     if settings.collect is None:
@@ -606,7 +606,7 @@ STALE_LIMIT = 16  # a one-file run rewrites the index once more documents than t
 RACY_NS = 3_000_000_000  # a file changed this recently may change again unseen (racy git)
 
 
-def _remember(index: dict[str, Any], resolved: str, stat: tuple[int, int, int, int],
+def _remember(index: dict[str, IndexEntry], resolved: str, stat: tuple[int, int, int, int],
               summary: Summary | None, content: str | None = None,
               schema: tuple[str, Any] | None = None) -> bool:
     """Record a summary and content digest, unless the file is so fresh that its
@@ -615,7 +615,8 @@ def _remember(index: dict[str, Any], resolved: str, stat: tuple[int, int, int, i
         return index.pop(resolved, None) is not None
     known = index.get(resolved)
     path = summary.path if summary is not None else None
-    if content is not None and known is not None and known[:3] == (stat, content, path):
+    if (content is not None and known is not None and known.stat == stat
+            and known.content == content and known.path == path):
         # The same bytes at the same path make the same summary (the run key
         # covers the rest): it need not be pickled again.
         return False
@@ -626,23 +627,32 @@ def _remember(index: dict[str, Any], resolved: str, stat: tuple[int, int, int, i
     return True
 
 
-# A file's entry in the index: its stat key, content digest, and for a document
-# its display path, type, Incident ID, pickled summary and last schema outcome.
-# The summary is pickled by itself: a one-file run unpickles only those that
-# share a named document's Incident ID.
-IndexEntry = tuple[tuple[int, int, int, int], "str | None", "str | None", "str | None", Any,
-                   "bytes | None", "tuple[str, Any] | None"]
+class IndexEntry(msgspec.Struct, frozen=True, gc=False):
+    """A file's entry in the repository index; the fields after ``content`` are a
+    document's (``None`` for other files).
+
+    The summary is pickled by itself: a one-file run unpickles only those that
+    share a named document's Incident ID.
+    """
+
+    stat: tuple[int, int, int, int]
+    content: str | None  # the digest of its bytes
+    path: str | None = None  # the display path
+    type: str | None = None
+    incident_id: Any = None  # only a usable (hashable) one
+    summary: bytes | None = None  # the pickled Summary
+    schema: tuple[str, Any] | None = None  # the last schema outcome (see _SchemaMemo)
 
 
 def _index_entry(stat: tuple[int, int, int, int], summary: Summary | None,
                  content: str | None, schema: tuple[str, Any] | None = None) -> IndexEntry:
     if summary is None:
-        return (stat, content, None, None, None, None, None)
+        return IndexEntry(stat, content)
     incident_id = summary.field("incident_id")
     usable = incident_id is not None and usable_id(incident_id.value)  # lists are unhashable
-    return (stat, content, summary.path, summary.type,
-            incident_id.value if usable and incident_id is not None else None,
-            pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL), schema)
+    return IndexEntry(stat, content, summary.path, summary.type,
+                      incident_id.value if usable and incident_id is not None else None,
+                      pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL), schema)
 
 
 def _related(known: list[IndexEntry], requested: list[Summary]) -> tuple[list[Summary], bool]:
@@ -658,10 +668,10 @@ def _related(known: list[IndexEntry], requested: list[Summary]) -> tuple[list[Su
             wanted.add(field.value)
     found: list[Summary] = []
     has_plans = False
-    for _, _, _, doc_type, incident_id, pickled, _ in known:
-        if incident_id in wanted and pickled is not None:
-            found.append(pickle.loads(pickled))
-        if not has_plans and doc_type == "incident-plan" and usable_id(incident_id):
+    for entry in known:
+        if entry.incident_id in wanted and entry.summary is not None:
+            found.append(pickle.loads(entry.summary))
+        if not has_plans and entry.type == "incident-plan" and usable_id(entry.incident_id):
             has_plans = True
     return found, has_plans
 
@@ -685,7 +695,7 @@ def _repository_scan(store: Cache | None, selector: FileSelector, layout: Layout
     return scan
 
 
-def _from_index(index: dict[str, Any], others: list[tuple[str, str, str]]
+def _from_index(index: dict[str, IndexEntry], others: list[tuple[str, str, str]]
                 ) -> tuple[list[IndexEntry], list[Candidate]]:
     """Index entries of unchanged documents; the files that need reading.
 
@@ -700,8 +710,8 @@ def _from_index(index: dict[str, Any], others: list[tuple[str, str, str]]
                 current = stat_key(os.stat(path))
             except OSError:
                 current = None
-            if current == entry[0]:
-                if entry[5] is not None:
+            if current == entry.stat:
+                if entry.summary is not None:
                     known.append(entry)
                 continue
         missing.append(Candidate(Path(path), display, False, resolved))
