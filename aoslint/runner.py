@@ -30,7 +30,7 @@ from aoslint.cache import (
     make_run_key,
     stat_key,
 )
-from aoslint.checks import DOCUMENT_CHECKS, CheckContext
+from aoslint.checks import DOCUMENT_CHECKS, CheckContext, all_rules
 from aoslint.checks.cross_document import Summary, check_repository, usable_id
 from aoslint.checks.hardening import (
     Case,
@@ -52,7 +52,7 @@ from aoslint.layout import Layout, discover_layout, find_repository_root
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
 from aoslint.profiles import Profile, get_profile
-from aoslint.registry import Rule, all_rules, matches, unknown_selector
+from aoslint.registry import Rule, matches, unknown_selector
 from aoslint.rescan import refresh
 from aoslint.source import Source, internal_error, read_regular, read_source
 from aoslint.suppress import Directive, apply_directives, find_directives

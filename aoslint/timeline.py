@@ -10,12 +10,14 @@ next day, and the model says so.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+from msgspec.structs import replace
 
 from aoslint.lazyre import compile_lazily
 from aoslint.normalize import normalize_key, normalize_title, strip_inline_markup
@@ -140,6 +142,7 @@ class TimeProblem(msgspec.Struct, frozen=True):
     column: int
     found: str
     message: str
+    typo: bool = False  # readable, but a year or a month off from the rows around it
 
 
 class StatedDuration(msgspec.Struct, frozen=True):
@@ -541,7 +544,8 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
     for start, end, title in sections:
         builder.row(title, start, 1, "line", report=False)  # "Timeline (2025-01-14)"
         _walk_section(builder, parsed.tokens, start + 1, end)
-    events = list(builder.events)
+    events, typos = _date_typos(builder.events)
+    problems = _with_neighbours(builder.problems, events) + typos
     fm_events = _front_matter_events(parsed, builder)
     key = _key_events(events + fm_events)
     occurred_first = False
@@ -554,10 +558,92 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
     has_zone = zone is not None or builder.zone_stated or any(
         e.at is not None and e.at.tzinfo is not None for e in events + fm_events)
     return Timeline(
-        events=tuple(events + fm_events), problems=tuple(builder.problems),
+        events=tuple(events + fm_events),
+        problems=tuple(sorted(problems, key=lambda p: (p.line, p.column))),
         stated=tuple(find_stated_durations(parsed)), has_zone=has_zone,
         section_line=sections[0][0] if sections else None, key=key,
         last_resolved=last_resolved, occurred_is_first_event=occurred_first)
+
+
+_TYPO_SLACK = dt.timedelta(days=1)
+_TYPO_GAP = dt.timedelta(days=7)
+
+
+def _date_typos(events: list[Event]) -> tuple[list[Event], list[TimeProblem]]:
+    """Rows dated a year or a month off from every other row: likely typos, set aside.
+
+    A row counts when it is out of order with a neighbouring row, lies more
+    than a week from every other row, and changing only its year or only its
+    month to one the other rows use puts it inside their span. Such a row is
+    reported once as a typo and left undated, so that the order and duration
+    checks do not report the same slip again.
+    """
+    dated = [(index, e) for index, e in enumerate(events) if e.at is not None]
+    if len(dated) < 3:
+        return events, []
+    result = list(events)
+    problems: list[TimeProblem] = []
+    ordered = sorted(instant(e.at) for _, e in dated)  # type: ignore[arg-type]
+    for position, (index, event) in enumerate(dated):
+        assert event.at is not None
+        at = instant(event.at)
+        # The others' span: the whole span, without this row when it is an end.
+        low = ordered[1] if at == ordered[0] else ordered[0]
+        high = ordered[-2] if at == ordered[-1] else ordered[-1]
+        if low - _TYPO_GAP <= at <= high + _TYPO_GAP:
+            continue
+        others = [e.at for _, e in dated if e is not event and e.at is not None]
+        before = dated[position - 1][1] if position > 0 else None
+        after = dated[position + 1][1] if position + 1 < len(dated) else None
+        if not ((before is not None and before.at is not None and at < instant(before.at))
+                or (after is not None and after.at is not None and at > instant(after.at))):
+            continue  # in order: an early trigger or a late follow-up, not a slip
+        repaired = _repair(event.at, others, low - _TYPO_SLACK, high + _TYPO_SLACK)
+        if repaired is None:
+            continue
+        unit = "year" if repaired.year != event.at.year else "month"
+        around = ", ".join(f"{e.at.date().isoformat()} (line {e.line})"
+                           for e in (before, after) if e is not None and e.at is not None)
+        problems.append(TimeProblem(
+            event.line, event.column, event.at.date().isoformat(),
+            f"{event.at.strftime('%Y-%m-%d %H:%M')} is a {unit} off from the rows around it "
+            f"({around}): likely a typo for {repaired.date().isoformat()}; the row is left "
+            "out of the order and duration checks", typo=True))
+        result[index] = replace(event, at=None)
+    return result, problems
+
+
+def _repair(at: dt.datetime, others: list[dt.datetime], low: dt.datetime,
+            high: dt.datetime) -> dt.datetime | None:
+    """``at`` with only its year or only its month changed to the others', inside low..high."""
+    for field, values in (("year", {o.year for o in others}), ("month", {o.month for o in others})):
+        for value in sorted(values):
+            try:
+                fixed = at.replace(year=value) if field == "year" else at.replace(month=value)
+            except ValueError:  # February 29 in another year, day 31 in a shorter month
+                continue
+            if fixed != at and low <= instant(fixed) <= high:
+                return fixed
+    return None
+
+
+def _with_neighbours(problems: list[TimeProblem], events: list[Event]) -> list[TimeProblem]:
+    """An implausible year ("20211-03-18") names the dates of the rows around it."""
+    dated = sorted((e for e in events if e.at is not None), key=lambda e: e.line)
+    lines = [e.line for e in dated]
+    found = []
+    for problem in problems:
+        if "is not a plausible date: year" in problem.message and dated:
+            cut = bisect.bisect_left(lines, problem.line)
+            before = dated[max(cut - 1, 0):cut]
+            after = dated[bisect.bisect_right(lines, problem.line):][:1]
+            around = ", ".join(f"{e.at.date().isoformat()} (line {e.line})"  # type: ignore[union-attr]
+                               for e in before + after)
+            problem = replace(
+                problem, message=f"{problem.message}; likely a typo: the rows around it are "
+                f"dated {around}")
+        found.append(problem)
+    return found
 
 
 def _front_matter_events(parsed: ParsedDocument, builder: _Builder) -> list[Event]:

@@ -11,9 +11,10 @@ import pytest
 import yaml
 
 from aoslint import docs
+from aoslint.checks import all_rules
 from aoslint.cli import build_parser
 from aoslint.diagnostics import Severity
-from aoslint.registry import Rule, all_rules
+from aoslint.registry import Rule
 from aoslint.resources import schema
 
 ROOT = Path(__file__).parent.parent

@@ -300,6 +300,31 @@ passing.""",
     fix="Add 'Date: YYYY-MM-DD' to the header lines.",
 )
 
+RULES: tuple[Rule, ...] = (
+    UNKNOWN_RULE_FILE,
+    HARDENING_MISSING,
+    UNKNOWN_COMMIT,
+    COMMIT_DOES_NOT_TOUCH_RULE,
+    RULE_NOT_CHANGED,
+    GATE_NOT_UPDATED,
+    GATE_SECTION_NOT_UPDATED,
+    NOT_A_GIT_REPOSITORY,
+    GIT_NOT_INSTALLED,
+    SHALLOW_HISTORY,
+    COMMIT_NOT_ON_BRANCH,
+    GIT_FAILED,
+    NO_AOS_TREE,
+    CLOSURE_WITHOUT_QA,
+    CLOSURE_WITHOUT_APPROVAL,
+    HARDENING_OPEN,
+    HARDENING_NOT_PUSHED,
+    NO_UPSTREAM,
+    HARDENING_REVERTED,
+    HARDENING_LANDED,
+    VERIFIER_CONFLICT,
+    INCIDENT_START_UNKNOWN,
+)
+
 # Keyed by the values of aoslint.git.model.Problem (a StrEnum), not imported here.
 _ISSUE_RULES: dict[str, Rule] = {
     "git-missing": GIT_NOT_INSTALLED,

@@ -221,6 +221,8 @@ _PLACEHOLDER_RE = compile_lazily(
     r"(?i:yyyy-mm-dd(?:[ t]hh:mm(?::ss)?)?|hh:mm(?::ss)?|xx:xx(?::xx)?|h:mm)"
     r"(?:[ \t]?(?:UTC|Z|AM/PM|[A-Z]{2,4}))?(?![A-Za-z0-9])"
 )
+# A clock left unfilled: "--:--", "__:__", "??:??" (x's are _PLACEHOLDER_RE's).
+_BLANK_TIME_RE = compile_lazily(r"[-_?]{1,2}:[-_?]{2}(?::[-_?]{2})?(?![\w:])")
 _BRACKET_QUESTION_RE = compile_lazily(r"\?[?:. \t]*")
 _BRACKET_WORDS_RE = compile_lazily(
     r"(?i:tbd|tbc|todo|time|timestamp|datetime|date|utc|time utc|timestamp utc|time \(utc\))"
@@ -594,6 +596,12 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
         assert sep is not None
         time_start = sep.end()
         iso_like = sep.group(0) == "T"
+    blank = _BLANK_TIME_RE.match(text, time_start) if text[time_start : time_start + 1] in (
+        "-", "_", "?") else None
+    if blank is not None:
+        found = text[start : blank.end()]
+        raise _Malformed(start, blank.end(), found, f"`{found}` has its time left unfilled; "
+                         "expected a real time such as 14:05 UTC")
     read = _read_time(text, time_start, after_date=parts is not None)
     if read is None:
         return None  # prose, or a date with no time (a date line, not a timestamp)
