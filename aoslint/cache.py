@@ -124,7 +124,7 @@ def tracked_files(folder: Path) -> list[str]:
 
     if find_repository_root(folder) is None:
         return []
-    from aoslint.git.runner import GitError, GitRunner, decode
+    from aoslint.git.command import GitError, GitRunner, decode
 
     try:
         listed = GitRunner(folder).run("ls-files", "-z", "--cached", "--", ".")

@@ -281,7 +281,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _run_check_command(args: argparse.Namespace) -> int:
-    from aoslint.registry import all_rules
+    from aoslint.checks import all_rules
     from aoslint.reporters import RenderContext, get_renderer
     from aoslint.runner import run_check
 
@@ -400,8 +400,8 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _rules() -> int:
+    from aoslint.checks import all_rules
     from aoslint.profiles import all_profiles
-    from aoslint.registry import all_rules
 
     for item in all_rules():
         print(f"{item.code}  {item.name:<28} {item.summary}")
@@ -414,7 +414,7 @@ def _rules() -> int:
 
 
 def _rule(code: str) -> int:
-    from aoslint.registry import find_rule
+    from aoslint.checks import find_rule
 
     found = find_rule(code)
     if found is None:

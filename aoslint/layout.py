@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from aoslint.config import Config
 from aoslint.errors import UsageError
+
+if TYPE_CHECKING:  # config loading asks the cache, which finds the repository root here
+    from aoslint.config import Config
 
 
 class Layout(msgspec.Struct, frozen=True):

@@ -1,13 +1,15 @@
 """Rule definitions: one record per check, the single source of its docs.
 
-A check module declares its rules with :func:`rule`; ``aoslint rules``,
-``aoslint rule CODE`` and the README's rules reference all read this table,
-so a check and its documentation can never drift apart.
+A check module declares its rules with :func:`rule` and lists them in its
+``RULES``; :mod:`aoslint.checks` gathers those lists into the one table that
+``aoslint rules``, ``aoslint rule CODE`` and the rule pages read, so a check
+and its documentation can never drift apart. This module imports no check:
+low modules use it without closing an import circle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import msgspec
 
@@ -68,9 +70,6 @@ class Rule(msgspec.Struct, frozen=True):
         return GROUPS.get(self.code[3:4], "other")
 
 
-RULES: dict[str, Rule] = {}
-
-
 def rule(
     code: str,
     name: str,
@@ -83,29 +82,21 @@ def rule(
     policy: str = "",
     closure_gate: bool = False,
 ) -> Rule:
-    """Define and register a rule; codes and names must be unique."""
-    if code in RULES or any(r.name == name for r in RULES.values()):
-        raise ValueError(f"rule {code} {name} is defined twice")
-    defined = Rule(code, name, summary, severity, explanation.strip(), example.strip(),
-                   fix.strip(), policy.strip(), closure_gate)
-    RULES[code] = defined
-    return defined
+    """Define a rule, its documentation stripped of the source's indentation."""
+    return Rule(code, name, summary, severity, explanation.strip(), example.strip(),
+                fix.strip(), policy.strip(), closure_gate)
 
 
-def all_rules() -> list[Rule]:
-    """Every rule, in code order (imports the check modules that define them)."""
-    import aoslint.checks  # noqa: F401  (registers the rules)
-
-    return sorted(RULES.values(), key=lambda r: r.code)
-
-
-def find_rule(code_or_name: str) -> Rule | None:
-    """Look a rule up by its code (``AOS101``) or its name (``missing-section``)."""
-    wanted = code_or_name.strip()
-    for candidate in all_rules():
-        if candidate.code.upper() == wanted.upper() or candidate.name == wanted.lower():
-            return candidate
-    return None
+def catalog(rules: Iterable[Rule]) -> dict[str, Rule]:
+    """The rules by code, in code order; a code or name defined twice is an error."""
+    table: dict[str, Rule] = {}
+    names: set[str] = set()
+    for item in sorted(rules, key=lambda r: r.code):
+        if item.code in table or item.name in names:
+            raise ValueError(f"rule {item.code} {item.name} is defined twice")
+        table[item.code] = item
+        names.add(item.name)
+    return table
 
 
 def matches(selector: str, diag_code: str, diag_name: str) -> bool:
@@ -118,11 +109,11 @@ def matches(selector: str, diag_code: str, diag_name: str) -> bool:
     return diag_code.upper().startswith(wanted.upper()) or diag_name == wanted.lower()
 
 
-def unknown_selector(selector: str, rules: Sequence[Rule] | None = None) -> str:
+def unknown_selector(selector: str, rules: Sequence[Rule]) -> str:
     """Why ``selector`` selects nothing, with the nearest rule name or code prefix to try."""
     from difflib import get_close_matches  # only on this error: not in every run's start-up
 
-    known = list(all_rules() if rules is None else rules)
+    known = list(rules)
     wanted = selector.strip().upper()
     close: list[str] = []
     if wanted.startswith("AOS"):  # a code: its longest prefix that is one (AOS1x: AOS1)

@@ -20,7 +20,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aoslint.gitfacts import GitFacts, GitRunner
+from aoslint.git.command import GitRunner
+from aoslint.git.facts import GitFacts
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 DOMAINS = ("security", "api", "data", "qa", "ops", "frontend")

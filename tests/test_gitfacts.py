@@ -15,19 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from aoslint.git.command import GitRunner
+from aoslint.git.facts import GitFacts
+from aoslint.git.gate import checklist_entries, new_checklist_entries
 from aoslint.git.lines import LineTracker, shift_lines
+from aoslint.git.model import Problem, Verdict
 from aoslint.git.parse import parse_log, parse_patch, unquote
-from aoslint.gitfacts import (
-    GitFacts,
-    GitRunner,
-    Problem,
-    Verdict,
-    checklist_entries,
-    new_checklist_entries,
-    valid_path,
-    valid_ref,
-    valid_sha,
-)
+from aoslint.git.validate import valid_path, valid_ref, valid_sha
 
 RULE = ".agent/rules/security/auth.md"
 RENAMED = ".agent/rules/security/authentication.md"

@@ -23,8 +23,9 @@ import pre_commit  # noqa: F401  (the test extra installs it: missing, these tes
 import pytest
 import yaml
 
+from aoslint.checks import all_rules
 from aoslint.cli import build_parser
-from aoslint.registry import Rule, all_rules, matches
+from aoslint.registry import Rule, matches
 from tests.conftest import FIXTURES, write_tree
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")

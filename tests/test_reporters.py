@@ -20,9 +20,10 @@ from jsonschema.validators import validator_for
 from msgspec.structs import replace
 
 from aoslint import links
+from aoslint.checks import all_rules
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.links import repository_url
-from aoslint.registry import Rule, all_rules
+from aoslint.registry import Rule
 from aoslint.reporters import FORMATS, RenderContext, get_renderer
 from tests.conftest import STANDALONE_ARGS, CliResult, git, write_tree
 

@@ -10,10 +10,11 @@ import pytest
 from msgspec.structs import replace
 
 import aoslint.runner
+from aoslint.checks import RULES, all_rules
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.parse import parse_source
-from aoslint.registry import RULES, Rule, all_rules
+from aoslint.registry import Rule
 from aoslint.source import Source
 from aoslint.suppress import apply_suppressions, find_directives
 from tests.conftest import FIXTURES, STANDALONE_ARGS, CliResult, write_tree

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.normalize import shorten
-from aoslint.registry import rule
+from aoslint.registry import Rule, rule
 
 _POLICY_ACTIONS = """
 Every incident MUST conclude with a Postmortem Document covering: ... Action
@@ -53,6 +53,8 @@ default, because aoslint's git checks prove them; set `action-item-owner` to
     example="- [ ] Add an alert on certificate expiry",
     fix="Add the owner: '(owner: @devops-engineer)' or an Owner column.",
 )
+
+RULES: tuple[Rule, ...] = (NO_ACTION_ITEMS, ACTION_ITEM_EMPTY, ACTION_ITEM_NO_OWNER)
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:

@@ -12,12 +12,12 @@ from typing import Any
 
 import msgspec
 
+from aoslint.closure import claims_closure
 from aoslint.config import Config
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.lazyre import compile_lazily
-from aoslint.lifecycle import claims_closure
 from aoslint.model import Document, Field
-from aoslint.registry import rule
+from aoslint.registry import Rule, rule
 from aoslint.timeline import iso_date
 
 DUPLICATE_INCIDENT_ID = rule(
@@ -71,6 +71,13 @@ usually means the wrong incident was cited.""",
 incident-plan.md   Severity: CRITICAL
 postmortem.md      Severity: HIGH""",
     fix="Update the outdated document so both say the same.",
+)
+
+RULES: tuple[Rule, ...] = (
+    DUPLICATE_INCIDENT_ID,
+    MISSING_POSTMORTEM,
+    POSTMORTEM_WITHOUT_PLAN,
+    PLAN_POSTMORTEM_MISMATCH,
 )
 
 SUMMARY_FIELDS = ("incident_id", "severity", "status", "date", "timestamp")

@@ -8,7 +8,7 @@ from typing import Any
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic
 from aoslint.placeholders import find_placeholders, is_enum_choice
-from aoslint.registry import rule
+from aoslint.registry import Rule, rule
 from aoslint.validation import SchemaError, schema_errors
 
 INVALID_METADATA = rule(
@@ -43,6 +43,8 @@ status: open
 Status: CLOSED""",
     fix="Keep one value: remove or correct the other line.",
 )
+
+RULES: tuple[Rule, ...] = (INVALID_METADATA, CONFLICTING_METADATA)
 
 
 def _is_placeholder(value: Any) -> bool:

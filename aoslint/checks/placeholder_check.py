@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic
 from aoslint.placeholders import blank_comments, find_placeholders, is_enum_choice
-from aoslint.registry import rule
+from aoslint.registry import Rule, rule
 
 UNFILLED_PLACEHOLDER = rule(
     "AOS107", "unfilled-placeholder", "Template text was left in the document.",
@@ -25,6 +25,8 @@ Primary Agent: @[agent-name]
 - `HH:MM UTC`: Incident occurred.""",
     fix="Replace the template text with the real value.",
 )
+
+RULES: tuple[Rule, ...] = (UNFILLED_PLACEHOLDER,)
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:

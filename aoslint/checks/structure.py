@@ -8,7 +8,7 @@ from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.doctypes import SectionSpec
 from aoslint.model import Section
-from aoslint.registry import rule
+from aoslint.registry import Rule, rule
 
 _POLICY_POSTMORTEM = """
 Every incident MUST conclude with a Postmortem Document covering: Timeline,
@@ -103,6 +103,15 @@ type: post-mortem     <- the type is called postmortem
 ---""",
     fix="Declare the type in front matter (type: postmortem or type: incident-plan), "
         "or map the path to a type in the config's `types`.",
+)
+
+RULES: tuple[Rule, ...] = (
+    MISSING_SECTION,
+    EMPTY_SECTION,
+    SECTION_ORDER,
+    DUPLICATE_SECTION,
+    SECTION_NUMBERING,
+    UNKNOWN_DOCUMENT_TYPE,
 )
 
 

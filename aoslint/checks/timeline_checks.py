@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.registry import rule
+from aoslint.registry import Rule, rule
 from aoslint.timeline import KINDS, Event, Timeline, format_duration, instant
 from aoslint.timeparse import duration_tolerance, durations_match
 
@@ -21,7 +21,12 @@ Timeline rows start with a timestamp. aoslint reads the kit's `HH:MM UTC` (the
 date from the document's Date or the nearest date line), ISO 8601, `YYYY-MM-DD
 HH:MM`, 12-hour times and month names. A row that starts with something like a
 time but is not one (`15.26`, `1600`, `25:61`, `?`) is reported at its column,
-with what was expected; nothing computed from the timeline can use it.""",
+with what was expected; nothing computed from the timeline can use it. A row
+dated a year or a month off from every other row, out of order with its
+neighbours and back among them once only its year or month is changed
+(`2020-06-09` among rows of `2021-06-09`), is reported here as a likely typo
+naming the neighbours' dates, and left out of the order and duration checks,
+which would otherwise report the same slip again.""",
     example="- 15.26: cache node replaced",
     fix="Write the time as HH:MM (24-hour) with its zone, e.g. 15:26 UTC.",
     policy=_POLICY_TIMELINE,
@@ -62,9 +67,12 @@ KEY_EVENT_MISSING = rule(
 The policy's timeline records three moments: when the incident happened, when
 it was detected, and when it was fixed. aoslint recognises them from the kit's
 wording ("Incident occurred", "Detected via ...", "Fix deployed and verified"),
-common public wording (OUTAGE BEGINS, paged, Incident declared, Repaired,
-Resolved, OUTAGE ENDS) and front matter fields (`started_at`, `detected_at`,
-`resolved_at`); the first row stands for the start when no row says so.
+common public wording (start of impact, alert fired, paged, reported by a
+user, incident declared, mitigated, rolled back, restored, service
+operational, end of outage, all clear) and front matter fields (`started_at`,
+`detected_at`, `resolved_at`); the vocabulary is data, in
+`rules-schema/key-events.json`. The first row stands for the start only when
+no row names it.
 A warning while the document is open, an error once it is closed.""",
     example="""
 - `14:05 UTC`: Incident occurred.
@@ -113,6 +121,16 @@ with the timeline. aoslint can usually compute it (see `aoslint model`).""",
     fix="State the duration, e.g. '7 minutes' (aoslint model prints the computed value).",
 )
 
+RULES: tuple[Rule, ...] = (
+    TIMELINE_UNPARSEABLE,
+    TIMELINE_NO_TIMEZONE,
+    TIMELINE_ORDER,
+    KEY_EVENT_MISSING,
+    KEY_EVENT_ORDER,
+    DURATION_MISMATCH,
+    DURATION_UNKNOWN,
+)
+
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     timeline = ctx.document.timeline
@@ -135,8 +153,14 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 def _problems(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
     for problem in timeline.problems:
-        yield TIMELINE_UNPARSEABLE.diagnostic(ctx.path, problem.line, problem.column,
-                                              f"unreadable timestamp: {problem.message}")
+        if problem.typo:
+            yield TIMELINE_UNPARSEABLE.diagnostic(
+                ctx.path, problem.line, problem.column,
+                f"likely mistyped date: {problem.message}",
+                "correct the row's year or month to the incident's")
+        else:
+            yield TIMELINE_UNPARSEABLE.diagnostic(ctx.path, problem.line, problem.column,
+                                                  f"unreadable timestamp: {problem.message}")
 
 
 def _order(ctx: CheckContext, rows: list[Event]) -> Iterator[Diagnostic]:

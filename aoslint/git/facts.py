@@ -19,6 +19,7 @@ from pathlib import Path
 
 import msgspec
 
+from aoslint.git.command import GitError, GitRunner, decode
 from aoslint.git.gate import new_checklist_entries
 from aoslint.git.lines import LineTracker
 from aoslint.git.model import (
@@ -45,7 +46,6 @@ from aoslint.git.parse import (
     parse_log,
     parse_patch,
 )
-from aoslint.git.runner import GitError, GitRunner, decode
 from aoslint.git.validate import valid_path, valid_rev, valid_sha
 
 # --since stops walking at the first older commit; a day of slack tolerates

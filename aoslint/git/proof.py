@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 
 import msgspec
 
+from aoslint.git.command import GitError
 from aoslint.git.facts import GitFacts, _classify, _current_name, _shallow_issue
 from aoslint.git.lines import substance
 from aoslint.git.model import Issue, Problem, Verdict
-from aoslint.git.runner import GitError
 from aoslint.git.validate import valid_path
 
 STAGED = -1  # the stamp of staged changes in the window's line tracker

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from aoslint.errors import UsageError
-from aoslint.git.runner import GitError, GitRunner, decode
+from aoslint.git.command import GitError, GitRunner, decode
 
 
 def known_files(root: Path) -> frozenset[str]:
