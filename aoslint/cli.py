@@ -334,9 +334,14 @@ def _model(args: argparse.Namespace) -> int:
     from aoslint.layout import display_path
     from aoslint.reporters import RenderContext, get_renderer
     from aoslint.runner import load_document, load_project
+    from aoslint.source import not_regular
 
     if args.file.is_dir():
         raise UsageError(f"{args.file}: 'aoslint model' takes one document, not a directory")
+    kind = not_regular(args.file)
+    if kind is not None:
+        raise UsageError(f"{args.file}: 'aoslint model' reads one document: this is {kind}, "
+                         "not a regular file")
     project = load_project([args.file], args.config)
     problems: list[Diagnostic] = []
     candidate = Candidate(args.file, display_path(args.file), explicit=True)

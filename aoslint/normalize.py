@@ -9,11 +9,13 @@ from functools import lru_cache
 from aoslint.lazyre import compile_lazily
 
 _COMMENT = compile_lazily(r"<!--.*?(?:-->|$)", re.DOTALL)
-_LINK = compile_lazily(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = compile_lazily(r"[*_`~]+")
 _NUMBERING = compile_lazily(r"^\s*(?:(?:\d+|[ivxlc]+|[a-z])[.)]|\d+(?:\.\d+)+\.?|\d+\s*[-:])\s+",
                             re.IGNORECASE)
-_TRAILING_PAREN = compile_lazily(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+# A trailing ``(note)`` or ``[note]`` read backwards, from the title's end: matching
+# at the end of a reversed title takes time in the group's length, where a search
+# for the group with ``$`` tries every start of the title.
+_TRAILING_GROUP_REVERSED = compile_lazily(r"\s*[)\]]([^()\[\]]*)[(\[]\s*")
 _NON_WORD = compile_lazily(r"[^0-9a-z]+")
 _ASCII_SYMBOLS = dict.fromkeys(map(ord, "$+<=>^`|~"))  # the ASCII characters in category S
 
@@ -27,8 +29,56 @@ def strip_inline_markup(text: str) -> str:
     """Drop HTML comments, Markdown emphasis, code ticks and link targets, keeping the words."""
     text = strip_comments(text)
     if "[" in text:  # every link has one; most texts have none
-        text = _LINK.sub(r"\1", text)
+        text = _drop_link_targets(text)
     return _EMPHASIS.sub("", text).strip()
+
+
+def _drop_link_targets(text: str) -> str:
+    r"""``[words](target)`` and ``![words](target)`` become ``words``, in one pass.
+
+    The words run to the first ``]`` after the ``[`` and the target to the
+    first ``)`` after the ``(``. Each is found once with ``str.find`` and
+    kept for the ``[`` that follow, so a line of ``[`` or ``[a](`` with no
+    closing bracket costs time in its length, not its square (a pattern like
+    ``\[[^\]]*\]\([^)]*\)`` scans to the end again from every ``[``).
+    """
+    out: list[str] = []
+    done = 0  # text before this index is in ``out``
+    close = paren = -1  # the last ``]`` and ``)`` found, reused while still ahead
+    start = text.find("[")
+    while start != -1:
+        if close <= start:
+            close = text.find("]", start + 1)
+            if close == -1:
+                break  # no ``]`` after this ``[``, nor after any later one
+        if text.startswith("(", close + 1):
+            if paren <= close + 1:
+                paren = text.find(")", close + 2)
+                if paren == -1:
+                    break  # no ``)`` after this ``(``, nor after any later one
+            begin = start - 1 if start > done and text[start - 1] == "!" else start
+            out += (text[done:begin], text[start + 1:close])
+            done = paren + 1
+            start = text.find("[", done)
+        else:
+            start = text.find("[", start + 1)
+    return "".join(out) + text[done:] if out else text
+
+
+def _trailing_groups(text: str, colons: bool) -> tuple[str, list[str]]:
+    """The text without its trailing parenthetical groups, and the groups' contents.
+
+    Groups come off from the end, last first; ``colons`` drops ``:`` between
+    them too. Read on the reversed text, so the cost is the length of the
+    groups taken off, not a search of the whole title per group.
+    """
+    reversed_text = text[::-1]
+    position = _past_colons(reversed_text, 0) if colons else 0
+    notes: list[str] = []
+    while match := _TRAILING_GROUP_REVERSED.match(reversed_text, position):
+        notes.append(match.group(1)[::-1])
+        position = _past_colons(reversed_text, match.end()) if colons else match.end()
+    return (reversed_text[position:][::-1] if position else text), notes
 
 
 def _drop_symbols(text: str) -> str:
@@ -39,15 +89,19 @@ def _drop_symbols(text: str) -> str:
                    or ch == "&")
 
 
+def _past_colons(text: str, position: int) -> int:
+    """The first index from ``position`` on that is neither ``:`` nor white space."""
+    while position < len(text) and (text[position] == ":" or text[position].isspace()):
+        position += 1
+    return position
+
+
 @lru_cache(maxsize=8192)
 def normalize_title(title: str) -> str:
     """``## 3. Root Cause Analysis (RCA) 🔥`` and ``root cause analysis`` are one title."""
     text = _drop_symbols(strip_inline_markup(title)).strip().rstrip(":").strip()
     text = _NUMBERING.sub("", text)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _TRAILING_PAREN.sub("", text).rstrip(":").strip()
+    text = _trailing_groups(text, colons=True)[0].rstrip(":").strip()
     text = text.replace("&", " and ").lower()
     return _NON_WORD.sub(" ", text).strip()
 
@@ -68,14 +122,8 @@ def trailing_notes(title: str) -> tuple[str, ...]:
 
     Cached like :func:`normalize_title`: documents of one template share titles.
     """
-    notes: list[str] = []
-    text = strip_inline_markup(title).strip()
-    while True:
-        match = _TRAILING_PAREN.search(text)
-        if not match:
-            return tuple(notes)
-        notes.append(match.group(0).strip()[1:-1].lower())
-        text = text[: match.start()]
+    return tuple(note.lower() for note in
+                 _trailing_groups(strip_inline_markup(title).strip(), colons=False)[1])
 
 
 def normalize_key(name: str) -> str:

@@ -7,6 +7,7 @@ treats a section holding nothing else as empty).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections.abc import Container, Iterable, Iterator
 
 import msgspec
@@ -57,20 +58,31 @@ def find_placeholders(line: str, extra: Iterable[re.Pattern[str]] = ()) -> Itera
         # Every built-in pattern needs one of these (PATTERNS' texts, tested): most
         # lines skip here, with no generator per line.
         return iter(())
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # spans already found, sorted and disjoint
     found: list[Placeholder] = []
     for kind, needle, pattern in (*PATTERNS, *(("configured placeholder", "", p) for p in extra)):
         if needle not in line:
             continue
         for match in pattern.finditer(line):
             start, end = match.span()
-            if start == end or any(start < e and s < end for s, e in taken):
+            if start == end or _overlaps(taken, start, end):
                 continue
             if _is_link(line, start, end, match.group(0)):
                 continue
-            taken.append((start, end))
+            insort(taken, (start, end))
             found.append(Placeholder(kind, match.group(0), start + 1))
     return iter(sorted(found, key=lambda p: p.column))
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``start:end`` overlaps one of the sorted, disjoint spans in ``taken``.
+
+    Only the spans either side of ``start`` can: a bisection, not a scan of
+    them all (a line of a thousand placeholders compared each with each).
+    """
+    index = bisect_left(taken, (start, end))
+    return (index > 0 and taken[index - 1][1] > start) or \
+        (index < len(taken) and taken[index][0] < end)
 
 
 def _is_link(line: str, start: int, end: int, text: str) -> bool:
@@ -94,8 +106,17 @@ def is_enum_choice(value: str) -> bool:
 
 
 def blank_comments(text: str) -> str:
-    """Replace HTML comments by spaces, keeping every column and line in place."""
-    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    """Replace HTML comments by spaces, keeping every column and line in place.
+
+    An unclosed ``<!--`` stays as it is. Only the text up to the last ``-->``
+    is searched: past it no comment can close, and a search there would scan
+    to the end again from every ``<!--`` (quadratic in a line of them).
+    """
+    end = text.rfind("-->")
+    if end == -1:
+        return text
+    end += 3
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text[:end]) + text[end:]
 
 
 _NOT_WRITTEN = compile_lazily(
@@ -104,8 +125,14 @@ _NOT_WRITTEN = compile_lazily(
 
 def strip_unwritten(text: str) -> str:
     """Drop placeholders and "not written yet" markers (TBD, TODO, ...) from a text."""
+    pieces: list[str] = []
+    done = 0  # one pass over the spans: a replace per placeholder rescans the line
     for placeholder in find_placeholders(text):
-        text = text.replace(placeholder.text, " ")
+        start = placeholder.column - 1
+        pieces += (text[done:start], " ")
+        done = start + len(placeholder.text)
+    if pieces:
+        text = "".join(pieces) + text[done:]
     return _NOT_WRITTEN.sub(" ", text) if _may_be_unwritten(text) else text
 
 

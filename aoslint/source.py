@@ -31,6 +31,21 @@ class NotRegularFile(OSError):
     """A path that is a FIFO, socket, device or folder: never read as a document."""
 
 
+def not_regular(path: Path | str) -> str | None:
+    """What a path is when it exists and is not a regular file (``a FIFO``), else ``None``.
+
+    For commands that take one named file: they refuse it up front with this
+    reason instead of waiting on a FIFO or reading a device.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # missing or unreadable: the read that follows says so
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
 def read_regular(path: Path | str) -> bytes:
     """A regular file's bytes; anything else raises ``NotRegularFile``, without blocking.
 

@@ -95,3 +95,32 @@ def test_fifo_is_skipped_in_scans_and_reported_when_named(tmp_path: Path) -> Non
     assert named.returncode == 1
     assert "postmortem.md:1:1: AOS901 cannot read file: a FIFO, not a regular file" \
            in named.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_model_refuses_a_fifo_or_device_instead_of_waiting(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "postmortem.md")
+    fifo = _run(tmp_path, "model", "postmortem.md")
+    assert fifo.returncode == 2
+    assert "postmortem.md: 'aoslint model' reads one document: this is a FIFO, " \
+           "not a regular file" in fifo.stderr
+    assert "Traceback" not in fifo.stderr
+    device = _run(tmp_path, "model", os.devnull)
+    assert device.returncode == 2
+    assert "this is a device" in device.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_new_refuses_a_fifo_template_and_a_fifo_include(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"templates/pm.md.j2": "# {{ title }}\n{% include 'pipe' %}\n"})
+    os.mkfifo(tmp_path / "templates/pipe")
+    named = _run(tmp_path, "new", "postmortem", "--stdout", "--template", "templates/pipe")
+    assert named.returncode == 2
+    assert "--template: templates/pipe: a FIFO, not a regular file" in named.stderr
+    included = _run(tmp_path, "new", "postmortem", "--stdout", "--template", "templates/pm.md.j2")
+    assert included.returncode == 2
+    assert "templates/pipe: cannot read template: a FIFO, not a regular file" in included.stderr
+    assert included.stdout == ""
+    folder = _run(tmp_path, "new", "postmortem", "--stdout", "--template", "templates")
+    assert folder.returncode == 2
+    assert "--template: templates: a directory, not a regular file" in folder.stderr

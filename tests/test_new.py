@@ -419,6 +419,17 @@ def test_repository_jinja_template_wins_over_kit_and_builtin(cli: Cli, repo: Pat
      "template includes '../../README.md', which is not in .agent/templates"),
     ("# Plan\n{{ 1 // 0 }}\n", ".agent/templates/incident-plan.md.j2:2: template failed: "
      "ZeroDivisionError"),
+    # memory: no value, range or output grows past the sandbox's bounds
+    ("# Plan\n{{ 'x' * 10**9 }}\n", ".agent/templates/incident-plan.md.j2:2: template reaches "
+     "for something the sandbox forbids: '*' would build a value of 1,000,000,000 items"),
+    ("# Plan\n{% set s = 'x' * 600000 %}{{ s + s }}\n", ".agent/templates/incident-plan.md.j2:2: "
+     "template reaches for something the sandbox forbids: '+' would build a value"),
+    ("# Plan\n{{ 10 ** (10**9) }}\n", ".agent/templates/incident-plan.md.j2:2: template "
+     "reaches for something the sandbox forbids: '**' would build a number"),
+    ("# Plan\n{{ range(10**9)|list }}\n", ".agent/templates/incident-plan.md.j2:2: template "
+     "failed: OverflowError: Range too big"),
+    ("# Plan\n{% for i in range(100000) %}{{ 'y' * 1000 }}{% endfor %}\n",
+     ".agent/templates/incident-plan.md.j2: template renders more than 1,000,000 characters"),
 ])
 def test_bad_repository_templates_fail_cleanly_with_path_and_line(
         cli: Cli, repo: Path, template: str, message: str) -> None:

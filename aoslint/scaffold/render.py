@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -22,6 +22,12 @@ from aoslint.errors import UsageError
 from aoslint.layout import Layout, display_path
 from aoslint.lazyre import compile_lazily
 from aoslint.resources import data_dir
+from aoslint.source import NotRegularFile, not_regular, read_regular
+
+if TYPE_CHECKING:
+    import jinja2
+    import jinja2.runtime
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 JINJA_NAMES = {"incident-plan": ("incident-plan.md.j2",),
                "postmortem": ("postmortem.md.j2", "postmortem-report.md.j2")}
@@ -48,6 +54,9 @@ def find_template(doctype: str, layout: Layout, option: str | None = None) -> Te
         return builtin_template(doctype)
     if option is not None:
         path = Path(option)
+        kind = not_regular(path)
+        if kind is not None:
+            raise UsageError(f"--template: {option}: {kind}, not a regular file")
         if not path.is_file():
             raise UsageError(f"--template: {option}: no such file")
         return Template(path, "jinja" if path.name.endswith(".j2") else "kit", "--template")
@@ -70,10 +79,27 @@ def render(template: Template, context: Mapping[str, Any]) -> str:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_regular(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise UsageError(f"{display_path(path)}: cannot read template: {reason}") from None
+
+
+def _bounded_output(pieces: Iterator[str], shown: str) -> str:
+    """The rendered text, stopped with a usage error once it passes ``MAX_TEXT``.
+
+    A loop that prints a little each time can still render gigabytes; the
+    pieces are counted as they come, not after the whole text is built.
+    """
+    kept: list[str] = []
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        if size > MAX_TEXT:
+            raise UsageError(f"{shown}: template renders more than {MAX_TEXT:,} characters; "
+                             "a document template makes one document")
+        kept.append(piece)
+    return "".join(kept)
 
 
 def _template_line(exc: BaseException, filename: str) -> int | None:
@@ -88,15 +114,77 @@ def _template_line(exc: BaseException, filename: str) -> int | None:
     return found
 
 
+def _loader(folder: Path) -> jinja2.BaseLoader:
+    """A loader of the template's folder that reads only regular files.
+
+    Jinja2's own loader opens an included FIFO and waits on it for ever; this
+    one reads with :func:`read_regular` and names the file it refuses.
+    """
+    import jinja2
+    from jinja2.loaders import split_template_path
+
+    class RegularFileLoader(jinja2.BaseLoader):
+        def get_source(self, environment: jinja2.Environment, template: str
+                       ) -> tuple[str, str, Callable[[], bool]]:
+            path = folder.joinpath(*split_template_path(template))
+            try:
+                text = read_regular(path).decode("utf-8")
+            except FileNotFoundError:
+                raise jinja2.TemplateNotFound(template) from None
+            except NotRegularFile as exc:
+                raise UsageError(f"{display_path(path)}: cannot read template: "
+                                 f"{exc.strerror}") from None
+            return text, str(path), lambda: False
+
+    return RegularFileLoader()
+
+
+MAX_TEXT = 1_000_000  # characters a template may render, or build in one value
+
+
+def _bounded_sandbox() -> type[ImmutableSandboxedEnvironment]:
+    """The sandbox with ``*``, ``+`` and ``**`` bounded, so no value outgrows ``MAX_TEXT``.
+
+    ``'x' * 10**9`` or ``10 ** 10**9`` would otherwise take gigabytes before
+    Python's MemoryError; ranges are bounded by Jinja2 itself (``MAX_RANGE``)
+    and the output by :func:`render_jinja`.
+    """
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    sized = (str, bytes, list, tuple)
+
+    class BoundedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "+", "**"})
+
+        def call_binop(self, context: jinja2.runtime.Context, operator: str,
+                       left: Any, right: Any) -> Any:
+            if operator == "*":
+                sequence, count = (left, right) if isinstance(left, sized) else (right, left)
+                if isinstance(sequence, sized) and isinstance(count, int) \
+                        and len(sequence) * count > MAX_TEXT:
+                    raise SecurityError(f"'*' would build a value of {len(sequence) * count:,} "
+                                        f"items (at most {MAX_TEXT:,})")
+            elif operator == "+" and isinstance(left, sized) and isinstance(right, sized) \
+                    and len(left) + len(right) > MAX_TEXT:
+                raise SecurityError(f"'+' would build a value of more than {MAX_TEXT:,} items")
+            elif operator == "**" and isinstance(left, int) and isinstance(right, int) \
+                    and abs(left) > 1 and right * abs(left).bit_length() > 8 * MAX_TEXT:
+                raise SecurityError(f"'**' would build a number of more than "
+                                    f"{8 * MAX_TEXT:,} bits")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox
+
+
 def render_jinja(path: Path, context: Mapping[str, Any]) -> str:
     """Render a Jinja2 file in the sandbox; unknown variables and unsafe access fail cleanly."""
     import jinja2
     from jinja2.exceptions import SecurityError
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     resolved = path.resolve()
-    environment = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(resolved.parent)),
+    environment = _bounded_sandbox()(
+        loader=_loader(resolved.parent),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -107,7 +195,7 @@ def render_jinja(path: Path, context: Mapping[str, Any]) -> str:
     filename = str(resolved)
     try:
         template = environment.get_template(resolved.name)
-        text = template.render(dict(context))
+        text = _bounded_output(template.generate(dict(context)), shown)
     except jinja2.TemplateSyntaxError as exc:
         where = f"{display_path(Path(exc.filename))}:{exc.lineno}" if exc.filename else \
             f"{shown}:{exc.lineno}"
