@@ -30,16 +30,10 @@ from aoslint.cache import (
     make_run_key,
     stat_key,
 )
-from aoslint.checks import DOCUMENT_CHECKS, CheckContext, all_rules
+from aoslint.checks import DOCUMENT_CHECKS, CheckContext, all_rules, document_hardening
+from aoslint.checks.bad_input import finding, internal_error
 from aoslint.checks.cross_document import Summary, check_repository, usable_id
-from aoslint.checks.hardening import (
-    Case,
-    GitOptions,
-    Subject,
-    check_git,
-    document_hardening,
-    hardening_case,
-)
+from aoslint.checks.git_proof import GitOptions, check_git
 from aoslint.checks.structure import UNKNOWN_DOCUMENT_TYPE
 from aoslint.config import Config, load_config
 from aoslint.detect import TypeDetector
@@ -47,14 +41,21 @@ from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.discover import Candidate, FileSelector, Snapshot, build_selector, collect, snapshot
 from aoslint.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
-from aoslint.hardening import GateIndex, forget_paths, rule_files
+from aoslint.hardening_case import (
+    Case,
+    GateIndex,
+    Subject,
+    forget_paths,
+    hardening_case,
+    rule_files,
+)
 from aoslint.layout import Layout, discover_layout, find_repository_root
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
 from aoslint.profiles import Profile, get_profile
 from aoslint.registry import Rule, matches, unknown_selector
 from aoslint.rescan import refresh
-from aoslint.source import Source, internal_error, read_regular, read_source
+from aoslint.source import Source, read_regular, read_source
 from aoslint.suppress import Directive, apply_directives, find_directives
 
 
@@ -143,13 +144,13 @@ def load_document(project: Project, candidate: Candidate, sink: list[Diagnostic]
     if source is None:
         return None
     if not isinstance(source, Source):
-        sink.append(source)
+        sink.append(finding(source))
         return None
     parsed = parse_source(source)
-    sink.extend(parsed.notices)
+    sink.extend(map(finding, parsed.notices))
     if parsed.errors:
         # Broken front matter: its fields are unknown, so later findings would mislead.
-        sink.extend(parsed.errors)
+        sink.extend(map(finding, parsed.errors))
         return None
     detection = project.detector.detect(parsed, project.layout.relative(candidate.path,
                                                                     candidate.real()))

@@ -14,11 +14,10 @@ from collections.abc import Sequence
 import msgspec
 
 from aoslint.checks.cross_document import usable_id
-from aoslint.checks.hardening import incident_start
-from aoslint.closure import APPROVER
+from aoslint.closure import APPROVER, closure_reason
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.hardening_case import incident_start
 from aoslint.layout import find_repository_root
-from aoslint.lifecycle import closure_reason
 from aoslint.model import Document
 from aoslint.report.metrics import durations, key_times
 from aoslint.report.prepare import Prepared

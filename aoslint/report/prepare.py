@@ -13,7 +13,7 @@ from pathlib import Path
 
 import msgspec
 
-from aoslint.hardening import GateIndex, collect
+from aoslint.hardening_case import GateIndex, collect
 from aoslint.model import Document
 from aoslint.report.markdown import render_markdown
 from aoslint.runner import Loaded, Project
