@@ -50,9 +50,41 @@ def test_every_rule_and_config_key_is_documented() -> None:
 
 
 def test_every_link_to_a_repository_file_in_the_docs_exists() -> None:
-    for page in [README, *RULE_PAGES.glob("*.md")]:
+    for page in [README, *(ROOT / "docs").glob("*.md"), *RULE_PAGES.glob("*.md")]:
         for target in re.findall(r"\]\(([^)#:\s]+\.md)\)", page.read_text(encoding="utf-8")):
             assert (page.parent / target).is_file(), f"{page}: link to missing {target}"
+
+
+def _anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _headings(text: str, level: str = "##") -> list[str]:
+    """The headings of one level, outside code blocks."""
+    without_code = re.sub(r"^```.*?^```", "", text, flags=re.MULTILINE | re.DOTALL)
+    return re.findall(rf"^{level} (.+)$", without_code, re.MULTILINE)
+
+
+def test_readme_contents_lists_every_section_and_each_link_lands() -> None:
+    text = README.read_text(encoding="utf-8")
+    contents = text.split("## Contents\n", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"\]\(#([^)]+)\)", contents)
+    sections = [_anchor(h) for h in _headings(text) if h != "Contents"]
+    assert sorted(listed) == sorted(sections)
+    for page in (ROOT / "docs").glob("*.md"):
+        assert f"](docs/{page.name})" in text, f"the README does not link to {page.name}"
+
+
+def test_readme_puts_the_tour_before_the_reference() -> None:
+    sections = _headings(README.read_text(encoding="utf-8"))
+    order = [sections.index(name) for name in (
+        "A short tour", "What it checks", "Scaffolding: aoslint new and aoslint init",
+        "In pre-commit", "In CI", "Profiles: AOS repositories and everyone else", "Exit codes",
+        "Configuration", "Command line", "Rules")]
+    assert order == sorted(order)
+    assert sections.index("A short tour") <= 2  # the first screen, after the contents
+    assert not {"Performance", "Design", "Benchmark"} & set(sections)  # pages of their own
 
 
 def test_check_fails_on_stale_docs_and_write_fixes_them(
