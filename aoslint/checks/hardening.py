@@ -64,6 +64,7 @@ Markdown link). The hint names the nearest existing rule file. A warning while
 the document is open, an error once it claims closure.""",
     example="- [x] **Rule Update**: `security/auth-rules.md`   <- the file is security/auth.md",
     fix="Cite the rule file by its real path.",
+    needs="repository",
 )
 HARDENING_MISSING = rule(
     "AOS502", "hardening-missing", "The postmortem names no rule file.",
@@ -75,6 +76,7 @@ cannot be checked against the rules, and the policy says the incident is not
 closed until the rules are updated. {_PENDING}""",
     example="- [x] **Rule Update**: made the rules stricter.",
     fix="Name the rule file you updated, e.g. `.agent/rules/security/auth.md`.",
+    needs="repository",
 )
 UNKNOWN_COMMIT = rule(
     "AOS503", "unknown-commit", "A cited commit does not exist in this repository.",
@@ -83,6 +85,7 @@ A hardening item cites a commit SHA that git does not know: a typo, a commit
 from another repository, or one that was never pushed and fetched.""",
     example="- [x] **Rule Update**: `security/auth.md` in 4f2a9c1",
     fix="Cite the commit that changed the rule (git log -- <rule file>).",
+    needs="git",
 )
 COMMIT_DOES_NOT_TOUCH_RULE = rule(
     "AOS504", "commit-does-not-touch-rule", "A cited commit does not change the cited rule file.",
@@ -91,6 +94,7 @@ The commit cited as the rule update exists but changes other files only (renames
 are followed), so it does not prove that the rule was updated.""",
     example="- [x] **Rule Update**: `security/auth.md` in 4f2a9c1   <- 4f2a9c1 changed README.md",
     fix="Cite the commit that changed the rule file.",
+    needs="git",
 )
 RULE_NOT_CHANGED = rule(
     "AOS505", "rule-not-changed", "No commit since the incident started changed the rule file.",
@@ -102,6 +106,7 @@ event, else its Date) must have changed the cited rule file; with `--base REF`
 Renamed rule files are followed. {_PENDING}""",
     example="- [x] **Rule Update**: `security/auth.md`   <- unchanged since 2026-11-02",
     fix="Commit the rule update (or cite the commit that made it).",
+    needs="git",
 )
 GATE_NOT_UPDATED = rule(
     "AOS506", "gate-not-updated", "The quality gate did not change since the incident started.",
@@ -114,6 +119,7 @@ incident started changed it; for a `checklist.py` gate, no entry was added to
 `ast`). {_PENDING}""",
     example="- [x] **Orchestrator Gate Update**: added a check.   <- orchestrator.md unchanged",
     fix="Add the new check to the gate and commit it.",
+    needs="git",
 )
 GATE_SECTION_NOT_UPDATED = rule(
     "AOS507", "gate-section-not-updated",
@@ -126,6 +132,7 @@ fall inside that heading's section of the gate file (diff hunks are mapped to
 the gate's headings), or the named entry must be new. {_PENDING}""",
     example="added the item to the Security Review Checklist   <- only the QA checklist changed",
     fix="Add the check under the heading the item names (or name the right heading).",
+    needs="git",
 )
 NOT_A_GIT_REPOSITORY = rule(
     "AOS508", "not-a-git-repository", "Hardening cannot be proven: no git repository.",
@@ -136,6 +143,7 @@ documents are not inside a git work tree, so nothing could be proven (and
 nothing is reported as failed). Use `--no-git` to skip these checks on purpose.""",
     example="aoslint check /tmp/unpacked-tarball",
     fix="Run aoslint inside the git clone, or pass --no-git.",
+    needs="git",
 )
 GIT_NOT_INSTALLED = rule(
     "AOS509", "git-not-installed", "Hardening cannot be proven: git is not installed.",
@@ -143,6 +151,7 @@ GIT_NOT_INSTALLED = rule(
     explanation="The `git` command was not found on PATH, so no history could be read.",
     example="a CI image without git",
     fix="Install git, or pass --no-git to skip the git checks.",
+    needs="git",
 )
 SHALLOW_HISTORY = rule(
     "AOS510", "shallow-history", "The clone's history is too shallow to prove the hardening.",
@@ -153,6 +162,7 @@ gate change is cut off. aoslint never turns missing history into a pass or a
 failure; it says so.""",
     example="actions/checkout with the default fetch-depth: 1",
     fix="Fetch the history: git fetch --unshallow (GitHub Actions: fetch-depth: 0).",
+    needs="git",
 )
 COMMIT_NOT_ON_BRANCH = rule(
     "AOS511", "commit-not-on-branch", "A cited commit is not in the current branch's history.",
@@ -161,6 +171,7 @@ The commit exists (on another branch) but is not reachable from HEAD, so the
 change it made is not part of what is being checked or released.""",
     example="a rule update committed on a feature branch that was never merged",
     fix="Merge the branch that holds the commit, or cite the merged commit.",
+    needs="git",
 )
 GIT_FAILED = rule(
     "AOS512", "git-failed", "Git could not answer (unknown --base, no commits, git error).",
@@ -171,6 +182,7 @@ does not exist, the repository has no commits yet, or git reported an error.
 The message carries git's own words.""",
     example="aoslint check --base origin/mian",
     fix="Fix the revision or the repository state that git names.",
+    needs="git",
 )
 NO_AOS_TREE = rule(
     "AOS513", "no-aos-tree", "No rules directory was found, so rule files cannot be checked.",
@@ -183,6 +195,7 @@ found, and `rules-dir` is not configured.""",
     example="a repository whose rules live in policy/ without rules-dir = \"policy\"",
     fix="Set aos-dir or rules-dir in the config; for postmortems outside an AOS repository, "
         "use the generic profile (profile = \"generic\" or --profile generic).",
+    needs="repository",
 )
 CLOSURE_WITHOUT_QA = rule(
     "AOS601", "closure-without-qa", "Closed without QA's stability verification.",
@@ -229,6 +242,7 @@ the branch's upstream, else `origin/HEAD`, else `origin/main` or
 closed incident. A change that is only staged is not pushed either. {_PENDING}""",
     example="the rule update is committed locally but not pushed",
     fix="Push the commits (git push) or merge the pull request, then re-run.",
+    needs="git",
 )
 NO_UPSTREAM = rule(
     "AOS605", "no-upstream", "Cannot tell whether the hardening is pushed: no upstream.",
@@ -243,6 +257,7 @@ is missing. {_PENDING}""",
     example="a clone without an origin remote",
     fix="Push with an upstream (git push -u origin main); in CI fetch origin's branches "
         "(actions/checkout with fetch-depth: 0), or set `upstream` in the config.",
+    needs="git",
 )
 HARDENING_REVERTED = rule(
     "AOS515", "hardening-reverted", "The rule or gate change that proved the hardening was "
@@ -256,6 +271,7 @@ commit and the commit it undid. A warning while the document is open, an error
 once it claims closure.""",
     example="hardening of .agent/rules/security/auth.md reverted by 1a2b3c4",
     fix="Restore the change (revert the revert) or harden the rule again and cite that.",
+    needs="git",
 )
 HARDENING_LANDED = rule(
     "AOS516", "hardening-landed-elsewhere", "A cited commit reached the upstream as another "
@@ -269,6 +285,7 @@ merged; the finding names the commit that landed it, so the postmortem can cite
 that one instead.""",
     example="- [x] **Rule Update**: `security/auth.md` in 4f2a9c1   <- squash-merged as 9b8e7d6",
     fix="Nothing is wrong; cite the landed commit to make the record exact.",
+    needs="git",
 )
 VERIFIER_CONFLICT = rule(
     "AOS606", "verifier-conflict",
@@ -298,6 +315,7 @@ With none of these, any old commit would pass; aoslint says so instead of
 passing.""",
     example="a postmortem with no Date: line, undated timeline rows and Incident ID OPS-42",
     fix="Add 'Date: YYYY-MM-DD' to the header lines.",
+    needs="git",
 )
 
 RULES: tuple[Rule, ...] = (
