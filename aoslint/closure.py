@@ -5,18 +5,26 @@ orchestrator approved the postmortem, and the rule updates are pushed. A
 document claims closure by its Status, by ticking every Closure Approval box,
 or by carrying a dated approval; this module finds those claims and the
 evidence for QA's verification and the orchestrator's approval.
+
+Open or closed decides severity: a document that claims to leave Incident
+Mode is held to every gate, as errors, so template text left in an open draft
+is a warning, in a closed one an error (:func:`closure_reason`).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from aoslint.lazyre import compile_lazily
 from aoslint.normalize import strip_inline_markup
 from aoslint.parse import ParsedDocument
+
+if TYPE_CHECKING:  # the document model is built from what this module finds
+    from aoslint.config import Config
+    from aoslint.model import Document
 
 QA_AGENT = "qa-automation-engineer"
 APPROVER = "orchestrator"
@@ -169,3 +177,35 @@ def find_closure(parsed: ParsedDocument, closure_ranges: list[tuple[int, int]]) 
             qa_line = number
     section = min((start for start, _ in closure_ranges), default=None)
     return Closure(tuple(signatures), total, ticked, qa_line, first_box, section)
+
+
+# Open or closed: the document's claim to leave Incident Mode.
+
+DEFAULT_CLOSED = ("RESOLVED", "CLOSED")
+
+
+def status_word(document: Document) -> str | None:
+    """The first word of the Status field, upper-cased (``Resolved, monitoring`` -> RESOLVED)."""
+    status = document.field("status")
+    if status is None or not isinstance(status.value, str) or not status.value.strip():
+        return None
+    word = re.match(r"[^A-Za-z]*([A-Za-z]+)", status.value)
+    return word.group(1).upper() if word else None
+
+
+def closure_reason(document: Document, config: Config) -> str | None:
+    """Why the document claims to leave Incident Mode, or None while it is open.
+
+    A resolved or closed Status, every Closure Approval box ticked, or a dated
+    approval line: each is the document vouching that the STOP rule holds.
+    """
+    closed = {s.upper() for s in config.get("closed-statuses", DEFAULT_CLOSED)}
+    word = status_word(document)
+    if word in closed:
+        return f"its Status is {word}"
+    return document.closure.claim()
+
+
+def claims_closure(document: Document, config: Config) -> bool:
+    """True when the document claims the incident is closed."""
+    return closure_reason(document, config) is not None

@@ -20,39 +20,12 @@ import msgspec
 from aoslint.blockscan import BlockToken, scan_blocks
 from aoslint.lazyre import compile_lazily
 from aoslint.normalize import normalize_key, strip_comments, strip_inline_markup
-from aoslint.registry import rule
+from aoslint.problems import InputKind, InputProblem
 from aoslint.source import Source
 
 if TYPE_CHECKING:  # markdown-it is imported on its first parse: most runs need none
     from markdown_it import MarkdownIt
 
-INVALID_FRONT_MATTER = rule(
-    "AOS202", "invalid-front-matter", "The YAML front matter does not parse.",
-    explanation="""
-A document may start with YAML front matter between `---` lines. When that YAML
-is malformed, none of its fields can be read, so aoslint reports the YAML
-error at the line where the parser stopped.""",
-    example="""
----
-incident_id: INC-20261102-001
-severity: [HIGH
----""",
-    fix="Fix the YAML syntax at the reported line (quote values that contain ':' or '[').",
-)
-
-DUPLICATE_FRONT_MATTER_KEY = rule(
-    "AOS204", "duplicate-front-matter-key", "A front matter key is given twice.",
-    explanation="""
-YAML keeps only the last value of a repeated key, silently: the first one, which
-a reader may take for the document's value, is ignored. aoslint reports each
-repeat at its line, and checks the document with the last value, as YAML does.""",
-    example="""
----
-severity: HIGH
-severity: LOW
----""",
-    fix="Keep one of the two keys and delete the other.",
-)
 
 _HEADER_FIELD = compile_lazily(
     r"^(?:(?:\*\*|__)(?P<bold>[^*_:\n]{1,48}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)"
@@ -112,8 +85,8 @@ class ParsedDocument(msgspec.Struct, frozen=True):
     front_matter_type: str | None
     header_line: int
     code_lines: frozenset[int]
-    errors: tuple[Any, ...] = ()  # findings that stop the document being checked further
-    notices: tuple[Any, ...] = ()  # findings that do not (a repeated front matter key)
+    errors: tuple[InputProblem, ...] = ()  # they stop the document being checked further
+    notices: tuple[InputProblem, ...] = ()  # they do not (a repeated front matter key)
 
     @property
     def first_section_line(self) -> int:
@@ -150,8 +123,8 @@ def parse_source(source: Source) -> ParsedDocument:
     fields: list[RawField] = []
     labels: list[Label] = []
     code_lines: set[int] = set()
-    errors: list[Any] = []
-    notices: list[Any] = []
+    errors: list[InputProblem] = []
+    notices: list[InputProblem] = []
     front_matter_type: str | None = None
     header_start = 0
 
@@ -328,10 +301,10 @@ def strip_trailing_break(value: str) -> str:
 
 
 def _front_matter_fields(content: str, display: str
-                         ) -> tuple[list[RawField], Any, list[Any]]:
-    """Top-level front matter keys with their lines; a YAML error becomes a finding.
+                         ) -> tuple[list[RawField], InputProblem | None, list[InputProblem]]:
+    """Top-level front matter keys with their lines; a YAML error becomes a problem.
 
-    Returns the fields, the blocking error (or ``None``) and the findings that
+    Returns the fields, the blocking problem (or ``None``) and the problems that
     do not stop the document being checked (repeated keys).
     """
     import yaml
@@ -341,8 +314,8 @@ def _front_matter_fields(content: str, display: str
     try:
         loaded = load_front_matter(content)
     except FrontMatterError as exc:
-        return [], INVALID_FRONT_MATTER.diagnostic(
-            display, exc.line + 2, exc.column + 1,
+        return [], InputProblem(
+            InputKind.FRONT_MATTER, display, exc.line + 2, exc.column + 1,
             f"front matter cannot be read: {exc.problem}"), []
     except yaml.YAMLError as exc:
         # An unclosed bracket or quote is best shown where it opened (the context).
@@ -350,21 +323,22 @@ def _front_matter_fields(content: str, display: str
         line = (mark.line + 2) if mark is not None else 1
         column = (mark.column + 1) if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return [], INVALID_FRONT_MATTER.diagnostic(display, line, column,
-                                                   f"front matter is not valid YAML: {problem}"), []
+        return [], InputProblem(InputKind.FRONT_MATTER, display, line, column,
+                                f"front matter is not valid YAML: {problem}"), []
     data = loaded.data
     if data is None:
         return [], None, []
     if not isinstance(data, dict):
-        return [], INVALID_FRONT_MATTER.diagnostic(
-            display, 2, 1, "front matter must be a mapping of keys to values"), []
+        return [], InputProblem(
+            InputKind.FRONT_MATTER, display, 2, 1,
+            "front matter must be a mapping of keys to values"), []
     result = []
     for key, value in data.items():
         where = loaded.keys.get(key)
         line, column = (where.line + 2, where.column + 1) if where is not None else (2, 1)
         result.append(RawField(normalize_key(key), key, value, line, column, "front-matter"))
-    repeated = [DUPLICATE_FRONT_MATTER_KEY.diagnostic(
-        display, again.line + 2, again.column + 1,
+    repeated = [InputProblem(
+        InputKind.REPEATED_KEY, display, again.line + 2, again.column + 1,
         f"front matter key '{again.name}' is repeated (first at line {first.line + 2}); "
         "YAML keeps only the last value")
         for again, first in loaded.duplicates]

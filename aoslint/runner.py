@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from msgspec.structs import replace
@@ -30,16 +30,10 @@ from aoslint.cache import (
     make_run_key,
     stat_key,
 )
-from aoslint.checks import DOCUMENT_CHECKS, CheckContext, all_rules
+from aoslint.checks import DOCUMENT_CHECKS, CheckContext, all_rules, document_hardening
+from aoslint.checks.bad_input import finding, internal_error
 from aoslint.checks.cross_document import Summary, check_repository, usable_id
-from aoslint.checks.hardening import (
-    Case,
-    GitOptions,
-    Subject,
-    check_git,
-    document_hardening,
-    hardening_case,
-)
+from aoslint.checks.git_proof import GitOptions, check_git
 from aoslint.checks.structure import UNKNOWN_DOCUMENT_TYPE
 from aoslint.config import Config, load_config
 from aoslint.detect import TypeDetector
@@ -47,14 +41,21 @@ from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.discover import Candidate, FileSelector, Snapshot, build_selector, collect, snapshot
 from aoslint.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
-from aoslint.hardening import GateIndex, forget_paths, rule_files
+from aoslint.hardening_case import (
+    Case,
+    GateIndex,
+    Subject,
+    forget_paths,
+    hardening_case,
+    rule_files,
+)
 from aoslint.layout import Layout, discover_layout, find_repository_root
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
 from aoslint.profiles import Profile, get_profile
 from aoslint.registry import Rule, matches, unknown_selector
 from aoslint.rescan import refresh
-from aoslint.source import Source, internal_error, read_regular, read_source
+from aoslint.source import Source, read_regular, read_source
 from aoslint.suppress import Directive, apply_directives, find_directives
 
 
@@ -77,6 +78,8 @@ class RunResult(msgspec.Struct):
     notes: list[str] = msgspec.field(default_factory=list)
     warnings: list[str] = msgspec.field(default_factory=list)  # always shown (stderr)
     root: str = ""  # the repository root (git's, else aoslint's), which CI paths start from
+    # What ``collector`` made of each checked document, by display path (see run_check).
+    collected: dict[str, Any] = msgspec.field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
@@ -141,13 +144,13 @@ def load_document(project: Project, candidate: Candidate, sink: list[Diagnostic]
     if source is None:
         return None
     if not isinstance(source, Source):
-        sink.append(source)
+        sink.append(finding(source))
         return None
     parsed = parse_source(source)
-    sink.extend(parsed.notices)
+    sink.extend(map(finding, parsed.notices))
     if parsed.errors:
         # Broken front matter: its fields are unknown, so later findings would mislead.
-        sink.extend(parsed.errors)
+        sink.extend(map(finding, parsed.errors))
         return None
     detection = project.detector.detect(parsed, project.layout.relative(candidate.path,
                                                                     candidate.real()))
@@ -179,7 +182,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
               git: bool | None = None, base: str | None = None,
               inline_config: bool = True, skip_unknown: bool = False,
               cache: bool = False, jobs: int | None = 1,
-              tracked_only: bool = False, profile: str | None = None) -> RunResult:
+              tracked_only: bool = False, profile: str | None = None,
+              collector: Collector | None = None) -> RunResult:
     """Check the named paths (or the configured documents) and filter the findings.
 
     ``git=False`` skips the git-backed hardening checks; ``base`` adds the
@@ -192,7 +196,9 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     The findings are the same whatever ``cache`` and ``jobs`` are.
     ``tracked_only`` leaves out every file git does not know (tracked or staged).
     ``profile`` names the profile (else the config's, else ``aos``); its rules
-    are never reported.
+    are never reported. ``collector`` is called on each checked document where
+    it is loaded (in the workers), so a caller that needs the documents
+    themselves does not read them again; see ``RunResult.collected``.
     """
     forget_paths()
     project = load_project(paths, config_file, remembered=cache, profile=profile)
@@ -237,7 +243,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 
         in_git = known_files(project.layout.root)
         listed = [entry for entry in listed if _in_index(in_git, entry[0], entry[3])]
-    settings = _Settings(project, options, not skip_unknown, store)
+    settings = _Settings(project, options, not skip_unknown, store, collector)
     findings: list[Diagnostic] = []
     summaries: list[Summary] = []
     cases: list[Case] = []
@@ -262,6 +268,8 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
             if outcome.case is not None:
                 cases.append(outcome.case)
             result.checked.append(outcome.summary.path)
+            if outcome.collected is not None:
+                result.collected[outcome.summary.path] = outcome.collected
             result.notes.append(f"{outcome.summary.path}: {outcome.note}")
 
         requested = {s.path for s in summaries}
@@ -356,6 +364,12 @@ class Outcome(msgspec.Struct, frozen=True, gc=False):
     entry: tuple[str, Analysis] | None = None  # a new cache entry, stored by the main process
     content: str | None = None  # the digest of the file's bytes, when the cache is used
     schema: tuple[str, Any] | None = None  # see Analysis
+    collected: Any = None  # what the run's collector made of the document
+
+
+# Called on each checked document the run loads: the project, the document, its
+# path and the run's gate index; the result must pickle (workers hand it back).
+Collector = Callable[[Project, Loaded, Path, GateIndex], Any]
 
 
 class _Settings(msgspec.Struct):
@@ -365,6 +379,7 @@ class _Settings(msgspec.Struct):
     options: GitOptions
     report_unknown: bool
     store: Cache | None
+    collect: Collector | None = None
     _gate: GateIndex | None = None
     memo: Cache | None = None  # remembers schema outcomes: small runs only (see _outcomes)
     # The schema outcome each file to check had when the index recorded it.
@@ -386,14 +401,16 @@ class _Settings(msgspec.Struct):
         return self._gate
 
 
-def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> Analysis:
-    """Parse, model, and run the document and hardening checks: the cacheable part."""
+def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None
+             ) -> tuple[Analysis, Any]:
+    """Parse, model, and run the document and hardening checks: the cacheable part;
+    and what the run's collector makes of the document (never cached)."""
     project = settings.project
     sink: list[Diagnostic] = []
     loaded = load_document(project, candidate, sink, report_unknown=settings.report_unknown,
                            data=data)
     if loaded is None:
-        return Analysis(tuple(sink), None)
+        return Analysis(tuple(sink), None), None
     document = loaded.document
     memo = _SchemaMemo(settings.last_schemas.get(candidate.real()), settings.memo)
     context = CheckContext(document, loaded.parsed, loaded.doctype, project.config,
@@ -410,6 +427,8 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
             # Only the git checks read the case later; they need no lines.
             case = replace(case, subject=replace(subject, lines=())) \
                 if settings.options.enabled else None
+    collected = (settings.collect(project, loaded, candidate.path, settings.gate)
+                 if settings.collect is not None else None)
     return Analysis(
         findings=tuple(sink),
         summary=Summary.of(document, project.config, context.closed),
@@ -418,7 +437,7 @@ def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None) -> A
         case=case,
         probes=tuple(probes),
         schema=memo.kept,
-    )
+    ), collected
 
 
 class _SchemaMemo:
@@ -470,7 +489,7 @@ def _outcome(real: str, analysis: Analysis,
 Listed = tuple[str, str, bool, str]
 
 
-def _cached(settings: _Settings, listed: Listed, index: dict[str, Any]) -> Outcome | None:
+def _cached(settings: _Settings, listed: Listed, index: dict[str, IndexEntry]) -> Outcome | None:
     """The file's cached outcome, if its bytes and everything it read are unchanged.
 
     A file the index knows with the same size, times and inode is not read
@@ -483,8 +502,8 @@ def _cached(settings: _Settings, listed: Listed, index: dict[str, Any]) -> Outco
     try:
         stat = stat_key(os.stat(file))
         known = index.get(real)
-        if known is not None and known[0] == stat and known[1]:
-            content = known[1]
+        if known is not None and known.stat == stat and known.content:
+            content = known.content
         else:
             content = content_digest(read_regular(file))
     except OSError:
@@ -505,8 +524,9 @@ def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
         data = read_regular(candidate.path)
     except OSError:  # read_source says why, as a finding (or skips a scanned FIFO)
         data, stat = None, None
+    collected = None
     try:
-        analysis = _analyse(settings, candidate, data)
+        analysis, collected = _analyse(settings, candidate, data)
     except Exception as exc:  # a bug: a finding on this document, and the run goes on
         if os.environ.get("AOSLINT_DEBUG"):
             raise
@@ -514,7 +534,23 @@ def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
     content = content_digest(data) if settings.store is not None and data is not None else None
     new_key = (_key(settings, candidate.display, candidate.explicit, content)
                if content is not None else None)
-    return _outcome(candidate.real(), analysis, stat, content, new_key)
+    return replace(_outcome(candidate.real(), analysis, stat, content, new_key),
+                   collected=collected)
+
+
+def _collect_one(settings: _Settings, candidate: Candidate) -> Any:
+    """A cached document, loaded again only for the run's collector."""
+    assert settings.collect is not None
+    try:
+        loaded = load_document(settings.project, candidate, [],
+                               report_unknown=settings.report_unknown)
+        if loaded is None:
+            return None
+        return settings.collect(settings.project, loaded, candidate.path, settings.gate)
+    except Exception:  # the cached findings stand; the collector goes without
+        if os.environ.get("AOSLINT_DEBUG"):
+            raise
+        return None
 
 
 def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
@@ -537,7 +573,7 @@ def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
 
 
 def _outcomes(settings: _Settings, workers: _Workers, listed: Sequence[Listed],
-              index: dict[str, Any]) -> list[Outcome]:
+              index: dict[str, IndexEntry]) -> list[Outcome]:
     """Every file's outcome, in order: cache hits here, the rest in workers."""
     found: list[Outcome | None] = [_cached(settings, entry, index) for entry in listed]
     misses = [Candidate(Path(file), display, explicit, real)
@@ -549,10 +585,19 @@ def _outcomes(settings: _Settings, workers: _Workers, listed: Sequence[Listed],
     settings.memo = settings.store if small else None
     for miss in misses:
         known = index.get(miss.resolved)
-        if known is not None and known[6] is not None:
-            settings.last_schemas[miss.resolved] = known[6]
+        if known is not None and known.schema is not None:
+            settings.last_schemas[miss.resolved] = known.schema
     computed = iter(workers.map(_check_chunk, misses))
-    return [outcome if outcome is not None else next(computed) for outcome in found]
+    outcomes = [outcome if outcome is not None else next(computed) for outcome in found]
+    if settings.collect is None:
+        return outcomes
+    hits = [number for number, outcome in enumerate(found)
+            if outcome is not None and outcome.summary is not None]
+    wanted = [Candidate(Path(listed[i][0]), listed[i][1], listed[i][2], listed[i][3])
+              for i in hits]
+    for number, collected in zip(hits, workers.map(_collect_chunk, wanted), strict=True):
+        outcomes[number] = replace(outcomes[number], collected=collected)
+    return outcomes
 
 
 # -- the repository index (one-file runs) --------------------------------------------
@@ -562,7 +607,7 @@ STALE_LIMIT = 16  # a one-file run rewrites the index once more documents than t
 RACY_NS = 3_000_000_000  # a file changed this recently may change again unseen (racy git)
 
 
-def _remember(index: dict[str, Any], resolved: str, stat: tuple[int, int, int, int],
+def _remember(index: dict[str, IndexEntry], resolved: str, stat: tuple[int, int, int, int],
               summary: Summary | None, content: str | None = None,
               schema: tuple[str, Any] | None = None) -> bool:
     """Record a summary and content digest, unless the file is so fresh that its
@@ -571,7 +616,8 @@ def _remember(index: dict[str, Any], resolved: str, stat: tuple[int, int, int, i
         return index.pop(resolved, None) is not None
     known = index.get(resolved)
     path = summary.path if summary is not None else None
-    if content is not None and known is not None and known[:3] == (stat, content, path):
+    if (content is not None and known is not None and known.stat == stat
+            and known.content == content and known.path == path):
         # The same bytes at the same path make the same summary (the run key
         # covers the rest): it need not be pickled again.
         return False
@@ -582,23 +628,32 @@ def _remember(index: dict[str, Any], resolved: str, stat: tuple[int, int, int, i
     return True
 
 
-# A file's entry in the index: its stat key, content digest, and for a document
-# its display path, type, Incident ID, pickled summary and last schema outcome.
-# The summary is pickled by itself: a one-file run unpickles only those that
-# share a named document's Incident ID.
-IndexEntry = tuple[tuple[int, int, int, int], "str | None", "str | None", "str | None", Any,
-                   "bytes | None", "tuple[str, Any] | None"]
+class IndexEntry(msgspec.Struct, frozen=True, gc=False):
+    """A file's entry in the repository index; the fields after ``content`` are a
+    document's (``None`` for other files).
+
+    The summary is pickled by itself: a one-file run unpickles only those that
+    share a named document's Incident ID.
+    """
+
+    stat: tuple[int, int, int, int]
+    content: str | None  # the digest of its bytes
+    path: str | None = None  # the display path
+    type: str | None = None
+    incident_id: Any = None  # only a usable (hashable) one
+    summary: bytes | None = None  # the pickled Summary
+    schema: tuple[str, Any] | None = None  # the last schema outcome (see _SchemaMemo)
 
 
 def _index_entry(stat: tuple[int, int, int, int], summary: Summary | None,
                  content: str | None, schema: tuple[str, Any] | None = None) -> IndexEntry:
     if summary is None:
-        return (stat, content, None, None, None, None, None)
+        return IndexEntry(stat, content)
     incident_id = summary.field("incident_id")
     usable = incident_id is not None and usable_id(incident_id.value)  # lists are unhashable
-    return (stat, content, summary.path, summary.type,
-            incident_id.value if usable and incident_id is not None else None,
-            pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL), schema)
+    return IndexEntry(stat, content, summary.path, summary.type,
+                      incident_id.value if usable and incident_id is not None else None,
+                      pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL), schema)
 
 
 def _related(known: list[IndexEntry], requested: list[Summary]) -> tuple[list[Summary], bool]:
@@ -614,10 +669,10 @@ def _related(known: list[IndexEntry], requested: list[Summary]) -> tuple[list[Su
             wanted.add(field.value)
     found: list[Summary] = []
     has_plans = False
-    for _, _, _, doc_type, incident_id, pickled, _ in known:
-        if incident_id in wanted and pickled is not None:
-            found.append(pickle.loads(pickled))
-        if not has_plans and doc_type == "incident-plan" and usable_id(incident_id):
+    for entry in known:
+        if entry.incident_id in wanted and entry.summary is not None:
+            found.append(pickle.loads(entry.summary))
+        if not has_plans and entry.type == "incident-plan" and usable_id(entry.incident_id):
             has_plans = True
     return found, has_plans
 
@@ -641,7 +696,7 @@ def _repository_scan(store: Cache | None, selector: FileSelector, layout: Layout
     return scan
 
 
-def _from_index(index: dict[str, Any], others: list[tuple[str, str, str]]
+def _from_index(index: dict[str, IndexEntry], others: list[tuple[str, str, str]]
                 ) -> tuple[list[IndexEntry], list[Candidate]]:
     """Index entries of unchanged documents; the files that need reading.
 
@@ -656,8 +711,8 @@ def _from_index(index: dict[str, Any], others: list[tuple[str, str, str]]
                 current = stat_key(os.stat(path))
             except OSError:
                 current = None
-            if current == entry[0]:
-                if entry[5] is not None:
+            if current == entry.stat:
+                if entry.summary is not None:
                     known.append(entry)
                 continue
         missing.append(Candidate(Path(path), display, False, resolved))
@@ -732,8 +787,16 @@ def _summarise_chunk(chunk: Sequence[Candidate]) -> list[Outcome]:
     return [_summarise_one(_SETTINGS, c) for c in chunk]
 
 
+def _collect_chunk(chunk: Sequence[Candidate]) -> list[Any]:
+    assert _SETTINGS is not None
+    return [_collect_one(_SETTINGS, c) for c in chunk]
+
+
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+_T = TypeVar("_T")
 
 
 class _Workers:
@@ -765,8 +828,8 @@ class _Workers:
 
         return "fork" in multiprocessing.get_all_start_methods()
 
-    def map(self, work: Callable[[Sequence[Candidate]], list[Outcome]],
-            candidates: Sequence[Candidate]) -> Iterator[Outcome]:
+    def map(self, work: Callable[[Sequence[Candidate]], list[_T]],
+            candidates: Sequence[Candidate]) -> Iterator[_T]:
         """Outcomes in the candidates' order, whoever computed them."""
         if not self.parallel(len(candidates)):
             yield from work(candidates)

@@ -23,12 +23,14 @@ from aoslint.lazyre import compile_lazily
 from aoslint.normalize import normalize_key, normalize_title, strip_inline_markup
 from aoslint.parse import ParsedDocument, blocks_between, column_of
 from aoslint.placeholders import find_placeholders
+from aoslint.resources import schema
 from aoslint.timeparse import (
     DurationError,
     DurationUnknown,
     ParsedTime,
     TimeContext,
     TimeError,
+    find_date_in,
     find_date_line,
     find_timestamp,
     find_zone_statement,
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from aoslint.blockscan import BlockToken
 
 KINDS = ("occurred", "detected", "mitigated", "resolved")
+KEY_EVENTS_FILE = "key-events.json"
 ROLLOVER_GAP = dt.timedelta(hours=12)
 _ISO_DATE = compile_lazily(r"(\d{4})-(\d{2})-(\d{2})")
 _ID_DAY = compile_lazily(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
@@ -57,6 +60,8 @@ _WINDOW = compile_lazily(
 _WEEKDAYS = compile_lazily(
     r"\b(?:m-f|mon(?:day)?[ \t]*(?:-|\u2013|to)[ \t]*fri(?:day)?|weekdays?|business days?|"
     r"working days?|work ?days?)\b", re.IGNORECASE)
+# Several rows in one paragraph or table cell: "10:00 - deploy<br>10:05 - alert".
+_BREAK = compile_lazily(r"<br[ \t]*/?>", re.IGNORECASE)
 _ROW_SEPARATORS = " -:|\u2014\u2013"  # also em and en dashes between time and text
 # A key-event line that names the event first and its moment after it:
 # "Fault occurs 2020-02-25 07:32", "Repaired: 2021-03-02 1430".
@@ -64,26 +69,6 @@ _NAMED_STAMP = compile_lazily(
     r"(?:\*\*|__)?(?P<words>[A-Za-z][A-Za-z '/&-]{0,48}?)(?:\*\*|__)?[ \t]*[:\-\u2013\u2014]?"
     r"[ \t]+(?=\d{3,6}[-/]\d{1,2}[-/]\d{1,4}(?!\d))")
 
-# Checked in this order: the first that matches classifies the event.
-_CLASSIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("resolved", compile_lazily(
-        r"^recovery\b|\b(fix(ed)? deployed|resolution confirmed|resolved|repaired|recovered|"
-        r"recovers|restored|outage ends|incident ends|back to normal|all clear|fully operational|"
-        r"fixed|service recovered|(?:working|functioning|operating) "
-        r"(?:as (?:intended|expected|normal)|again|normally))\b", re.IGNORECASE)),
-    ("mitigated", compile_lazily(
-        r"\b(containment|contained|mitigat\w*|rolled back|roll ?back|rollback|workaround|"
-        r"traffic (?:was )?(?:drained|redirected|directed))\b",
-        re.IGNORECASE)),
-    ("detected", compile_lazily(
-        r"\b(detected|detects|detection|first detected|alert(?:ed|s)? fir\w*|alerted|alert fires|"
-        r"paged|pages on-?call|incident declared|declared|reported by|user report|noticed|"
-        r"identified the issue|monitoring (?:fired|caught))\b", re.IGNORECASE)),
-    ("occurred", compile_lazily(
-        r"\b(incident occurred|occurred|outage begins|outage began|incident (?:began|started|"
-        r"starts)|impact (?:began|starts|started)|started failing|began failing|"
-        r"first (?:error|failure)s?)\b", re.IGNORECASE)),
-)
 _FIELD_KINDS = {
     "started_at": "occurred", "occurred_at": "occurred", "start": "occurred",
     "began_at": "occurred", "impact_start": "occurred",
@@ -303,10 +288,28 @@ def classify(plain: str) -> str | None:
 
     ``plain`` is the row's text without inline markup (the event's text).
     """
-    for kind, pattern in _CLASSIFIERS:
+    for kind, pattern in _classifiers():
         if pattern.search(plain):
             return kind
     return None
+
+
+@cache
+def _classifiers() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The key-event vocabulary of ``rules-schema/key-events.json``, one pattern per kind.
+
+    The words are data, so a team's wording is added without touching code;
+    the kinds are tried in the file's order.
+    """
+    data = schema(KEY_EVENTS_FILE)
+    found = []
+    for kind in data["order"]:
+        entry = data["kinds"][kind]
+        words = "|".join(f"(?:{p})" for p in entry["phrases"])
+        start = "|".join(f"(?:{p})" for p in entry.get("at-start", []))
+        source = (f"^(?:{start})\\b|" if start else "") + f"\\b(?:{words})\\b"
+        found.append((kind, re.compile(source, re.IGNORECASE)))
+    return tuple(found)
 
 
 def iso_date(value: object) -> dt.date | None:
@@ -360,14 +363,22 @@ class _Builder:
     def set_date(self, day: dt.date) -> None:
         self.date, self.year, self.day_offset = day, day.year, 0
 
-    def row(self, text: str, line: int, column: int, source: str, *, report: bool) -> None:
-        """One candidate row: a date line, a timestamped event, or a bad timestamp."""
+    def row(self, text: str, line: int, column: int, source: str, *, report: bool,
+            heading: bool = False) -> None:
+        """One candidate row: a date line, a timestamped event, or a bad timestamp.
+
+        A heading or a zone line may name the day anywhere in its text
+        ("Timeline (all times UTC) May 4-6, 2023", "All times in PST, on
+        March 9th 2020"); a prose line must be only a date.
+        """
         stripped = text.strip()
         if not stripped:
             return
         # Cheap guards first: rows are many, zone statements and date lines are few.
         zone = find_zone_statement(stripped) if "time" in stripped.lower() else None
         day = None if _CLOCK.search(stripped) else find_date_line(stripped, self.year)
+        if day is None and (heading or zone is not None) and not _CLOCK.match(stripped):
+            day = find_date_in(stripped, self.year)
         if day is not None:
             self.set_date(day)
             if zone is not None:
@@ -447,14 +458,17 @@ def _walk_section(builder: _Builder, tokens: tuple[BlockToken, ...], start: int,
         assert token.map is not None
         begin = token.map[0] + 1
         if token.type == "heading_open":
-            builder.row(tokens[index + 1].content, begin, 1, "line", report=False)
+            builder.row(tokens[index + 1].content, begin, 1, "line", report=False, heading=True)
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
             in_item = depth > 0
             lines = token.content.split("\n")
             for offset, text in enumerate(lines[:1] if in_item else lines):
                 number = begin + offset
-                builder.row(text, number, column_of(parsed.lines, number, text),
-                            "bullet" if in_item else "line", report=in_item)
+                pieces = _BREAK.split(text)
+                for piece in pieces:
+                    builder.row(piece, number, column_of(parsed.lines, number, piece),
+                                "bullet" if in_item else "line",
+                                report=in_item or len(pieces) > 1)
         elif token.type == "table_open":
             _walk_table(builder, tokens, index)  # its cells are read there, not as lines
 
@@ -495,7 +509,9 @@ def _walk_table(builder: _Builder, tokens: tuple[BlockToken, ...], index: int) -
                     builder.set_date(day)
             cell = cells[time_column] if time_column < len(cells) else ""
             stripped = cell.strip()
-            if stripped:
+            if _break_rows(builder, cells, line, (time_column, date_column)):
+                pass  # "10:00 - deploy<br>10:05 - alert" in one cell: read piece by piece
+            elif stripped:
                 rest = " ".join(c for i, c in enumerate(cells)
                                 if i not in (time_column, date_column))
                 column = parsed.lines[line - 1].find(stripped) + 1 or 1
@@ -514,12 +530,51 @@ def _walk_table(builder: _Builder, tokens: tuple[BlockToken, ...], index: int) -
         position += 1
 
 
-def _zone_anywhere(parsed: ParsedDocument, ranges: list[tuple[int, int, str]]) -> dt.tzinfo | None:
-    """A zone stated once: in a timeline heading, a timeline line, or above the sections."""
+def _break_rows(builder: _Builder, cells: list[str], line: int,
+                skip: tuple[int | None, int | None]) -> bool:
+    """Rows joined by ``<br>`` in a table cell; False when the row has none.
+
+    A cell counts when it splits into two or more pieces and its first piece
+    opens with a timestamp; each piece is then a row of its own.
+    """
+    parsed = builder.parsed
+    found = False
+    for index, cell in enumerate(cells):
+        if "<" not in cell or index == skip[1]:
+            continue
+        pieces = [p for p in _BREAK.split(cell) if p.strip()]
+        if len(pieces) < 2 or not isinstance(
+                find_timestamp(pieces[0].strip(), builder.context()), ParsedTime):
+            continue
+        found = True
+        for piece in pieces:
+            column = parsed.lines[line - 1].find(piece.strip()) + 1 or 1
+            builder.row(piece, line, column, "table", report=True)
+    return found
+
+
+def _written_date(parsed: ParsedDocument, metadata: dict[str, Any],
+                  zone_line: str | None) -> dt.date | None:
+    """The incident's day as the title or the zone line writes it, when no field gives it.
+
+    "Checkout outage - March 3, 2024", "All times in PST, on March 9th 2020".
+    """
+    for text in (parsed.title.title if parsed.title else None, metadata.get("title"), zone_line):
+        if isinstance(text, str):
+            found = find_date_in(text, None)
+            if found is not None:
+                return found
+    return None
+
+
+def _zone_anywhere(parsed: ParsedDocument, ranges: list[tuple[int, int, str]],
+                   ) -> tuple[dt.tzinfo | None, str | None]:
+    """A zone stated once (in a timeline heading, a timeline line, or above the
+    sections), and the text that states it."""
     for _, _, title in ranges:
         zone = find_zone_statement(title)
         if zone is not None:
-            return zone
+            return zone, title
     lines: set[int] = set()
     for start, end, _ in ranges:
         lines.update(range(start, end + 1))
@@ -531,18 +586,18 @@ def _zone_anywhere(parsed: ParsedDocument, ranges: list[tuple[int, int, str]]) -
         if "time" in text.lower():
             zone = find_zone_statement(text.strip(" -*>|_"))
             if zone is not None:
-                return zone
-    return None
+                return zone, text
+    return None, None
 
 
 def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
                      sections: list[tuple[int, int, str]]) -> Timeline:
     """Build the timeline from ``(start_line, end_line, title)`` of the timeline sections."""
-    base = metadata_date(metadata)
-    zone = _zone_anywhere(parsed, sections)
+    zone, zone_line = _zone_anywhere(parsed, sections)
+    base = metadata_date(metadata) or _written_date(parsed, metadata, zone_line)
     builder = _Builder(parsed, base, zone)
     for start, end, title in sections:
-        builder.row(title, start, 1, "line", report=False)  # "Timeline (2025-01-14)"
+        builder.row(title, start, 1, "line", report=False, heading=True)  # "Timeline (2025-01-14)"
         _walk_section(builder, parsed.tokens, start + 1, end)
     events, typos = _date_typos(builder.events)
     problems = _with_neighbours(builder.problems, events) + typos

@@ -27,11 +27,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from corpus import write_corpus
 
-from aoslint.checks import DOCUMENT_CHECKS, CheckContext
+from aoslint.checks import DOCUMENT_CHECKS, CheckContext, document_hardening
 from aoslint.checks.cross_document import Summary
-from aoslint.checks.hardening import GitOptions, Subject, document_hardening, hardening_case
+from aoslint.checks.git_proof import GitOptions
 from aoslint.discover import build_selector, collect
-from aoslint.hardening import GateIndex, forget_paths
+from aoslint.hardening_case import GateIndex, Subject, forget_paths, hardening_case
 from aoslint.model import build_document
 from aoslint.parse import _markdown, parse_source
 from aoslint.runner import load_project

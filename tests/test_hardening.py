@@ -390,7 +390,7 @@ def test_unstaged_edits_to_the_gate_do_not_shift_the_section_proof(tmp_path: Pat
 
 def test_git_issue_rules_name_real_problems() -> None:
     """The issue-to-rule table is keyed by strings so --no-git runs skip the git layer."""
-    from aoslint.checks.hardening import _ISSUE_RULES
+    from aoslint.checks.git_proof import _ISSUE_RULES
     from aoslint.git.model import Problem
 
     assert set(_ISSUE_RULES) <= {problem.value for problem in Problem}

@@ -3,13 +3,16 @@
 The graph holds every import that runs: module-level ones and the deferred
 ones inside functions (a deferred import still closes a circle, it only hides
 it from start-up). Imports under ``if TYPE_CHECKING:`` never run and do not
-count.
+count. What importing a module loads (module-level imports only) is checked
+where a seam keeps the git layer and its subprocess out of a run.
 """
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
+
+import pytest
 
 import aoslint
 
@@ -27,8 +30,11 @@ def _is_type_checking(node: ast.If) -> bool:
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
-def runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
-    """Every import statement that can run, at any depth, outside TYPE_CHECKING blocks."""
+def runtime_imports(tree: ast.AST, deferred: bool = True) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement that can run outside TYPE_CHECKING blocks.
+
+    ``deferred=False`` leaves out the imports inside functions: what importing runs.
+    """
     found: list[ast.Import | ast.ImportFrom] = []
     pending: list[ast.AST] = [tree]
     while pending:
@@ -36,13 +42,15 @@ def runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
         if isinstance(node, ast.If) and _is_type_checking(node):
             pending.extend(node.orelse)
             continue
+        if not deferred and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
         if isinstance(node, ast.Import | ast.ImportFrom):
             found.append(node)
         pending.extend(ast.iter_child_nodes(node))
     return found
 
 
-def import_graph() -> dict[str, set[str]]:
+def import_graph(deferred: bool = True) -> dict[str, set[str]]:
     """Module -> the aoslint modules it imports (``from pkg import mod`` names ``pkg.mod``)."""
     files = {module_name(path): path for path in PACKAGE.rglob("*.py")}
 
@@ -55,7 +63,7 @@ def import_graph() -> dict[str, set[str]]:
     for name, path in files.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         targets: set[str] = set()
-        for node in runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in runtime_imports(ast.parse(path.read_text(encoding="utf-8")), deferred):
             if isinstance(node, ast.Import):
                 targets.update(owner(alias.name) for alias in node.names)
                 continue
@@ -100,6 +108,7 @@ def test_the_graph_sees_deferred_imports_and_skips_type_checking_ones() -> None:
     assert "aoslint.checks" in graph["aoslint.runner"]  # module level
     assert "aoslint.runner" in graph["aoslint.cli"]  # inside a function
     assert "aoslint.config" not in graph["aoslint.layout"]  # only under TYPE_CHECKING
+    assert "aoslint.runner" not in import_graph(deferred=False)["aoslint.cli"]
 
 
 def test_find_cycle_reports_the_circle_it_finds() -> None:
@@ -120,3 +129,21 @@ def test_no_module_below_checks_imports_a_check() -> None:
         f"{name} -> {target}" for name, targets in graph.items() for target in targets
         if target.startswith("aoslint.checks") and not name.startswith(above))
     assert upward == []
+
+
+def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    pending = [start]
+    while pending:
+        for target in graph.get(pending.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                pending.append(target)
+    return seen
+
+
+@pytest.mark.parametrize("family", ["aoslint.checks.rule_citations",
+                                    "aoslint.checks.closure_checks"])
+def test_importing_a_family_that_reads_only_the_document_loads_no_git(family: str) -> None:
+    loaded = reachable(import_graph(deferred=False), family)
+    assert not {m for m in loaded if m.startswith("aoslint.git")}

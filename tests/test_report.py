@@ -198,20 +198,30 @@ def test_the_report_has_no_external_resources(cli, repo: Path) -> None:
         assert "http://" not in text and "https://" not in text, page
 
 
-def test_documents_prepared_in_workers_equal_those_prepared_alone(repo: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch
-                                                                  ) -> None:
-    from aoslint.report.prepare import prepare_all
-    from aoslint.runner import PARALLEL_MIN_FILES, load_project
+def test_the_report_is_the_same_from_workers_and_the_cache(repo: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    # The documents are prepared where the check loads them: in forked workers
+    # for a large run, and loaded again for the report when the check's
+    # results come from the cache. All three must give the same report.
+    from aoslint.report.build import ReportOptions, build, files
+    from aoslint.runner import PARALLEL_MIN_FILES
 
+    monkeypatch.setenv("AOSLINT_DATE", TODAY)
     good = (repo / "docs/incidents/INC-20261102-001/postmortem.md").read_text()
-    names = []
     for number in range(PARALLEL_MIN_FILES):
         name = f"docs/incidents/INC-20261001-{number:03}/postmortem.md"
         write_tree(repo, {name: good.replace("INC-20261102-001", f"INC-20261001-{number:03}")})
-        names.append(name)
     monkeypatch.chdir(repo)
-    project = load_project([])
-    alone = prepare_all(project, names, jobs=1)
-    assert prepare_all(project, names, jobs=2) == alone
-    assert len(alone) == PARALLEL_MIN_FILES and alone[0].rule_files == ("security/auth.md",)
+
+    def report(jobs: int, cache: bool) -> dict[str, str]:
+        return files(build(ReportOptions(git=False, jobs=jobs, cache=cache)))
+
+    alone = report(1, False)
+    assert report(2, False) == alone
+    assert report(2, True) == alone  # fills the cache
+    assert report(2, True) == alone  # every document's check from the cache
+    data = json.loads(alone["incidents.json"])
+    assert len(data["incidents"]) > PARALLEL_MIN_FILES
+    assert {"rule_file": "security/auth.md", "incidents": PARALLEL_MIN_FILES + 1} in \
+        data["most_hardened"]

@@ -9,7 +9,9 @@ import pytest
 
 import aoslint
 from aoslint.checks import RULES, find_rule
+from aoslint.checks.bad_input import finding
 from aoslint.diagnostics import Severity
+from aoslint.problems import InputKind, InputProblem
 from aoslint.registry import Rule, catalog, rule
 
 
@@ -47,3 +49,11 @@ def test_a_code_or_name_defined_twice_is_refused() -> None:
     for twice in (same_code, same_name):
         with pytest.raises(ValueError, match="defined twice"):
             catalog((first, twice))
+
+
+def test_each_kind_of_bad_input_is_reported_by_its_own_rule_at_its_place() -> None:
+    found = [finding(InputProblem(kind, "docs/a.md", 3, 4, f"{kind} here")) for kind in InputKind]
+    assert len({f.code for f in found}) == len(InputKind)
+    assert all(f.code in RULES and (f.path, f.line, f.column) == ("docs/a.md", 3, 4)
+               for f in found)
+    assert [f.message for f in found] == [f"{kind} here" for kind in InputKind]

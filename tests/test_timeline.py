@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -177,3 +178,46 @@ def test_scoped_duration_without_a_window_is_not_compared(tmp_path: Path) -> Non
         "**Total Downtime / Unavailability**: 9 hours (in working hours)")
     path = write_tree(tmp_path, {"pm.md": text}) / "pm.md"
     assert run_check([path], select=["AOS306"]).diagnostics == []
+
+
+def _undated_postmortem(tmp_path: Path, title: str, above_rows: str) -> Path:
+    path = tmp_path / "pm.md"
+    path.write_text(f"# Postmortem: {title}\n\n## Impact\n\nCheckout failed.\n\n"
+                    f"## Timeline{above_rows}\n\n- 23:50 Deploy started\n"
+                    "- 23:58 Alert fired\n- 00:20 Resolved\n\n## Root Cause\n\nA bad flag.\n\n"
+                    "## Action Items\n\n- Guard the flag (owner: @dev)\n", encoding="utf-8")
+    return path
+
+
+def test_the_day_comes_from_the_title_a_zone_line_or_a_date_range(
+        cli: Cli, tmp_path: Path) -> None:
+    cases = {
+        ("checkout outage - March 3, 2024", "\n\nAll times UTC."): "2024-03-03",
+        ("checkout outage", "\n\nAll times in PST, on March 9th 2020"): "2020-03-09",
+        ("checkout outage", " (all times UTC) May 4-6, 2023"): "2023-05-04",
+    }
+    for (title, above), day in cases.items():
+        events = model(cli, _undated_postmortem(tmp_path, title, above))["events"]
+        assert [e["at"][:10] for e in events] == [day, day, _next_day(day)], (title, above)
+        result = run_check([tmp_path / "pm.md"], profile="generic", git=False)
+        assert [d.code for d in result.diagnostics if d.code.startswith("AOS30")] == []
+
+
+def _next_day(day: str) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+
+
+def test_key_events_are_recognised_by_the_words_teams_use(cli: Cli) -> None:
+    events = model(cli, GOOD / "key-event-words-postmortem.md")["events"]
+    assert [e["kind"] for e in events] == ["occurred", "detected", "mitigated", "resolved"]
+
+
+def test_key_event_vocabulary_is_data_with_every_kind_in_order() -> None:
+    from aoslint.resources import schema
+    from aoslint.timeline import KEY_EVENTS_FILE, KINDS, classify
+
+    data = schema(KEY_EVENTS_FILE)
+    assert sorted(data["order"]) == sorted(KINDS) == sorted(data["kinds"])
+    # A row naming no key event is left unclassified; the first row then stands for the start.
+    assert classify("Second user reports back that it works") is None
+    assert classify("First report of the issue by a user") == "detected"

@@ -10,18 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from aoslint import parse, source, suppress
+from aoslint import suppress
 from aoslint.checks import (
     action_items,
+    bad_input,
+    closure_checks,
     cross_document,
-    hardening,
+    git_proof,
     metadata,
     placeholder_check,
+    rule_citations,
     structure,
     timeline_checks,
 )
 from aoslint.checks.context import CheckContext
+from aoslint.checks.git_proof import GitOptions
 from aoslint.diagnostics import Diagnostic
+from aoslint.hardening_case import Case
+from aoslint.layout import Layout
 from aoslint.registry import Rule, catalog
 
 DOCUMENT_CHECKS: tuple[Callable[[CheckContext], Iterable[Diagnostic]], ...] = (
@@ -32,28 +38,24 @@ DOCUMENT_CHECKS: tuple[Callable[[CheckContext], Iterable[Diagnostic]], ...] = (
     timeline_checks.check,
 )
 
-# The problems of reading a document, its front matter and its directives are
-# reported by the modules that find them.
-_INPUT_RULES: tuple[Rule, ...] = (
-    source.UNREADABLE_FILE,
-    source.INVALID_ENCODING,
-    source.BINARY_FILE,
-    source.INTERNAL_ERROR,
-    parse.INVALID_FRONT_MATTER,
-    parse.DUPLICATE_FRONT_MATTER_KEY,
-    suppress.UNUSED_SUPPRESSION,
-)
-
 RULES: dict[str, Rule] = catalog((
-    *_INPUT_RULES,
+    *bad_input.RULES,
     *structure.RULES,
     *metadata.RULES,
     *placeholder_check.RULES,
     *action_items.RULES,
     *timeline_checks.RULES,
     *cross_document.RULES,
-    *hardening.RULES,
+    *rule_citations.RULES,
+    *closure_checks.RULES,
+    *git_proof.RULES,
+    suppress.UNUSED_SUPPRESSION,  # reported where the directives are applied
 ))
+
+
+def document_hardening(case: Case, layout: Layout, options: GitOptions) -> list[Diagnostic]:
+    """The hardening findings of one postmortem that need no git (they read the rules tree)."""
+    return [*rule_citations.check(case, layout, options.enabled), *closure_checks.check(case)]
 
 
 def all_rules() -> list[Rule]:
@@ -71,4 +73,4 @@ def find_rule(code_or_name: str) -> Rule | None:
 
 
 __all__ = ["DOCUMENT_CHECKS", "RULES", "CheckContext", "all_rules", "cross_document",
-           "find_rule", "hardening"]
+           "document_hardening", "find_rule", "git_proof"]

@@ -7,10 +7,10 @@ from functools import cached_property
 
 import msgspec
 
+from aoslint.closure import claims_closure
 from aoslint.config import Config
 from aoslint.diagnostics import Severity
 from aoslint.doctypes import DocType
-from aoslint.lifecycle import claims_closure
 from aoslint.model import Document
 from aoslint.parse import ParsedDocument
 from aoslint.profiles import Profile, default_profile

@@ -12,10 +12,10 @@ from typing import Any
 
 import msgspec
 
+from aoslint.closure import claims_closure
 from aoslint.config import Config
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.lazyre import compile_lazily
-from aoslint.lifecycle import claims_closure
 from aoslint.model import Document, Field
 from aoslint.registry import Rule, rule
 from aoslint.timeline import iso_date

@@ -67,9 +67,12 @@ KEY_EVENT_MISSING = rule(
 The policy's timeline records three moments: when the incident happened, when
 it was detected, and when it was fixed. aoslint recognises them from the kit's
 wording ("Incident occurred", "Detected via ...", "Fix deployed and verified"),
-common public wording (OUTAGE BEGINS, paged, Incident declared, Repaired,
-Resolved, OUTAGE ENDS) and front matter fields (`started_at`, `detected_at`,
-`resolved_at`); the first row stands for the start when no row says so.
+common public wording (start of impact, alert fired, paged, reported by a
+user, incident declared, mitigated, rolled back, restored, service
+operational, end of outage, all clear) and front matter fields (`started_at`,
+`detected_at`, `resolved_at`); the vocabulary is data, in
+`rules-schema/key-events.json`. The first row stands for the start only when
+no row names it.
 A warning while the document is open, an error once it is closed.""",
     example="""
 - `14:05 UTC`: Incident occurred.

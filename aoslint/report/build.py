@@ -12,6 +12,7 @@ import msgspec
 
 from aoslint.report.dataset import build_dataset
 from aoslint.report.incidents import Incident, build_incidents, unplaced
+from aoslint.report.prepare import prepare
 from aoslint.runner import RunResult, load_project, run_check
 
 
@@ -43,11 +44,13 @@ def today() -> dt.date:
 def build(options: ReportOptions) -> Built:
     """The check run and the report's data: the same discovery, config, cache and git."""
     result = run_check(options.paths, config_file=options.config, git=options.git,
-                       base=options.base, cache=options.cache, jobs=options.jobs)
+                       base=options.base, cache=options.cache, jobs=options.jobs,
+                       collector=prepare)
     project = load_project(options.paths, options.config, remembered=options.cache)
     git = project.config.get("git", True) if options.git is None else options.git
-    incidents = build_incidents(project, result.checked, result.diagnostics, bool(git),
-                                options.jobs)
+    documents = [result.collected[path] for path in result.checked
+                 if path in result.collected]
+    incidents = build_incidents(project, documents, result.diagnostics, bool(git))
     data = build_dataset(incidents, options.today or today(),
                          unplaced(result.checked, result.diagnostics))
     return Built(result, incidents, data, project.layout.root)

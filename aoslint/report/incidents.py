@@ -14,14 +14,13 @@ from collections.abc import Sequence
 import msgspec
 
 from aoslint.checks.cross_document import usable_id
-from aoslint.checks.hardening import incident_start
-from aoslint.closure import APPROVER
+from aoslint.closure import APPROVER, closure_reason
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.hardening_case import incident_start
 from aoslint.layout import find_repository_root
-from aoslint.lifecycle import closure_reason
 from aoslint.model import Document
 from aoslint.report.metrics import durations, key_times
-from aoslint.report.prepare import Prepared, prepare_all
+from aoslint.report.prepare import Prepared
 from aoslint.runner import Project
 
 # Findings that mean the hardening is not (yet) proven.
@@ -100,15 +99,14 @@ def _slug(name: str, taken: set[str]) -> str:
     return slug
 
 
-def build_incidents(project: Project, checked: Sequence[str],
-                    findings: Sequence[Diagnostic], git: bool, jobs: int | None = None
-                    ) -> list[Incident]:
+def build_incidents(project: Project, documents: Sequence[Prepared],
+                    findings: Sequence[Diagnostic], git: bool) -> list[Incident]:
     """One incident per Incident ID (a document without a usable ID stands alone)."""
     by_path: dict[str, list[Diagnostic]] = {}
     for diag in findings:
         by_path.setdefault(diag.path, []).append(diag)
     groups: dict[str, list[Prepared]] = {}
-    for prepared in prepare_all(project, checked, jobs):
+    for prepared in documents:
         field = prepared.document.field("incident_id")
         key = field.value if field is not None and usable_id(field.value) else prepared.display
         groups.setdefault(str(key), []).append(prepared)

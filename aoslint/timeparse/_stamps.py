@@ -22,6 +22,7 @@ __all__ = [
     "ParsedTime",
     "TimeContext",
     "TimeError",
+    "find_date_in",
     "find_date_line",
     "find_timestamp",
     "find_zone_statement",
@@ -180,6 +181,9 @@ _WEEKDAY_RE = compile_lazily(
 _NUMERIC_DATE_RE = compile_lazily(
     r"(?P<a>\d{1,6})(?P<sep>[-/])(?P<b>\d{1,3})(?P=sep)(?P<c>\d{1,6})(?![\d])"
 )
+# A month and day without the year, only right before a clock ("[04-11 21:37]").
+_MONTH_DAY_RE = compile_lazily(
+    r"(?P<b>\d{1,2})-(?P<c>\d{1,2})(?=[ \tT]{1,3}\d{1,2}:\d{2}(?!\d))")
 _MONTH_FIRST_RE = compile_lazily(
     _MONTH + r"[ \t]{1,3}(?P<day>\d{1,2})" + _ORDINAL + r"(?![\dA-Za-z])" + _YEAR,
     re.IGNORECASE,
@@ -310,6 +314,11 @@ def _read_date(text: str, pos: int) -> _DateParts | None:
                 start, m.end(), found, f"`{found}` is not a valid date; {EXPECTED_DATE}"
             )
         return None
+    m = _MONTH_DAY_RE.match(text, pos) if first.isdecimal() else None
+    if m is not None:
+        found = m.group(0)
+        _check_date(None, int(m.group("b")), int(m.group("c")), found, start, m.end())
+        return _DateParts(None, int(m.group("b")), int(m.group("c")), weekday, start, m.end())
     # A month name opens with a letter, a day first with a digit.
     m = _DAY_FIRST_RE.match(text, pos) if first.isdecimal() else _MONTH_FIRST_RE.match(text, pos)
     if m is None:
@@ -793,3 +802,49 @@ def find_date_line(text: str, default_year: int | None) -> date | None:
         return date(year, parts.month, parts.day)
     except ValueError:
         return None
+
+
+# Where a date may start inside a title or a zone line: a four-digit year, or
+# a month name after a word boundary, or a day number before a month name.
+_DATE_START_RE = compile_lazily(
+    r"(?<![\w/.-])(?:\d{4}-\d{1,2}-\d{1,2}(?!\d)"
+    r"|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?[ \t]"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?[ \t]{1,3}\d"
+    r"|\d{1,2}(?:st|nd|rd|th)?[ \t]{1,3}(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
+    re.IGNORECASE,
+)
+# The rest of a day range after its first day: "May 4-6, 2023" -> ", 2023".
+_RANGE_YEAR_RE = compile_lazily(
+    r"[ \t]{0,2}(?:-|\u2013|\u2014|to)[ \t]{0,2}\d{1,2}(?:st|nd|rd|th)?,?[ \t]{1,3}"
+    r"(?P<year>\d{4})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def find_date_in(text: str, default_year: int | None) -> date | None:
+    """The first date written anywhere in a short title, heading or zone line.
+
+    "Checkout outage - March 3, 2024", "All times in PST, on March 9th 2020",
+    "Timeline May 4-6, 2023" (a range gives its first day). A date without a
+    year takes ``default_year``; malformed dates are skipped, not reported.
+    """
+    if len(text) > 300:
+        return None
+    for candidate in _DATE_START_RE.finditer(text):
+        try:
+            parts = _read_date(text, candidate.start())
+        except _Malformed:
+            continue
+        if parts is None:
+            continue
+        year = parts.year
+        if year is None:
+            ranged = _RANGE_YEAR_RE.match(text, parts.end)
+            year = int(ranged.group("year")) if ranged is not None else default_year
+        if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+            continue
+        try:
+            return date(year, parts.month, parts.day)
+        except ValueError:
+            continue
+    return None

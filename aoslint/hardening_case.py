@@ -1,4 +1,9 @@
-"""What a postmortem's hardening cites: rule files, the quality gate, commits.
+"""One postmortem as the hardening and closure checks judge it.
+
+What its hardening cites (rule files, the quality gate, commits), when the
+incident started, and whether the document claims closure: read once per
+postmortem, shared by ``checks.rule_citations``, ``checks.closure_checks`` and
+``checks.git_proof``.
 
 The kits name one rule file in several forms: `.agent/rules/x.md`,
 `.agents/rules/x.md`, `rules/x.md`, `x.md` or `security/x.md` relative to the
@@ -9,6 +14,7 @@ orchestrator file ("Security Review Checklist"), or by a `CORE_CHECKS` name.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from functools import cached_property, lru_cache
@@ -17,10 +23,29 @@ from pathlib import Path
 import msgspec
 
 from aoslint.actions import ActionItem, References, find_references
+from aoslint.closure import APPROVER, closure_reason
+from aoslint.config import Config
+from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.layout import Layout
 from aoslint.lazyre import compile_lazily
 from aoslint.model import Document
 from aoslint.normalize import normalize_title
+from aoslint.registry import Rule
+from aoslint.timeline import instant, iso_date, metadata_date
+
+# Quoted by the hardening and closure rules' documentation.
+POLICY_HARDENING = """
+Identify the specific Rule File (.agent/rules/*) that allowed the failure.
+Update the rule to cover the edge case. Update the Orchestrator Quality Gate to
+enforce this new check in future tasks. An incident is not "Closed" until the
+rules are updated. (Incident Response & Postmortem Policy, 4)"""
+POLICY_STOP = """
+You MUST NOT exit Incident Mode until: 1. Stability is verified by
+qa-automation-engineer. 2. Postmortem is approved by orchestrator. 3. Rule
+updates are merged and pushed to origin. (Incident Response & Postmortem
+Policy, STOP Rule)"""
+PENDING = ("While the document is open these are reported as pending (info); "
+           "once it claims closure, as errors.")
 
 _AOS_GAP = compile_lazily(r"(?:\*\*|__)\s*AOS Gap\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*(.*)$",
                           re.IGNORECASE)
@@ -293,3 +318,71 @@ def _aos_gap_lines(document: Document, lines: tuple[str, ...]) -> list[tuple[int
             if match:
                 found.append((number, "AOS Gap", match.group(1)))
     return found
+
+
+class Subject(msgspec.Struct, frozen=True):
+    """One postmortem of the run, with its file on disk."""
+
+    document: Document
+    source: Path
+    lines: tuple[str, ...]
+
+
+class Case(msgspec.Struct):
+    """One postmortem under judgement: its citations, start, and closure claim."""
+
+    subject: Subject
+    hardening: Hardening
+    start: dt.datetime | None
+    closed: str | None
+    approved: dt.date | None = None  # the orchestrator's approval: the proof window's end
+
+    @property
+    def end(self) -> dt.datetime | None:
+        """The window's end: the approval day's end anywhere on Earth (UTC-12), else now."""
+        if self.approved is None:
+            return None
+        day = self.approved
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) + dt.timedelta(hours=36)
+
+    @property
+    def path(self) -> str:
+        return self.subject.document.path
+
+    def severity(self, pending: Severity = Severity.INFO) -> Severity:
+        return Severity.ERROR if self.closed else pending
+
+    def state(self) -> str:
+        """Why a gate is an error here: the closure claim (an open one is labelled pending)."""
+        return f" (closed: {self.closed})" if self.closed else ""
+
+    def at_anchor(self, which: Rule, message: str, hint: str | None = None) -> Diagnostic:
+        """A finding about the postmortem as a whole, at its Action Items heading."""
+        return which.diagnostic(self.path, self.hardening.anchor_line,
+                                self.hardening.anchor_column, message, hint)
+
+
+def incident_start(document: Document) -> dt.datetime | None:
+    """The first key event, else the incident's day (midnight UTC): commits after it count."""
+    timeline = document.timeline
+    if timeline is not None:
+        occurred = timeline.key.get("occurred")
+        if occurred is not None and occurred.at is not None:
+            return instant(occurred.at)
+    day = metadata_date(document.metadata)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) if day else None
+
+
+def hardening_case(subject: Subject, layout: Layout, gate: GateIndex, config: Config,
+                   probes: list[tuple[str, bool]] | None = None) -> Case | None:
+    """A postmortem's citations, start and closure claim; ``None`` for other types.
+
+    ``probes`` collects the paths looked up on disk (see :func:`resolve`).
+    """
+    if subject.document.type != "postmortem":
+        return None
+    hardening = collect(subject.document, layout, gate, subject.source, subject.lines, probes)
+    approval = subject.document.closure.approval_by(APPROVER)
+    return Case(subject, hardening, incident_start(subject.document),
+                closure_reason(subject.document, config),
+                iso_date(approval.date) if approval is not None else None)

@@ -1,4 +1,4 @@
-"""Hardening proven by git, and the STOP rule, for every postmortem of a run.
+"""Hardening proven by git, and the STOP rule's "pushed", for every postmortem of a run.
 
 The policy: an incident is not closed until the rule file that let the failure
 through is updated, the Orchestrator Quality Gate enforces the new check, and
@@ -16,68 +16,25 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from aoslint.closure import APPROVER, QA_AGENT, Signature
-from aoslint.config import Config
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.git.model import Verdict  # plain data: no subprocess
-from aoslint.hardening import (
+from aoslint.hardening_case import (
+    PENDING,
+    POLICY_HARDENING,
+    POLICY_STOP,
+    Case,
     Citation,
     GateIndex,
-    Hardening,
-    collect,
     headings_of,
-    nearest_rule,
 )
 from aoslint.layout import Layout, find_repository_root
-from aoslint.lifecycle import closure_reason
-from aoslint.model import Document
-from aoslint.normalize import shorten
 from aoslint.registry import Rule, rule
-from aoslint.timeline import instant, iso_date, metadata_date
 
 if TYPE_CHECKING:  # the git layer imports subprocess; --no-git runs never need it
     from aoslint.git.facts import GitFacts
     from aoslint.git.model import Issue
     from aoslint.git.proof import Proof
 
-_POLICY_HARDENING = """
-Identify the specific Rule File (.agent/rules/*) that allowed the failure.
-Update the rule to cover the edge case. Update the Orchestrator Quality Gate to
-enforce this new check in future tasks. An incident is not "Closed" until the
-rules are updated. (Incident Response & Postmortem Policy, 4)"""
-_POLICY_STOP = """
-You MUST NOT exit Incident Mode until: 1. Stability is verified by
-qa-automation-engineer. 2. Postmortem is approved by orchestrator. 3. Rule
-updates are merged and pushed to origin. (Incident Response & Postmortem
-Policy, STOP Rule)"""
-_PENDING = ("While the document is open these are reported as pending (info); "
-            "once it claims closure, as errors.")
-
-UNKNOWN_RULE_FILE = rule(
-    "AOS501", "unknown-rule-file", "A cited rule file does not exist.",
-    severity=Severity.WARNING, policy=_POLICY_HARDENING,
-    explanation="""
-A hardening item or the Root Cause's AOS Gap names a rule file that is not in
-the repository, in any of the forms the kits use (`.agent/rules/x.md`,
-`rules/x.md`, `x.md` or `security/x.md` relative to the rules directory, a
-Markdown link). The hint names the nearest existing rule file. A warning while
-the document is open, an error once it claims closure.""",
-    example="- [x] **Rule Update**: `security/auth-rules.md`   <- the file is security/auth.md",
-    fix="Cite the rule file by its real path.",
-    needs="repository",
-)
-HARDENING_MISSING = rule(
-    "AOS502", "hardening-missing", "The postmortem names no rule file.",
-    severity=Severity.INFO, policy=_POLICY_HARDENING,
-    explanation=f"""
-The Hardening Phase starts by identifying the specific rule file that allowed
-the failure. A postmortem whose hardening items and AOS Gap name no rule file
-cannot be checked against the rules, and the policy says the incident is not
-closed until the rules are updated. {_PENDING}""",
-    example="- [x] **Rule Update**: made the rules stricter.",
-    fix="Name the rule file you updated, e.g. `.agent/rules/security/auth.md`.",
-    needs="repository",
-)
 UNKNOWN_COMMIT = rule(
     "AOS503", "unknown-commit", "A cited commit does not exist in this repository.",
     explanation="""
@@ -87,6 +44,7 @@ from another repository, or one that was never pushed and fetched.""",
     fix="Cite the commit that changed the rule (git log -- <rule file>).",
     needs="git",
 )
+
 COMMIT_DOES_NOT_TOUCH_RULE = rule(
     "AOS504", "commit-does-not-touch-rule", "A cited commit does not change the cited rule file.",
     explanation="""
@@ -96,44 +54,48 @@ are followed), so it does not prove that the rule was updated.""",
     fix="Cite the commit that changed the rule file.",
     needs="git",
 )
+
 RULE_NOT_CHANGED = rule(
     "AOS505", "rule-not-changed", "No commit since the incident started changed the rule file.",
-    severity=Severity.INFO, policy=_POLICY_HARDENING,
+    severity=Severity.INFO, policy=POLICY_HARDENING,
     explanation=f"""
 Without a cited commit, a commit after the incident's start (its first timeline
 event, else its Date) must have changed the cited rule file; with `--base REF`
 (pull requests, pre-commit) changes in REF..HEAD and staged changes count too.
-Renamed rule files are followed. {_PENDING}""",
+Renamed rule files are followed. {PENDING}""",
     example="- [x] **Rule Update**: `security/auth.md`   <- unchanged since 2026-11-02",
     fix="Commit the rule update (or cite the commit that made it).",
     needs="git",
 )
+
 GATE_NOT_UPDATED = rule(
     "AOS506", "gate-not-updated", "The quality gate did not change since the incident started.",
-    severity=Severity.INFO, policy=_POLICY_HARDENING,
+    severity=Severity.INFO, policy=POLICY_HARDENING,
     explanation=f"""
 The Orchestrator Quality Gate (`agents/orchestrator.md`, or `scripts/checklist.py`;
 `gate-file` in the config) must enforce the new check. No commit since the
 incident started changed it; for a `checklist.py` gate, no entry was added to
 `CORE_CHECKS`, `PERFORMANCE_CHECKS` or `VERIFICATION_SUITE` (read with Python's
-`ast`). {_PENDING}""",
+`ast`). {PENDING}""",
     example="- [x] **Orchestrator Gate Update**: added a check.   <- orchestrator.md unchanged",
     fix="Add the new check to the gate and commit it.",
     needs="git",
 )
+
 GATE_SECTION_NOT_UPDATED = rule(
     "AOS507", "gate-section-not-updated",
     "The gate changed, but not under the checklist the item names.",
-    severity=Severity.INFO, policy=_POLICY_HARDENING,
+    severity=Severity.INFO, policy=POLICY_HARDENING,
     explanation=f"""
 An item that names a checklist of the gate ("Security Review Checklist") or a
 `CORE_CHECKS` entry is checked precisely: lines added since the incident must
 fall inside that heading's section of the gate file (diff hunks are mapped to
-the gate's headings), or the named entry must be new. {_PENDING}""",
+the gate's headings), or the named entry must be new. {PENDING}""",
     example="added the item to the Security Review Checklist   <- only the QA checklist changed",
     fix="Add the check under the heading the item names (or name the right heading).",
     needs="git",
 )
+
 NOT_A_GIT_REPOSITORY = rule(
     "AOS508", "not-a-git-repository", "Hardening cannot be proven: no git repository.",
     severity=Severity.WARNING,
@@ -145,6 +107,7 @@ nothing is reported as failed). Use `--no-git` to skip these checks on purpose."
     fix="Run aoslint inside the git clone, or pass --no-git.",
     needs="git",
 )
+
 GIT_NOT_INSTALLED = rule(
     "AOS509", "git-not-installed", "Hardening cannot be proven: git is not installed.",
     severity=Severity.WARNING,
@@ -153,6 +116,7 @@ GIT_NOT_INSTALLED = rule(
     fix="Install git, or pass --no-git to skip the git checks.",
     needs="git",
 )
+
 SHALLOW_HISTORY = rule(
     "AOS510", "shallow-history", "The clone's history is too shallow to prove the hardening.",
     severity=Severity.WARNING,
@@ -164,6 +128,7 @@ failure; it says so.""",
     fix="Fetch the history: git fetch --unshallow (GitHub Actions: fetch-depth: 0).",
     needs="git",
 )
+
 COMMIT_NOT_ON_BRANCH = rule(
     "AOS511", "commit-not-on-branch", "A cited commit is not in the current branch's history.",
     explanation="""
@@ -173,6 +138,7 @@ change it made is not part of what is being checked or released.""",
     fix="Merge the branch that holds the commit, or cite the merged commit.",
     needs="git",
 )
+
 GIT_FAILED = rule(
     "AOS512", "git-failed", "Git could not answer (unknown --base, no commits, git error).",
     severity=Severity.WARNING,
@@ -184,85 +150,26 @@ The message carries git's own words.""",
     fix="Fix the revision or the repository state that git names.",
     needs="git",
 )
-NO_AOS_TREE = rule(
-    "AOS513", "no-aos-tree", "No rules directory was found, so rule files cannot be checked.",
-    severity=Severity.WARNING,
+
+INCIDENT_START_UNKNOWN = rule(
+    "AOS514", "incident-start-unknown", "When the incident started is unknown, so no change "
+    "can be dated after it.",
+    severity=Severity.WARNING, policy=POLICY_HARDENING,
     explanation="""
-aoslint looks for `.agents/` or `.agent/` holding `rules/` or `agents/`, then
-for a kit with `rules/` and `agents/` at the repository root (a `.agent/` that
-holds only `skills/` is not the tree); there is no rules directory in the tree
-found, and `rules-dir` is not configured.""",
-    example="a repository whose rules live in policy/ without rules-dir = \"policy\"",
-    fix="Set aos-dir or rules-dir in the config; for postmortems outside an AOS repository, "
-        "use the generic profile (profile = \"generic\" or --profile generic).",
-    needs="repository",
-)
-CLOSURE_WITHOUT_QA = rule(
-    "AOS601", "closure-without-qa", "Closed without QA's stability verification.",
-    severity=Severity.INFO, policy=_POLICY_STOP, closure_gate=True,
-    explanation=f"""
-The STOP rule's first condition: stability verified by `qa-automation-engineer`.
-A document that claims closure (Status RESOLVED or CLOSED, every Closure
-Approval box ticked, or a dated approval) must record it: a `Verified by:
-@qa-automation-engineer` line with a date, or a ticked item naming
-@qa-automation-engineer and the verification. {_PENDING}""",
-    example="Status: CLOSED   <- and no Verified by: @qa-automation-engineer",
-    fix="Record QA's verification: 'Verified by: @qa-automation-engineer (YYYY-MM-DD)'.",
-)
-CLOSURE_WITHOUT_APPROVAL = rule(
-    "AOS602", "closure-without-approval", "Closed without the orchestrator's dated approval.",
-    severity=Severity.INFO, policy=_POLICY_STOP, closure_gate=True,
-    explanation=f"""
-The STOP rule's second condition: the postmortem is approved by `orchestrator`.
-A document that claims closure must carry `Approved by: @orchestrator` with a
-date (on the line, or a `Date:` line right below it). {_PENDING}""",
-    example="Approved by: @orchestrator\nDate:",
-    fix="Record the approval: 'Approved by: @orchestrator' and 'Date: YYYY-MM-DD'.",
-)
-HARDENING_OPEN = rule(
-    "AOS603", "hardening-open", "A hardening item is still unticked.",
-    severity=Severity.INFO, policy=_POLICY_STOP, closure_gate=True,
-    explanation=f"""
-An incident is not closed until the rules are updated; an unticked item of the
-Action Items / AOS Hardening section says that work is still open. {_PENDING}""",
-    example="- [ ] **Orchestrator Gate Update**: ...",
-    fix="Finish the item and tick it, or keep the incident open.",
-)
-HARDENING_NOT_PUSHED = rule(
-    "AOS604", "hardening-not-pushed", "No proving commit is on the upstream branch.",
-    severity=Severity.INFO, policy=_POLICY_STOP, closure_gate=True,
-    explanation=f"""
-The STOP rule's third condition: rule updates are merged and pushed to origin.
-A rule or gate change proves the incident when it adds real text (not only
-whitespace or blank lines) and is dated between the incident's start and its
-approval (else now); for each cited rule file and for the gate, at least one
-such commit must be reachable from the upstream: `upstream` in the config, else
-the branch's upstream, else `origin/HEAD`, else `origin/main` or
-`origin/master`. Later commits, pushed or not, neither prove nor break a
-closed incident. A change that is only staged is not pushed either. {_PENDING}""",
-    example="the rule update is committed locally but not pushed",
-    fix="Push the commits (git push) or merge the pull request, then re-run.",
+A rule or gate change proves the hardening only if it was made after the
+incident started. aoslint takes the start from the first timeline event, else
+the Date or Timestamp field, else the date in an INC-YYYYMMDD-NNN Incident ID.
+With none of these, any old commit would pass; aoslint says so instead of
+passing.""",
+    example="a postmortem with no Date: line, undated timeline rows and Incident ID OPS-42",
+    fix="Add 'Date: YYYY-MM-DD' to the header lines.",
     needs="git",
 )
-NO_UPSTREAM = rule(
-    "AOS605", "no-upstream", "Cannot tell whether the hardening is pushed: no upstream.",
-    severity=Severity.INFO, policy=_POLICY_STOP, closure_gate=True,
-    explanation=f"""
-There is no configured upstream, the branch has none (or HEAD is detached, as in
-CI checkouts), there is no `origin/HEAD` and no `origin/main` or
-`origin/master`: no remote at all, or one never pushed to or fetched from. So
-whether the proving commits are pushed cannot be decided, and for a document
-that claims closure an unproven "pushed" is not a pass. The message says what
-is missing. {_PENDING}""",
-    example="a clone without an origin remote",
-    fix="Push with an upstream (git push -u origin main); in CI fetch origin's branches "
-        "(actions/checkout with fetch-depth: 0), or set `upstream` in the config.",
-    needs="git",
-)
+
 HARDENING_REVERTED = rule(
     "AOS515", "hardening-reverted", "The rule or gate change that proved the hardening was "
     "undone on the upstream.",
-    severity=Severity.WARNING, policy=_POLICY_STOP, closure_gate=True,
+    severity=Severity.WARNING, policy=POLICY_STOP, closure_gate=True,
     explanation="""
 A later commit on the upstream removed the lines the proving commit added (by
 `git revert` or by hand) without rewriting them into new text, so the hardening
@@ -273,6 +180,7 @@ once it claims closure.""",
     fix="Restore the change (revert the revert) or harden the rule again and cite that.",
     needs="git",
 )
+
 HARDENING_LANDED = rule(
     "AOS516", "hardening-landed-elsewhere", "A cited commit reached the upstream as another "
     "commit (squash, rebase or cherry-pick merge).",
@@ -287,40 +195,41 @@ that one instead.""",
     fix="Nothing is wrong; cite the landed commit to make the record exact.",
     needs="git",
 )
-VERIFIER_CONFLICT = rule(
-    "AOS606", "verifier-conflict",
-    "The closure checklist and the Verified by: line name different verifiers.",
-    severity=Severity.WARNING, policy=_POLICY_STOP, closure_gate=True,
-    explanation="""
-A ticked "Stability verified by @qa-automation-engineer" beside a `Verified by:`
-line that names another agent: the document says two things about who verified
-stability, and the STOP rule needs `qa-automation-engineer`'s verification. The
-ticked box does not count as that verification. A warning while the document is
-open, an error once it claims closure.""",
-    example="- [x] Stability verified by @qa-automation-engineer\nVerified by: @sre-oncall "
-            "(2026-11-03)",
-    fix="Record who really verified: 'Verified by: @qa-automation-engineer (YYYY-MM-DD)', "
-        "or untick the box.",
+
+HARDENING_NOT_PUSHED = rule(
+    "AOS604", "hardening-not-pushed", "No proving commit is on the upstream branch.",
+    severity=Severity.INFO, policy=POLICY_STOP, closure_gate=True,
+    explanation=f"""
+The STOP rule's third condition: rule updates are merged and pushed to origin.
+A rule or gate change proves the incident when it adds real text (not only
+whitespace or blank lines) and is dated between the incident's start and its
+approval (else now); for each cited rule file and for the gate, at least one
+such commit must be reachable from the upstream: `upstream` in the config, else
+the branch's upstream, else `origin/HEAD`, else `origin/main` or
+`origin/master`. Later commits, pushed or not, neither prove nor break a
+closed incident. A change that is only staged is not pushed either. {PENDING}""",
+    example="the rule update is committed locally but not pushed",
+    fix="Push the commits (git push) or merge the pull request, then re-run.",
+    needs="git",
 )
 
-INCIDENT_START_UNKNOWN = rule(
-    "AOS514", "incident-start-unknown", "When the incident started is unknown, so no change "
-    "can be dated after it.",
-    severity=Severity.WARNING, policy=_POLICY_HARDENING,
-    explanation="""
-A rule or gate change proves the hardening only if it was made after the
-incident started. aoslint takes the start from the first timeline event, else
-the Date or Timestamp field, else the date in an INC-YYYYMMDD-NNN Incident ID.
-With none of these, any old commit would pass; aoslint says so instead of
-passing.""",
-    example="a postmortem with no Date: line, undated timeline rows and Incident ID OPS-42",
-    fix="Add 'Date: YYYY-MM-DD' to the header lines.",
+NO_UPSTREAM = rule(
+    "AOS605", "no-upstream", "Cannot tell whether the hardening is pushed: no upstream.",
+    severity=Severity.INFO, policy=POLICY_STOP, closure_gate=True,
+    explanation=f"""
+There is no configured upstream, the branch has none (or HEAD is detached, as in
+CI checkouts), there is no `origin/HEAD` and no `origin/main` or
+`origin/master`: no remote at all, or one never pushed to or fetched from. So
+whether the proving commits are pushed cannot be decided, and for a document
+that claims closure an unproven "pushed" is not a pass. The message says what
+is missing. {PENDING}""",
+    example="a clone without an origin remote",
+    fix="Push with an upstream (git push -u origin main); in CI fetch origin's branches "
+        "(actions/checkout with fetch-depth: 0), or set `upstream` in the config.",
     needs="git",
 )
 
 RULES: tuple[Rule, ...] = (
-    UNKNOWN_RULE_FILE,
-    HARDENING_MISSING,
     UNKNOWN_COMMIT,
     COMMIT_DOES_NOT_TOUCH_RULE,
     RULE_NOT_CHANGED,
@@ -331,16 +240,11 @@ RULES: tuple[Rule, ...] = (
     SHALLOW_HISTORY,
     COMMIT_NOT_ON_BRANCH,
     GIT_FAILED,
-    NO_AOS_TREE,
-    CLOSURE_WITHOUT_QA,
-    CLOSURE_WITHOUT_APPROVAL,
-    HARDENING_OPEN,
-    HARDENING_NOT_PUSHED,
-    NO_UPSTREAM,
+    INCIDENT_START_UNKNOWN,
     HARDENING_REVERTED,
     HARDENING_LANDED,
-    VERIFIER_CONFLICT,
-    INCIDENT_START_UNKNOWN,
+    HARDENING_NOT_PUSHED,
+    NO_UPSTREAM,
 )
 
 # Keyed by the values of aoslint.git.model.Problem (a StrEnum), not imported here.
@@ -363,85 +267,6 @@ class GitOptions(msgspec.Struct, frozen=True):
     upstream: str | None = None
 
 
-class Subject(msgspec.Struct, frozen=True):
-    """One postmortem of the run, with its file on disk."""
-
-    document: Document
-    source: Path
-    lines: tuple[str, ...]
-
-
-class Case(msgspec.Struct):
-    """One postmortem under judgement: its citations, start, and closure claim."""
-
-    subject: Subject
-    hardening: Hardening
-    start: dt.datetime | None
-    closed: str | None
-    approved: dt.date | None = None  # the orchestrator's approval: the proof window's end
-
-    @property
-    def end(self) -> dt.datetime | None:
-        """The window's end: the approval day's end anywhere on Earth (UTC-12), else now."""
-        if self.approved is None:
-            return None
-        day = self.approved
-        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) + dt.timedelta(hours=36)
-
-    @property
-    def path(self) -> str:
-        return self.subject.document.path
-
-    def severity(self, pending: Severity = Severity.INFO) -> Severity:
-        return Severity.ERROR if self.closed else pending
-
-    def state(self) -> str:
-        """Why a gate is an error here: the closure claim (an open one is labelled pending)."""
-        return f" (closed: {self.closed})" if self.closed else ""
-
-
-def incident_start(document: Document) -> dt.datetime | None:
-    """The first key event, else the incident's day (midnight UTC): commits after it count."""
-    timeline = document.timeline
-    if timeline is not None:
-        occurred = timeline.key.get("occurred")
-        if occurred is not None and occurred.at is not None:
-            return instant(occurred.at)
-    day = metadata_date(document.metadata)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) if day else None
-
-
-def check_hardening(subjects: Sequence[Subject], layout: Layout, config: Config,
-                    options: GitOptions) -> Iterator[Diagnostic]:
-    """Hardening and STOP-rule findings for the run's postmortems."""
-    gate = GateIndex(layout.gate_file)
-    cases = [case for subject in subjects
-             if (case := hardening_case(subject, layout, gate, config)) is not None]
-    for case in cases:
-        yield from _document_level(case, layout, options.enabled)
-    yield from check_git(cases, layout, gate, options)
-
-
-def hardening_case(subject: Subject, layout: Layout, gate: GateIndex, config: Config,
-                   probes: list[tuple[str, bool]] | None = None) -> Case | None:
-    """A postmortem's citations, start and closure claim; ``None`` for other types.
-
-    ``probes`` collects the paths looked up on disk (see :func:`resolve`).
-    """
-    if subject.document.type != "postmortem":
-        return None
-    hardening = collect(subject.document, layout, gate, subject.source, subject.lines, probes)
-    approval = subject.document.closure.approval_by(APPROVER)
-    return Case(subject, hardening, incident_start(subject.document),
-                closure_reason(subject.document, config),
-                iso_date(approval.date) if approval is not None else None)
-
-
-def document_hardening(case: Case, layout: Layout, options: GitOptions) -> list[Diagnostic]:
-    """The findings of one postmortem that need no git (they read the rules tree)."""
-    return list(_document_level(case, layout, options.enabled))
-
-
 def check_git(cases: Sequence[Case], layout: Layout, gate: GateIndex,
               options: GitOptions, notes: list[str] | None = None) -> Iterator[Diagnostic]:
     """The git-backed findings of all postmortems of a run, from one batched facts load.
@@ -456,8 +281,9 @@ def check_git(cases: Sequence[Case], layout: Layout, gate: GateIndex,
     git_root = find_repository_root(layout.root)
     if git_root is None:
         for case in needing:
-            yield _env(case, NOT_A_GIT_REPOSITORY,
-                       f"cannot prove the hardening: {layout.root} is not in a git repository")
+            yield case.at_anchor(
+                NOT_A_GIT_REPOSITORY,
+                f"cannot prove the hardening: {layout.root} is not in a git repository")
         return
     facts = _load_facts(needing, layout, gate, git_root, options)
     if facts.blocker is not None:
@@ -480,11 +306,6 @@ def check_git(cases: Sequence[Case], layout: Layout, gate: GateIndex,
         yield from _git_level(case, facts, gate, git_root, notes)
 
 
-def _env(case: Case, which: Rule, message: str, hint: str | None = None) -> Diagnostic:
-    return which.diagnostic(case.path, case.hardening.anchor_line, case.hardening.anchor_column,
-                            message, hint)
-
-
 def _issue(case: Case, issue: Issue, line: int | None = None,
            column: int | None = None) -> Diagnostic:
     which = _ISSUE_RULES.get(issue.problem, GIT_FAILED)
@@ -495,73 +316,6 @@ def _issue(case: Case, issue: Issue, line: int | None = None,
     return which.diagnostic(case.path, line or case.hardening.anchor_line,
                             column or case.hardening.anchor_column, issue.message,
                             issue.hint or None, severity=severity)
-
-
-def _document_level(case: Case, layout: Layout, with_git: bool) -> Iterator[Diagnostic]:
-    hardening = case.hardening
-    document = case.subject.document
-    if layout.rules_dir is None or not layout.rules_dir.is_dir():
-        if hardening.items and with_git:  # --no-git: the rules are not to be proven
-            yield _env(case, NO_AOS_TREE, "no rules directory found; rule files cannot be "
-                                          "checked",
-                       "set aos-dir or rules-dir in the config; not an AOS repository? "
-                       "use the generic profile (profile = \"generic\" or --profile generic)")
-    else:
-        for citation in hardening.unresolved:
-            near = nearest_rule(citation.cited, layout)
-            rules_dir = layout.relative(layout.rules_dir)
-            hint = (f"did you mean '{near}' (in {rules_dir}/)?" if near
-                    else f"no rule file in {rules_dir}/ is close to this name")
-            yield UNKNOWN_RULE_FILE.diagnostic(
-                case.path, citation.line, citation.column,
-                f"rule file '{citation.cited}' does not exist", hint,
-                severity=case.severity(Severity.WARNING))
-        if not hardening.rules and not hardening.unresolved:
-            yield HARDENING_MISSING.diagnostic(
-                case.path, hardening.anchor_line, hardening.anchor_column,
-                f"the postmortem names no rule file{case.state()}", severity=case.severity())
-    closure = document.closure
-    qa = closure.qa_verification()
-    conflict = closure.qa_conflict()
-    if conflict is not None:
-        ticked, other = conflict
-        names = ", ".join(f"@{a}" for a in other.agents)
-        yield VERIFIER_CONFLICT.diagnostic(
-            case.path, other.line, other.column,
-            f"line {ticked} ticks 'Stability verified by @{QA_AGENT}', but the Verified by: "
-            f"line names {names}{case.state()}", severity=case.severity(Severity.WARNING))
-    if qa is None:
-        yield CLOSURE_WITHOUT_QA.diagnostic(
-            case.path, closure.place("verified") or document.title_line, 1,
-            f"no stability verification by @{QA_AGENT} is recorded{case.state()}",
-            severity=case.severity())
-    elif isinstance(qa, Signature) and _before_start(qa, case):
-        yield CLOSURE_WITHOUT_QA.diagnostic(
-            case.path, qa.line, qa.column,
-            f"@{QA_AGENT}'s verification is dated {qa.date}, before the incident "
-            f"started{case.state()}", severity=case.severity())
-    approval = closure.approval_by(APPROVER)
-    if approval is None:
-        yield CLOSURE_WITHOUT_APPROVAL.diagnostic(
-            case.path, closure.place("approved") or document.title_line, 1,
-            f"no dated 'Approved by: @{APPROVER}' is recorded{case.state()}",
-            severity=case.severity())
-    elif _before_start(approval, case):
-        yield CLOSURE_WITHOUT_APPROVAL.diagnostic(
-            case.path, approval.line, approval.column,
-            f"the approval by @{APPROVER} is dated {approval.date}, before the incident "
-            f"started{case.state()}", severity=case.severity())
-    for item in hardening.items:
-        if item.done is False:
-            name = f"'{item.label}'" if item.label else f"'{shorten(item.text)}'"
-            yield HARDENING_OPEN.diagnostic(case.path, item.line, item.column,
-                                            f"{name} is not ticked{case.state()}",
-                                            severity=case.severity())
-
-
-def _before_start(signature: Signature, case: Case) -> bool:
-    signed = iso_date(signature.date) if signature.date else None
-    return signed is not None and case.start is not None and signed < case.start.date()
 
 
 def _relative(path: Path, git_root: Path) -> str:
