@@ -874,3 +874,23 @@ def test_fixed_zone_objects_are_plain_timezones() -> None:
     # Callers may compare zones: a fixed abbreviation is a datetime.timezone.
     zone = parsed("10:00 PDT").zone
     assert isinstance(zone, timezone) and zone.tzname(None) == "PDT"
+
+
+def test_prose_spans_read_the_sentence_forms_teams_write() -> None:
+    from datetime import timedelta
+
+    from aoslint.timeparse import find_prose_spans
+
+    lines = [
+        "An outage lasting 2 hours and 5 minutes, from 13:40 to 15:45 UTC.",
+        "Down from 11:50 pm until 12:30 am PST (40 minutes).",
+        "```",
+        "lasting 9 hours, from 01:00 to 02:00",
+        "```",
+        "We met for an hour to plan the fix.",
+    ]
+    found = list(find_prose_spans(lines, frozenset({3, 4, 5})))
+    assert [(f.line, f.text, f.span) for f in found] == [
+        (1, "2 hours and 5 minutes", timedelta(hours=2, minutes=5)),
+        (2, "40 minutes", timedelta(minutes=40)),
+    ]

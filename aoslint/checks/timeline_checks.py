@@ -8,7 +8,7 @@ from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.registry import Rule, rule
 from aoslint.timeline import KINDS, Event, Timeline, format_duration, instant
-from aoslint.timeparse import duration_tolerance, durations_match
+from aoslint.timeparse import duration_tolerance, durations_match, find_prose_spans
 
 _POLICY_TIMELINE = """
 Timeline: When it happened, when it was detected, when it was fixed.
@@ -103,7 +103,10 @@ value matches none of them within a small tolerance (1 minute or 2 %, wider
 for values stated in hours or as approximate); the message names the events
 of the closest readings. A duration scoped to part of the day ("7h during
 support hours 10:00-17:00 M-F") counts only the time inside that window; one
-whose scope names no window is not compared.""",
+whose scope names no window is not compared. A sentence that states a duration
+beside its own span ("an outage lasting 2 hours, from 13:40 to 15:25 UTC",
+"09:10 to 10:52 UTC (102 minutes)") is compared with that span; past
+midnight, the span wraps to the next day.""",
     example="""
 **Total Downtime / Unavailability**: 2 hours
 - `14:05 UTC`: Incident occurred.
@@ -133,6 +136,7 @@ RULES: tuple[Rule, ...] = (
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
+    yield from _prose_spans(ctx)
     timeline = ctx.document.timeline
     if timeline is None:
         return
@@ -268,6 +272,19 @@ def _durations(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
 
 
 _SHOWN = 3
+
+
+def _prose_spans(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """A sentence whose stated duration disagrees with the clock span it names."""
+    parsed = ctx.parsed
+    for found in find_prose_spans(parsed.lines, parsed.code_lines):
+        if durations_match(found.stated, [found.span], duration_tolerance(found.stated)):
+            continue
+        yield DURATION_MISMATCH.diagnostic(
+            ctx.path, found.line, found.column,
+            f"'{found.text}' is stated for {found.start} to {found.end}, which is "
+            f"{format_duration(found.span)}",
+            "correct the stated duration or the times in the sentence")
 
 
 def _in_window(window: tuple[int, int, bool] | None) -> str:

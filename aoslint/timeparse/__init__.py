@@ -18,6 +18,7 @@ from aoslint.timeparse._durations import (
     durations_match,
     parse_duration,
 )
+from aoslint.timeparse._prose import ProseSpan, find_prose_spans
 from aoslint.timeparse._stamps import (
     MAX_YEAR,
     MIN_YEAR,
@@ -38,6 +39,7 @@ __all__ = [
     "DurationError",
     "DurationUnknown",
     "ParsedTime",
+    "ProseSpan",
     "StatedDuration",
     "TimeContext",
     "TimeError",
@@ -45,6 +47,7 @@ __all__ = [
     "durations_match",
     "find_date_in",
     "find_date_line",
+    "find_prose_spans",
     "find_timestamp",
     "find_zone_statement",
     "out_of_range",
