@@ -45,34 +45,27 @@ def actual_findings(path: Path, **options: Any) -> Counter[tuple[int, str]]:
     return Counter((d.line, d.code) for d in result.diagnostics if d.severity in REPORTED)
 
 
-@pytest.mark.parametrize("path", sorted((FIXTURES / "good").glob("*.md")), ids=lambda p: p.name)
-def test_good_documents_pass_clean(path: Path) -> None:
-    result = run_check([path], **SINGLE_DOCUMENT)
+# Each fixture folder and the options its documents are checked with.
+FOLDERS = {"": SINGLE_DOCUMENT, "generic/": {"profile": "generic", "git": False}}
+
+
+def _fixtures(kind: str) -> list[Any]:
+    return [pytest.param(path, options, id=f"{prefix}{path.name}")
+            for prefix, options in FOLDERS.items()
+            for path in sorted((FIXTURES / prefix / kind).glob("*.md"))]
+
+
+@pytest.mark.parametrize(("path", "options"), _fixtures("good"))
+def test_good_documents_pass_clean(path: Path, options: dict[str, Any]) -> None:
+    result = run_check([path], **options)
     assert result.checked, f"{path.name} was not recognised as an incident document"
     assert [f"{d.line}:{d.code} {d.message}" for d in result.diagnostics
             if d.severity in REPORTED] == []
 
 
-@pytest.mark.parametrize("path", sorted((FIXTURES / "bad").glob("*.md")), ids=lambda p: p.name)
-def test_bad_documents_get_exactly_the_marked_findings(path: Path) -> None:
+@pytest.mark.parametrize(("path", "options"), _fixtures("bad"))
+def test_bad_documents_get_exactly_the_marked_findings(path: Path,
+                                                      options: dict[str, Any]) -> None:
     expected = expected_findings(path)
     assert expected, f"{path.name} has no expect: markers"
-    assert actual_findings(path) == expected
-
-
-GENERIC = FIXTURES / "generic"
-
-
-@pytest.mark.parametrize("path", sorted((GENERIC / "good").glob("*.md")), ids=lambda p: p.name)
-def test_generic_good_documents_pass_clean(path: Path) -> None:
-    result = run_check([path], profile="generic", git=False)
-    assert result.checked, f"{path.name} was not recognised as an incident document"
-    assert [f"{d.line}:{d.code} {d.message}" for d in result.diagnostics
-            if d.severity in REPORTED] == []
-
-
-@pytest.mark.parametrize("path", sorted((GENERIC / "bad").glob("*.md")), ids=lambda p: p.name)
-def test_generic_bad_documents_get_exactly_the_marked_findings(path: Path) -> None:
-    expected = expected_findings(path)
-    assert expected, f"{path.name} has no expect: markers"
-    assert actual_findings(path, profile="generic") == expected
+    assert actual_findings(path, **options) == expected
