@@ -10,6 +10,7 @@ low modules use it without closing an import circle.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 import msgspec
 
@@ -26,6 +27,9 @@ GROUPS = {
 }
 
 
+Needs = Literal["document", "repository", "git"]
+
+
 class Rule(msgspec.Struct, frozen=True):
     """A check's identity (stable code and name) and its documentation."""
 
@@ -40,6 +44,10 @@ class Rule(msgspec.Struct, frozen=True):
     # A STOP-rule gate: a document cannot silence it with an inline directive
     # (it must not vouch for its own closure) unless the config allows it.
     closure_gate: bool = False
+    # What the rule reads beyond the document: "document" (nothing more), "repository"
+    # (the other documents or the AOS tree) or "git" (the history). Tests that check
+    # one document alone leave out the others by this attribute.
+    needs: Needs = "document"
 
     def diagnostic(
         self,
@@ -81,10 +89,11 @@ def rule(
     fix: str,
     policy: str = "",
     closure_gate: bool = False,
+    needs: Needs = "document",
 ) -> Rule:
     """Define a rule, its documentation stripped of the source's indentation."""
     return Rule(code, name, summary, severity, explanation.strip(), example.strip(),
-                fix.strip(), policy.strip(), closure_gate)
+                fix.strip(), policy.strip(), closure_gate, needs)
 
 
 def catalog(rules: Iterable[Rule]) -> dict[str, Rule]:

@@ -243,14 +243,17 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
 
         in_git = known_files(project.layout.root)
         listed = [entry for entry in listed if _in_index(in_git, entry[0], entry[3])]
-    settings = _Settings(project, options, not skip_unknown, store, collector)
+    lookup = RunContext(project, options, not skip_unknown, store,
+                        _Disk(project.layout.gate_file), collector)
+    found = [_cached(lookup, entry, index) for entry in listed]
+    context = _for_workers(lookup, listed, found, index, jobs)
     findings: list[Diagnostic] = []
     summaries: list[Summary] = []
     cases: list[Case] = []
     directives: dict[str, tuple[Directive, ...]] = {}
     in_run: set[str] = set()
-    with _Workers(settings, jobs) as workers:
-        for outcome in _outcomes(settings, workers, listed, index):
+    with _Workers(context, jobs) as workers:
+        for outcome in _outcomes(context, workers, listed, found):
             in_run.add(outcome.resolved)
             findings.extend(outcome.findings)
             if store is not None and outcome.entry is not None:
@@ -372,20 +375,17 @@ class Outcome(msgspec.Struct, frozen=True, gc=False):
 Collector = Callable[[Project, Loaded, Path, GateIndex], Any]
 
 
-class _Settings(msgspec.Struct):
-    """What every worker needs; built once, inherited by forked workers."""
+class _Disk:
+    """What a process learns of the tree during a run: which paths are files, the gate.
 
-    project: Project
-    options: GitOptions
-    report_unknown: bool
-    store: Cache | None
-    collect: Collector | None = None
-    _gate: GateIndex | None = None
-    memo: Cache | None = None  # remembers schema outcomes: small runs only (see _outcomes)
-    # The schema outcome each file to check had when the index recorded it.
-    last_schemas: dict[str, tuple[str, Any]] = msgspec.field(default_factory=dict)
+    A memo, not run state: each process fills its own copy (a forked worker
+    starts from what the main process knew when it forked).
+    """
 
-    _files: dict[str, bool] = msgspec.field(default_factory=dict)
+    def __init__(self, gate_file: Path | None) -> None:
+        self._gate_file = gate_file
+        self._gate: GateIndex | None = None
+        self._files: dict[str, bool] = {}
 
     def is_file(self, path: str) -> bool:
         """``os.path.isfile``, asked once per run: documents cite the same rule files."""
@@ -397,41 +397,56 @@ class _Settings(msgspec.Struct):
     @property
     def gate(self) -> GateIndex:
         if self._gate is None:
-            self._gate = GateIndex(self.project.layout.gate_file)
+            self._gate = GateIndex(self._gate_file)
         return self._gate
 
 
-def _analyse(settings: _Settings, candidate: Candidate, data: bytes | None
+class RunContext(msgspec.Struct, frozen=True):
+    """What every worker needs: built before the workers fork, never changed."""
+
+    project: Project
+    options: GitOptions
+    report_unknown: bool
+    store: Cache | None
+    disk: _Disk
+    collect: Collector | None = None
+    memo: Cache | None = None  # remembers schema outcomes: small runs only (see _with_memo)
+    # The schema outcome each file to check had when the index recorded it.
+    last_schemas: dict[str, tuple[str, Any]] = msgspec.field(default_factory=dict)
+
+
+def _analyse(context: RunContext, candidate: Candidate, data: bytes | None
              ) -> tuple[Analysis, Any]:
     """Parse, model, and run the document and hardening checks: the cacheable part;
     and what the run's collector makes of the document (never cached)."""
-    project = settings.project
+    project = context.project
     sink: list[Diagnostic] = []
-    loaded = load_document(project, candidate, sink, report_unknown=settings.report_unknown,
+    loaded = load_document(project, candidate, sink, report_unknown=context.report_unknown,
                            data=data)
     if loaded is None:
         return Analysis(tuple(sink), None), None
     document = loaded.document
-    memo = _SchemaMemo(settings.last_schemas.get(candidate.real()), settings.memo)
-    context = CheckContext(document, loaded.parsed, loaded.doctype, project.config,
-                           project.extra_placeholders, memo, project.profile,
-                           project.layout.aos_dir is not None)
-    sink.extend(diag for family in DOCUMENT_CHECKS for diag in family(context))
+    memo = _SchemaMemo(context.last_schemas.get(candidate.real()), context.memo)
+    checking = CheckContext(document, loaded.parsed, loaded.doctype, project.config,
+                            project.extra_placeholders, memo, project.profile,
+                            project.layout.aos_dir is not None)
+    sink.extend(diag for family in DOCUMENT_CHECKS for diag in family(checking))
     probes: list[tuple[str, bool]] = []
     case = None
     if document.type == "postmortem" and project.profile.proves_hardening:
         subject = Subject(document, candidate.path, loaded.parsed.lines)
-        case = hardening_case(subject, project.layout, settings.gate, project.config, probes)
+        case = hardening_case(subject, project.layout, context.disk.gate, project.config,
+                              probes)
         if case is not None:
-            sink.extend(document_hardening(case, project.layout, settings.options))
+            sink.extend(document_hardening(case, project.layout, context.options))
             # Only the git checks read the case later; they need no lines.
             case = replace(case, subject=replace(subject, lines=())) \
-                if settings.options.enabled else None
-    collected = (settings.collect(project, loaded, candidate.path, settings.gate)
-                 if settings.collect is not None else None)
+                if context.options.enabled else None
+    collected = (context.collect(project, loaded, candidate.path, context.disk.gate)
+                 if context.collect is not None else None)
     return Analysis(
         findings=tuple(sink),
-        summary=Summary.of(document, project.config, context.closed),
+        summary=Summary.of(document, project.config, checking.closed),
         directives=tuple(find_directives(loaded.parsed)),
         note=f"{loaded.doctype.name} ({loaded.reason})",
         case=case,
@@ -469,10 +484,10 @@ class _SchemaMemo:
             self.store.put(key, value)
 
 
-def _key(settings: _Settings, display: str, explicit: bool, content: str) -> str:
+def _key(context: RunContext, display: str, explicit: bool, content: str) -> str:
     # A named file is read differently (binary files, unknown types), and
     # --skip-unknown changes what is reported: both are part of the key.
-    return entry_key(content, display, explicit, settings.report_unknown)
+    return entry_key(content, display, explicit, context.report_unknown)
 
 
 def _outcome(real: str, analysis: Analysis,
@@ -489,13 +504,13 @@ def _outcome(real: str, analysis: Analysis,
 Listed = tuple[str, str, bool, str]
 
 
-def _cached(settings: _Settings, listed: Listed, index: dict[str, IndexEntry]) -> Outcome | None:
+def _cached(context: RunContext, listed: Listed, index: dict[str, IndexEntry]) -> Outcome | None:
     """The file's cached outcome, if its bytes and everything it read are unchanged.
 
     A file the index knows with the same size, times and inode is not read
     again: the index says which entry its bytes had (as for the summaries).
     """
-    store = settings.store
+    store = context.store
     if store is None or store.empty:
         return None
     file, display, explicit, real = listed
@@ -508,16 +523,16 @@ def _cached(settings: _Settings, listed: Listed, index: dict[str, IndexEntry]) -
             content = content_digest(read_regular(file))
     except OSError:
         return None
-    found = store.get(_key(settings, display, explicit, content))
+    found = store.get(_key(context, display, explicit, content))
     if not isinstance(found, Analysis):
         return None
     for path, was in found.probes:
-        if settings.is_file(path) != was:
+        if context.disk.is_file(path) != was:
             return None
     return _outcome(real, found, stat, content)
 
 
-def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
+def _check_one(context: RunContext, candidate: Candidate) -> Outcome:
     data: bytes | None
     try:  # stat first: a file changed while being read then looks changed next time
         stat: tuple[int, int, int, int] | None = stat_key(os.stat(candidate.path))
@@ -526,36 +541,36 @@ def _check_one(settings: _Settings, candidate: Candidate) -> Outcome:
         data, stat = None, None
     collected = None
     try:
-        analysis, collected = _analyse(settings, candidate, data)
+        analysis, collected = _analyse(context, candidate, data)
     except Exception as exc:  # a bug: a finding on this document, and the run goes on
         if os.environ.get("AOSLINT_DEBUG"):
             raise
         analysis = Analysis((internal_error(candidate.display, exc),), None)
-    content = content_digest(data) if settings.store is not None and data is not None else None
-    new_key = (_key(settings, candidate.display, candidate.explicit, content)
+    content = content_digest(data) if context.store is not None and data is not None else None
+    new_key = (_key(context, candidate.display, candidate.explicit, content)
                if content is not None else None)
     return replace(_outcome(candidate.real(), analysis, stat, content, new_key),
                    collected=collected)
 
 
-def _collect_one(settings: _Settings, candidate: Candidate) -> Any:
+def _collect_one(context: RunContext, candidate: Candidate) -> Any:
     """A cached document, loaded again only for the run's collector."""
-    assert settings.collect is not None
+    assert context.collect is not None
     try:
-        loaded = load_document(settings.project, candidate, [],
-                               report_unknown=settings.report_unknown)
+        loaded = load_document(context.project, candidate, [],
+                               report_unknown=context.report_unknown)
         if loaded is None:
             return None
-        return settings.collect(settings.project, loaded, candidate.path, settings.gate)
+        return context.collect(context.project, loaded, candidate.path, context.disk.gate)
     except Exception:  # the cached findings stand; the collector goes without
         if os.environ.get("AOSLINT_DEBUG"):
             raise
         return None
 
 
-def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
+def _summarise_one(context: RunContext, candidate: Candidate) -> Outcome:
     """Another document of the repository: only what the cross-document checks read."""
-    project = settings.project
+    project = context.project
     resolved = candidate.real()
     try:
         stat: tuple[int, int, int, int] | None = stat_key(os.stat(candidate.path))
@@ -572,24 +587,32 @@ def _summarise_one(settings: _Settings, candidate: Candidate) -> Outcome:
     return Outcome(resolved, (), summary, (), "", None, stat)
 
 
-def _outcomes(settings: _Settings, workers: _Workers, listed: Sequence[Listed],
-              index: dict[str, IndexEntry]) -> list[Outcome]:
-    """Every file's outcome, in order: cache hits here, the rest in workers."""
-    found: list[Outcome | None] = [_cached(settings, entry, index) for entry in listed]
+def _for_workers(context: RunContext, listed: Sequence[Listed],
+                 found: Sequence[Outcome | None], index: dict[str, IndexEntry],
+                 jobs: int | None) -> RunContext:
+    """The run's context with what the files to check need: their last schema outcomes
+    and, for a small run, the cache as schema memo."""
+    misses = [entry[3] for entry, outcome in zip(listed, found, strict=True) if outcome is None]
+    last: dict[str, tuple[str, Any]] = {}
+    for real in misses:
+        known = index.get(real)
+        if known is not None and known.schema is not None:
+            last[real] = known.schema
+    # A few documents (pre-commit) are checked faster with their schema outcomes
+    # remembered, since jsonschema need not be imported; many are not.
+    small = len(misses) < PARALLEL_MIN_FILES and not _parallel(jobs, len(misses))
+    return replace(context, memo=context.store if small else None, last_schemas=last)
+
+
+def _outcomes(context: RunContext, workers: _Workers, listed: Sequence[Listed],
+              found: Sequence[Outcome | None]) -> list[Outcome]:
+    """Every file's outcome, in order: the cache hits found, the rest from the workers."""
     misses = [Candidate(Path(file), display, explicit, real)
               for (file, display, explicit, real), outcome in zip(listed, found, strict=True)
               if outcome is None]
-    # A few documents (pre-commit) are checked faster with their schema outcomes
-    # remembered, since jsonschema need not be imported; many are not.
-    small = len(misses) < PARALLEL_MIN_FILES and not workers.parallel(len(misses))
-    settings.memo = settings.store if small else None
-    for miss in misses:
-        known = index.get(miss.resolved)
-        if known is not None and known.schema is not None:
-            settings.last_schemas[miss.resolved] = known.schema
     computed = iter(workers.map(_check_chunk, misses))
     outcomes = [outcome if outcome is not None else next(computed) for outcome in found]
-    if settings.collect is None:
+    if context.collect is None:
         return outcomes
     hits = [number for number, outcome in enumerate(found)
             if outcome is not None and outcome.summary is not None]
@@ -773,27 +796,39 @@ def _open_cache(project: Project, options: GitOptions, result: RunResult) -> Cac
 
 # -- workers ---------------------------------------------------------------------------
 
-_SETTINGS: _Settings | None = None
+# The run's context, set before the workers fork (they inherit it) and never changed.
+_CONTEXT: RunContext | None = None
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
 
 
 def _check_chunk(chunk: Sequence[Candidate]) -> list[Outcome]:
-    assert _SETTINGS is not None
-    return [_check_one(_SETTINGS, c) for c in chunk]
+    assert _CONTEXT is not None
+    return [_check_one(_CONTEXT, c) for c in chunk]
 
 
 def _summarise_chunk(chunk: Sequence[Candidate]) -> list[Outcome]:
-    assert _SETTINGS is not None
-    return [_summarise_one(_SETTINGS, c) for c in chunk]
+    assert _CONTEXT is not None
+    return [_summarise_one(_CONTEXT, c) for c in chunk]
 
 
 def _collect_chunk(chunk: Sequence[Candidate]) -> list[Any]:
-    assert _SETTINGS is not None
-    return [_collect_one(_SETTINGS, c) for c in chunk]
+    assert _CONTEXT is not None
+    return [_collect_one(_CONTEXT, c) for c in chunk]
 
 
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _parallel(jobs: int | None, count: int) -> bool:
+    """Whether ``count`` files go to forked workers (``jobs``: ``None`` means automatic)."""
+    if (default_jobs() if jobs is None else jobs) < 2 or count < 2:
+        return False
+    if jobs is None and count < PARALLEL_MIN_FILES:
+        return False
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 _T = TypeVar("_T")
@@ -802,31 +837,25 @@ _T = TypeVar("_T")
 class _Workers:
     """Runs chunks of files in this process or, for large runs, in forked workers."""
 
-    def __init__(self, settings: _Settings, jobs: int | None) -> None:
-        self.settings = settings
+    def __init__(self, context: RunContext, jobs: int | None) -> None:
+        self.context = context
+        self.requested = jobs
         self.jobs = default_jobs() if jobs is None else max(1, jobs)
-        self.auto = jobs is None
         self.pool: Any = None
 
     def __enter__(self) -> _Workers:
-        global _SETTINGS
-        _SETTINGS = self.settings
+        global _CONTEXT
+        _CONTEXT = self.context
         return self
 
     def __exit__(self, *exc: object) -> None:
-        global _SETTINGS
+        global _CONTEXT
         if self.pool is not None:
             self.pool.shutdown()
-        _SETTINGS = None
+        _CONTEXT = None
 
     def parallel(self, count: int) -> bool:
-        if self.jobs < 2 or count < 2:
-            return False
-        if self.auto and count < PARALLEL_MIN_FILES:
-            return False
-        import multiprocessing
-
-        return "fork" in multiprocessing.get_all_start_methods()
+        return _parallel(self.requested, count)
 
     def map(self, work: Callable[[Sequence[Candidate]], list[_T]],
             candidates: Sequence[Candidate]) -> Iterator[_T]:

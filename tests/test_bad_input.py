@@ -8,6 +8,7 @@ from pathlib import Path
 
 from aoslint.runner import run_check
 from tests.conftest import FIXTURES, STANDALONE, STANDALONE_ARGS, CliResult, write_tree
+from tests.coverage import covers
 
 Cli = Callable[..., CliResult]
 GOOD_PM = (FIXTURES / "good" / "kit-postmortem.md").read_text()
@@ -18,6 +19,7 @@ def findings(path: Path) -> list[tuple[int, int, str, str]]:
     return [(d.line, d.column, d.code, d.message) for d in result.diagnostics]
 
 
+@covers("AOS902")
 def test_invalid_utf8_reports_byte_offset_line_and_column(tmp_path: Path) -> None:
     data = b"# Postmortem\n\nIncident ID: INC-20261102-001\nCaf" + b"\xe9 ok\n"
     path = write_tree(tmp_path, {"pm.md": data}) / "pm.md"
@@ -43,6 +45,7 @@ def test_empty_file_named_explicitly_is_reported_and_skipped_in_scans(tmp_path: 
     assert run_check([tmp_path / "incidents"], **STANDALONE).diagnostics == []
 
 
+@covers("AOS903")
 def test_binary_file_is_reported_only_when_named(tmp_path: Path) -> None:
     path = write_tree(tmp_path, {"incidents/diagram.md": b"\x89PNG\r\n\x00\x00\x00"})
     target = path / "incidents/diagram.md"
@@ -50,6 +53,7 @@ def test_binary_file_is_reported_only_when_named(tmp_path: Path) -> None:
     assert run_check([tmp_path / "incidents"], **STANDALONE).diagnostics == []
 
 
+@covers("AOS901")
 def test_unreadable_file_is_a_finding(tmp_path: Path) -> None:
     link = tmp_path / "gone.md"
     link.symlink_to(tmp_path / "missing-target.md")

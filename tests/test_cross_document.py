@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from aoslint.checks import cross_document
 from aoslint.runner import run_check
 from tests.conftest import FIXTURES, write_tree
+from tests.coverage import covers
 
 PLAN = (FIXTURES / "good" / "kit-incident-plan.md").read_text()
 POSTMORTEM = (FIXTURES / "good" / "kit-postmortem.md").read_text()
-CROSS = ["AOS404", "AOS405", "AOS406", "AOS407"]
+CROSS = [item.code for item in cross_document.RULES]  # the family's own list
 
 
 def findings(root: Path, *paths: str) -> list[tuple[str, int, str, str]]:
@@ -29,6 +31,7 @@ def test_matching_plan_and_postmortem_are_clean(tmp_path: Path) -> None:
     assert findings(tmp_path) == []
 
 
+@covers("AOS405")
 def test_resolved_plan_without_postmortem(tmp_path: Path) -> None:
     write_tree(tmp_path, {"docs/incidents/INC-1/incident-plan.md": PLAN})
     assert findings(tmp_path) == [(
@@ -42,6 +45,7 @@ def test_open_plan_without_postmortem_is_fine(tmp_path: Path) -> None:
     assert findings(tmp_path) == []
 
 
+@covers("AOS404")
 def test_duplicate_ids_reported_on_each_named_file_naming_the_other(tmp_path: Path) -> None:
     write_tree(tmp_path, {"docs/incidents/a.md": POSTMORTEM, "docs/incidents/b.md": POSTMORTEM,
                           "docs/incidents/plan.md": PLAN})
@@ -60,6 +64,7 @@ def test_one_named_file_is_judged_against_the_whole_repository(tmp_path: Path) -
         ("docs/incidents/b.md", 3, "AOS404")]
 
 
+@covers("AOS406")
 def test_postmortem_without_plan_when_the_repository_keeps_plans(tmp_path: Path) -> None:
     other = POSTMORTEM.replace("INC-20261102-001", "INC-20261102-010")
     write_tree(tmp_path, {"docs/incidents/plan.md": PLAN, "docs/incidents/pm.md": POSTMORTEM,
@@ -71,6 +76,7 @@ def test_postmortem_without_plan_when_the_repository_keeps_plans(tmp_path: Path)
     assert findings(tmp_path) == []  # no plans at all: imported postmortems, no noise
 
 
+@covers("AOS407")
 def test_severity_and_date_disagreements_name_both_lines(tmp_path: Path) -> None:
     postmortem = POSTMORTEM.replace("Severity: HIGH", "Severity: CRITICAL").replace(
         "Date: 2026-11-02", "Date: 2026-11-09")

@@ -3,6 +3,8 @@
 A marker ``expect: AOS101`` (in an HTML or YAML comment) on a line says that
 line must get that finding; ``expect: AOS201@1`` names another line. Good
 fixtures carry no marker and must come out clean: no errors, no warnings.
+Fixtures under ``generic/`` are postmortems as teams outside AOS write them,
+checked with the generic profile.
 """
 
 from __future__ import annotations
@@ -16,15 +18,13 @@ import pytest
 
 from aoslint.diagnostics import Severity
 from aoslint.runner import run_check
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, beyond_the_document
 
-# Fixtures are single documents outside any AOS repository: the checks that join
-# a repository's documents (AOS404-AOS407) and those that need its rules and git
-# history (AOS5xx, AOS604, AOS605) are tested on real repositories elsewhere.
-SINGLE_DOCUMENT: dict[str, Any] = {
-    "ignore": ["AOS404", "AOS405", "AOS406", "AOS407", "AOS5", "AOS604", "AOS605"],
-    "git": False,
-}  # unlike conftest.STANDALONE, the closure gates a document can see alone stay in
+# Fixtures are single documents outside any AOS repository: the rules that read
+# the repository or its git history (their ``needs``) are tested on real
+# repositories elsewhere. Unlike conftest.STANDALONE, the closure gates a document
+# can judge alone stay in.
+SINGLE_DOCUMENT: dict[str, Any] = {"ignore": beyond_the_document(), "git": False}
 # "info" findings are pending gates of open documents, not failures.
 REPORTED = (Severity.ERROR, Severity.WARNING)
 MARKER = re.compile(r"expect:\s*((?:AOS\d{3}(?:@\d+)?[\s,]*)+)")
@@ -40,8 +40,8 @@ def expected_findings(path: Path) -> Counter[tuple[int, str]]:
     return found
 
 
-def actual_findings(path: Path) -> Counter[tuple[int, str]]:
-    result = run_check([path], **SINGLE_DOCUMENT)
+def actual_findings(path: Path, **options: Any) -> Counter[tuple[int, str]]:
+    result = run_check([path], **(SINGLE_DOCUMENT | options))
     return Counter((d.line, d.code) for d in result.diagnostics if d.severity in REPORTED)
 
 
@@ -58,3 +58,21 @@ def test_bad_documents_get_exactly_the_marked_findings(path: Path) -> None:
     expected = expected_findings(path)
     assert expected, f"{path.name} has no expect: markers"
     assert actual_findings(path) == expected
+
+
+GENERIC = FIXTURES / "generic"
+
+
+@pytest.mark.parametrize("path", sorted((GENERIC / "good").glob("*.md")), ids=lambda p: p.name)
+def test_generic_good_documents_pass_clean(path: Path) -> None:
+    result = run_check([path], profile="generic", git=False)
+    assert result.checked, f"{path.name} was not recognised as an incident document"
+    assert [f"{d.line}:{d.code} {d.message}" for d in result.diagnostics
+            if d.severity in REPORTED] == []
+
+
+@pytest.mark.parametrize("path", sorted((GENERIC / "bad").glob("*.md")), ids=lambda p: p.name)
+def test_generic_bad_documents_get_exactly_the_marked_findings(path: Path) -> None:
+    expected = expected_findings(path)
+    assert expected, f"{path.name} has no expect: markers"
+    assert actual_findings(path, profile="generic") == expected

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import CliResult, git, write_tree
+from tests.coverage import covers
 from tests.test_hardening import AFTER, PM_PATH, POSTMORTEM, aos_repo, harden
 
 Cli = Callable[..., CliResult]
@@ -129,6 +130,7 @@ def squash_merge(repo: Path) -> str:
     return git(repo, "rev-parse", "HEAD").strip()
 
 
+@covers("AOS516")
 def test_a_squash_merge_lands_the_cited_commit(tmp_path: Path, cli: Cli) -> None:
     repo = aos_repo(tmp_path)
     sha = pr_branch(repo)
@@ -176,6 +178,7 @@ def test_a_rebase_merge_lands_the_cited_commit(tmp_path: Path, cli: Cli) -> None
     assert "AOS511" not in result.out
 
 
+@covers("AOS515")
 def test_a_pushed_revert_undoes_the_hardening(tmp_path: Path, cli: Cli) -> None:
     repo = aos_repo(tmp_path)
     sha = harden(repo)

@@ -15,6 +15,7 @@ import pytest
 from aoslint.diagnostics import Severity
 from aoslint.runner import run_check
 from tests.conftest import EXAMPLE, FIXTURES, git, write_tree
+from tests.coverage import covers
 
 POSTMORTEM = (FIXTURES / "good" / "kit-postmortem.md").read_text()
 PM_PATH = "docs/incidents/INC-20261102-001/postmortem.md"
@@ -78,6 +79,7 @@ def test_hardening_committed_and_pushed_after_the_incident_passes(tmp_path: Path
     assert check(repo) == []
 
 
+@covers("AOS505")
 def test_rule_unchanged_since_the_incident(tmp_path: Path) -> None:
     repo = aos_repo(tmp_path)
     harden(repo, rule=False)
@@ -100,12 +102,14 @@ def test_open_document_gets_pending_information_not_failures(tmp_path: Path) -> 
     assert not any("closed:" in message for *_, message in found)
 
 
+@covers("AOS506")
 def test_gate_not_updated(tmp_path: Path) -> None:
     repo = aos_repo(tmp_path)
     harden(repo, gate=None)
     assert codes_of(check(repo)) == ["AOS506"]
 
 
+@covers("AOS507")
 def test_gate_changed_under_another_checklist(tmp_path: Path) -> None:
     repo = aos_repo(tmp_path)
     harden(repo, gate="qa")
@@ -115,6 +119,7 @@ def test_gate_changed_under_another_checklist(tmp_path: Path) -> None:
            "Checklist'" in message
 
 
+@covers("AOS503", "AOS504")
 def test_cited_commits_must_exist_and_touch_the_rule(tmp_path: Path) -> None:
     repo = aos_repo(tmp_path)
     good_sha = harden(repo)
@@ -158,6 +163,7 @@ def test_a_rule_file_renamed_twice_after_its_hardening_is_followed(tmp_path: Pat
     assert check(repo, POSTMORTEM.replace("security/auth.md", "security/auth3.md")) == []
 
 
+@covers("AOS501", "AOS502")
 def test_unknown_rule_file_hint_and_missing_hardening(tmp_path: Path) -> None:
     repo = aos_repo(tmp_path)
     harden(repo)
@@ -172,6 +178,7 @@ def test_unknown_rule_file_hint_and_missing_hardening(tmp_path: Path) -> None:
     assert codes_of(check(repo, nothing, codes=["AOS501", "AOS502"])) == ["AOS502"]
 
 
+@covers("AOS604")
 def test_not_pushed_is_an_error_once_closed(tmp_path: Path) -> None:
     repo = aos_repo(tmp_path)
     sha = harden(repo, push=False)
@@ -257,6 +264,7 @@ def test_checklist_py_gate_needs_a_new_entry(tmp_path: Path) -> None:
     assert check(repo, document) == []
 
 
+@covers("AOS508", "AOS512", "AOS605")
 def test_environments_each_say_what_is_wrong(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     shutil.copytree(EXAMPLE / ".agent", plain / ".agent")
@@ -315,6 +323,7 @@ def test_a_cited_commit_from_before_the_incident_proves_nothing(tmp_path: Path) 
     assert "before the incident started" in found[0][3]
 
 
+@covers("AOS514")
 def test_no_incident_start_is_said_not_passed(tmp_path: Path) -> None:
     repo = aos_repo(tmp_path)
     harden(repo)

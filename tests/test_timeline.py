@@ -221,3 +221,21 @@ def test_key_event_vocabulary_is_data_with_every_kind_in_order() -> None:
     # A row naming no key event is left unclassified; the first row then stands for the start.
     assert classify("Second user reports back that it works") is None
     assert classify("First report of the issue by a user") == "detected"
+
+
+def test_a_year_with_a_digit_dropped_or_added_names_the_rows_around_it(
+        tmp_path: Path) -> None:
+    rows = ("- 2023-08-14 09:05 UTC Queue stalled\n- {year}-08-14 09:10 UTC Alert fired\n"
+            "- 2023-08-14 09:40 UTC Resolved\n")
+    for year in ("223", "20233"):
+        text = ("# Postmortem: queue stall\n\n## Impact\n\nJobs waited.\n\n## Timeline\n\n"
+                + rows.format(year=year) + "\n## Root Cause\n\nA lock.\n\n"
+                "## Action Items\n\n- Fix the lock (owner: @dev)\n")
+        path = write_tree(tmp_path, {"pm.md": text}) / "pm.md"
+        found = [(d.line, d.code, d.message) for d in run_check(
+            [path], profile="generic", git=False).diagnostics
+            if d.code in ("AOS301", "AOS303", "AOS305")]  # a typo, not an order error
+        assert [(line, code) for line, code, _ in found] == [(10, "AOS301")], year
+        assert found[0][2].endswith(
+            "likely a typo: the rows around it are dated 2023-08-14 (line 9), "
+            "2023-08-14 (line 11)"), found[0][2]

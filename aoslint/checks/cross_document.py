@@ -32,6 +32,7 @@ random.""",
 docs/incidents/2026-11-02-checkout.md   Incident ID: INC-20261102-001
 docs/incidents/2026-11-02-search.md     Incident ID: INC-20261102-001""",
     fix="Give one of the incidents the next free ID (aoslint new mints unique ones).",
+    needs="repository",
 )
 MISSING_POSTMORTEM = rule(
     "AOS405", "missing-postmortem", "A resolved incident has no postmortem.",
@@ -47,6 +48,7 @@ repository.""",
 Incident ID: INC-20261102-001
 Status: RESOLVED          <- and no postmortem says INC-20261102-001""",
     fix="Write the postmortem: aoslint new postmortem --from INC-…",
+    needs="repository",
 )
 POSTMORTEM_WITHOUT_PLAN = rule(
     "AOS406", "postmortem-without-plan", "A postmortem's Incident ID matches no incident plan.",
@@ -58,6 +60,7 @@ usually carries a mistyped ID, or its plan was never committed. A repository
 that keeps no incident plans at all is not told this about every postmortem.""",
     example="Incident ID: INC-20261102-010   <- the plan says INC-20261102-001",
     fix="Correct the Incident ID, or commit the incident plan.",
+    needs="repository",
 )
 PLAN_POSTMORTEM_MISMATCH = rule(
     "AOS407", "plan-postmortem-mismatch", "An incident's plan and postmortem disagree.",
@@ -71,6 +74,7 @@ usually means the wrong incident was cited.""",
 incident-plan.md   Severity: CRITICAL
 postmortem.md      Severity: HIGH""",
     fix="Update the outdated document so both say the same.",
+    needs="repository",
 )
 
 RULES: tuple[Rule, ...] = (

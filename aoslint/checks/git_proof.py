@@ -42,6 +42,7 @@ A hardening item cites a commit SHA that git does not know: a typo, a commit
 from another repository, or one that was never pushed and fetched.""",
     example="- [x] **Rule Update**: `security/auth.md` in 4f2a9c1",
     fix="Cite the commit that changed the rule (git log -- <rule file>).",
+    needs="git",
 )
 
 COMMIT_DOES_NOT_TOUCH_RULE = rule(
@@ -51,6 +52,7 @@ The commit cited as the rule update exists but changes other files only (renames
 are followed), so it does not prove that the rule was updated.""",
     example="- [x] **Rule Update**: `security/auth.md` in 4f2a9c1   <- 4f2a9c1 changed README.md",
     fix="Cite the commit that changed the rule file.",
+    needs="git",
 )
 
 RULE_NOT_CHANGED = rule(
@@ -63,6 +65,7 @@ event, else its Date) must have changed the cited rule file; with `--base REF`
 Renamed rule files are followed. {PENDING}""",
     example="- [x] **Rule Update**: `security/auth.md`   <- unchanged since 2026-11-02",
     fix="Commit the rule update (or cite the commit that made it).",
+    needs="git",
 )
 
 GATE_NOT_UPDATED = rule(
@@ -76,6 +79,7 @@ incident started changed it; for a `checklist.py` gate, no entry was added to
 `ast`). {PENDING}""",
     example="- [x] **Orchestrator Gate Update**: added a check.   <- orchestrator.md unchanged",
     fix="Add the new check to the gate and commit it.",
+    needs="git",
 )
 
 GATE_SECTION_NOT_UPDATED = rule(
@@ -89,6 +93,7 @@ fall inside that heading's section of the gate file (diff hunks are mapped to
 the gate's headings), or the named entry must be new. {PENDING}""",
     example="added the item to the Security Review Checklist   <- only the QA checklist changed",
     fix="Add the check under the heading the item names (or name the right heading).",
+    needs="git",
 )
 
 NOT_A_GIT_REPOSITORY = rule(
@@ -100,6 +105,7 @@ documents are not inside a git work tree, so nothing could be proven (and
 nothing is reported as failed). Use `--no-git` to skip these checks on purpose.""",
     example="aoslint check /tmp/unpacked-tarball",
     fix="Run aoslint inside the git clone, or pass --no-git.",
+    needs="git",
 )
 
 GIT_NOT_INSTALLED = rule(
@@ -108,6 +114,7 @@ GIT_NOT_INSTALLED = rule(
     explanation="The `git` command was not found on PATH, so no history could be read.",
     example="a CI image without git",
     fix="Install git, or pass --no-git to skip the git checks.",
+    needs="git",
 )
 
 SHALLOW_HISTORY = rule(
@@ -119,6 +126,7 @@ gate change is cut off. aoslint never turns missing history into a pass or a
 failure; it says so.""",
     example="actions/checkout with the default fetch-depth: 1",
     fix="Fetch the history: git fetch --unshallow (GitHub Actions: fetch-depth: 0).",
+    needs="git",
 )
 
 COMMIT_NOT_ON_BRANCH = rule(
@@ -128,6 +136,7 @@ The commit exists (on another branch) but is not reachable from HEAD, so the
 change it made is not part of what is being checked or released.""",
     example="a rule update committed on a feature branch that was never merged",
     fix="Merge the branch that holds the commit, or cite the merged commit.",
+    needs="git",
 )
 
 GIT_FAILED = rule(
@@ -139,6 +148,7 @@ does not exist, the repository has no commits yet, or git reported an error.
 The message carries git's own words.""",
     example="aoslint check --base origin/mian",
     fix="Fix the revision or the repository state that git names.",
+    needs="git",
 )
 
 INCIDENT_START_UNKNOWN = rule(
@@ -153,6 +163,7 @@ With none of these, any old commit would pass; aoslint says so instead of
 passing.""",
     example="a postmortem with no Date: line, undated timeline rows and Incident ID OPS-42",
     fix="Add 'Date: YYYY-MM-DD' to the header lines.",
+    needs="git",
 )
 
 HARDENING_REVERTED = rule(
@@ -167,6 +178,7 @@ commit and the commit it undid. A warning while the document is open, an error
 once it claims closure.""",
     example="hardening of .agent/rules/security/auth.md reverted by 1a2b3c4",
     fix="Restore the change (revert the revert) or harden the rule again and cite that.",
+    needs="git",
 )
 
 HARDENING_LANDED = rule(
@@ -181,6 +193,7 @@ merged; the finding names the commit that landed it, so the postmortem can cite
 that one instead.""",
     example="- [x] **Rule Update**: `security/auth.md` in 4f2a9c1   <- squash-merged as 9b8e7d6",
     fix="Nothing is wrong; cite the landed commit to make the record exact.",
+    needs="git",
 )
 
 HARDENING_NOT_PUSHED = rule(
@@ -197,6 +210,7 @@ the branch's upstream, else `origin/HEAD`, else `origin/main` or
 closed incident. A change that is only staged is not pushed either. {PENDING}""",
     example="the rule update is committed locally but not pushed",
     fix="Push the commits (git push) or merge the pull request, then re-run.",
+    needs="git",
 )
 
 NO_UPSTREAM = rule(
@@ -212,6 +226,7 @@ is missing. {PENDING}""",
     example="a clone without an origin remote",
     fix="Push with an upstream (git push -u origin main); in CI fetch origin's branches "
         "(actions/checkout with fetch-depth: 0), or set `upstream` in the config.",
+    needs="git",
 )
 
 RULES: tuple[Rule, ...] = (

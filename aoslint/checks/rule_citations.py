@@ -23,6 +23,7 @@ Markdown link). The hint names the nearest existing rule file. A warning while
 the document is open, an error once it claims closure.""",
     example="- [x] **Rule Update**: `security/auth-rules.md`   <- the file is security/auth.md",
     fix="Cite the rule file by its real path.",
+    needs="repository",
 )
 
 HARDENING_MISSING = rule(
@@ -35,6 +36,7 @@ cannot be checked against the rules, and the policy says the incident is not
 closed until the rules are updated. {PENDING}""",
     example="- [x] **Rule Update**: made the rules stricter.",
     fix="Name the rule file you updated, e.g. `.agent/rules/security/auth.md`.",
+    needs="repository",
 )
 
 NO_AOS_TREE = rule(
@@ -48,6 +50,7 @@ found, and `rules-dir` is not configured.""",
     example="a repository whose rules live in policy/ without rules-dir = \"policy\"",
     fix="Set aos-dir or rules-dir in the config; for postmortems outside an AOS repository, "
         "use the generic profile (profile = \"generic\" or --profile generic).",
+    needs="repository",
 )
 
 RULES: tuple[Rule, ...] = (UNKNOWN_RULE_FILE, HARDENING_MISSING, NO_AOS_TREE)

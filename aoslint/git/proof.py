@@ -19,7 +19,9 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 
 from aoslint.git.command import GitError
-from aoslint.git.facts import GitFacts, _classify, _current_name, _shallow_issue
+from aoslint.git.diffs import _current_name
+from aoslint.git.facts import GitFacts
+from aoslint.git.history import _classify, _shallow_issue
 from aoslint.git.lines import substance
 from aoslint.git.model import Issue, Problem, Verdict
 from aoslint.git.validate import valid_path

@@ -309,10 +309,8 @@ def _read_date(text: str, pos: int) -> _DateParts | None:
                 found,
                 f"`{found}` does not say which number is the month; write YYYY-MM-DD",
             )
-        if len(a) == 3:
-            raise _Malformed(
-                start, m.end(), found, f"`{found}` is not a valid date; {EXPECTED_DATE}"
-            )
+        if len(a) == 3:  # a year with a digit dropped: "202-03-18"
+            _check_year(a, found, start, m.end())
         return None
     m = _MONTH_DAY_RE.match(text, pos) if first.isdecimal() else None
     if m is not None:
