@@ -367,6 +367,9 @@ def test_template_syntax_in_a_title_is_data() -> None:
     assert inert_text("AT&T <b>") == "AT\\&T \\<b\\>"
 
 
+LINUX_ONLY = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="the memory cap reads /proc")
+
 # --- templates: the repository's own win, and run sandboxed --------------------------------
 
 KIT = EXAMPLE / ".agent" / "templates"
@@ -428,6 +431,14 @@ def test_repository_jinja_template_wins_over_kit_and_builtin(cli: Cli, repo: Pat
      "reaches for something the sandbox forbids: '**' would build a number"),
     ("# Plan\n{{ range(10**9)|list }}\n", ".agent/templates/incident-plan.md.j2:2: template "
      "failed: OverflowError: Range too big"),
+    # past the operator bounds, the address-space cap (Linux) stops the render
+    pytest.param("# Plan\n{{ 'x'|center(2000000000) }}\n",
+                 ".agent/templates/incident-plan.md.j2:2: template needs more than 512 MiB",
+                 marks=LINUX_ONLY),
+    pytest.param("# Plan\n{% set ns = namespace(s='x') %}{% for i in range(40) %}"
+                 "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}\n",
+                 ".agent/templates/incident-plan.md.j2:2: template needs more than 512 MiB",
+                 marks=LINUX_ONLY),
     ("# Plan\n{% for i in range(100000) %}{{ 'y' * 1000 }}{% endfor %}\n",
      ".agent/templates/incident-plan.md.j2: template renders more than 1,000,000 characters"),
 ])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,6 +141,39 @@ def _loader(folder: Path) -> jinja2.BaseLoader:
 
 
 MAX_TEXT = 1_000_000  # characters a template may render, or build in one value
+MEMORY_CAP = 512 * 1024 * 1024  # bytes of address space a render may add
+
+
+@contextmanager
+def _memory_cap() -> Iterator[None]:
+    """Bound the address space while a template renders, where the system allows it.
+
+    The operator bounds cannot see every way a template grows a value (``~``
+    doubling a namespace variable, ``center(10**9)``); under this cap the
+    allocation fails as a MemoryError, reported as a template failure, instead
+    of taking the machine's memory. Linux reads the current size from /proc;
+    elsewhere, or when the limit cannot be set, the render runs uncapped.
+    """
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            current = int(statm.read().split()[0]) * resource.getpagesize()
+        cap = current + MEMORY_CAP
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        if soft != resource.RLIM_INFINITY and soft <= cap:
+            yield
+            return
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _bounded_sandbox() -> type[ImmutableSandboxedEnvironment]:
@@ -194,8 +228,9 @@ def render_jinja(path: Path, context: Mapping[str, Any]) -> str:
     shown = display_path(path)
     filename = str(resolved)
     try:
-        template = environment.get_template(resolved.name)
-        text = _bounded_output(template.generate(dict(context)), shown)
+        with _memory_cap():  # compiling folds constants: "x"|center(10**9) runs here too
+            template = environment.get_template(resolved.name)
+            text = _bounded_output(template.generate(dict(context)), shown)
     except jinja2.TemplateSyntaxError as exc:
         where = f"{display_path(Path(exc.filename))}:{exc.lineno}" if exc.filename else \
             f"{shown}:{exc.lineno}"
@@ -220,8 +255,13 @@ def render_jinja(path: Path, context: Mapping[str, Any]) -> str:
         raise UsageError(f"{shown}: cannot read template: not valid UTF-8") from None
     except OSError as exc:
         raise UsageError(f"{shown}: cannot read template: {exc.strerror}") from None
+    except MemoryError as exc:
+        line = _template_line(exc, filename)
+        where = f"{shown}:{line}" if line else shown
+        raise UsageError(f"{where}: template needs more than {MEMORY_CAP // 2**20} MiB of "
+                         "memory; a document template makes one document") from None
     except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
-            AttributeError, RecursionError, MemoryError) as exc:
+            AttributeError, RecursionError) as exc:
         line = _template_line(exc, filename)
         where = f"{shown}:{line}" if line else shown
         raise UsageError(f"{where}: template failed: {exc.__class__.__name__}: {exc}") from None
