@@ -101,7 +101,7 @@ def normalize_title(title: str) -> str:
     """``## 3. Root Cause Analysis (RCA) 🔥`` and ``root cause analysis`` are one title."""
     text = _drop_symbols(strip_inline_markup(title)).strip().rstrip(":").strip()
     text = _NUMBERING.sub("", text)
-    text = _trailing_groups(text, colons=True)[0].rstrip(":").strip()
+    text = _trailing_groups(text, colons=True)[0]
     text = text.replace("&", " and ").lower()
     return _NON_WORD.sub(" ", text).strip()
 

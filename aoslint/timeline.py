@@ -25,6 +25,7 @@ from aoslint.parse import ParsedDocument, blocks_between, column_of
 from aoslint.placeholders import find_placeholders
 from aoslint.resources import schema
 from aoslint.timeparse import (
+    IMPLAUSIBLE_YEAR,
     DurationError,
     DurationUnknown,
     ParsedTime,
@@ -209,12 +210,7 @@ class Timeline(msgspec.Struct, frozen=True):
         early: list[Event] = list(by_kind["occurred"])
         if first is not None and first.at is not None and first not in early:
             early.append(first)
-        if kind == "detect":
-            ends = detections
-        elif kind == "mitigate":
-            ends = by_kind["mitigated"] + by_kind["resolved"]
-        else:
-            ends = by_kind["mitigated"] + by_kind["resolved"]
+        ends = detections if kind == "detect" else by_kind["mitigated"] + by_kind["resolved"]
         if not ends:
             return []
         # The trigger or the first symptom: any row before the first detection,
@@ -688,7 +684,7 @@ def _with_neighbours(problems: list[TimeProblem], events: list[Event]) -> list[T
     lines = [e.line for e in dated]
     found = []
     for problem in problems:
-        if "is not a plausible date: year" in problem.message and dated:
+        if IMPLAUSIBLE_YEAR in problem.message and dated:
             cut = bisect.bisect_left(lines, problem.line)
             before = dated[max(cut - 1, 0):cut]
             after = dated[bisect.bisect_right(lines, problem.line):][:1]

@@ -37,6 +37,7 @@ def test_clean_refuses_a_tracked_folder_with_a_planted_tag(tmp_path: Path, cli: 
     assert "tracked by git" in done.err and "incidents/INC-1/postmortem.md" in done.err
     assert _tree(root / "docs") == before
     checked = cli("check", "--no-git", cwd=root)  # runs, without the cache, and says so once
+    assert checked.exit_code == 0
     assert checked.exit_code == cli("check", "--no-git", "--no-cache", cwd=root).exit_code
     assert checked.err.count("warning: cache not used") == 1
     assert _tree(root / "docs") == before
@@ -48,6 +49,7 @@ def test_a_symlinked_cache_folder_is_never_written_through(tmp_path: Path, cli: 
     outside.mkdir()
     (root / ".aoslint_cache").symlink_to(outside, target_is_directory=True)
     checked = cli("check", "--no-git", cwd=root)
+    assert checked.exit_code == 0
     assert checked.exit_code == cli("check", "--no-git", "--no-cache", cwd=root).exit_code
     assert checked.err.count("is a symbolic link") == 1
     assert list(outside.iterdir()) == []

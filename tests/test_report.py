@@ -13,12 +13,9 @@ from aoslint.timeline import format_duration
 from tests.conftest import CliResult, git, write_tree
 from tests.report_support import HOSTILE, TODAY, example_clone
 
-Cli = object  # the ``cli`` fixture's type, for readability only
-
 
 def _timeline(tmp_path: Path, rows: str) -> object:
     """The model's timeline of a postmortem with these Timeline rows."""
-    from aoslint.cli import main  # noqa: F401  (the model command builds the same timeline)
     from aoslint.discover import Candidate
     from aoslint.runner import load_document, load_project
 

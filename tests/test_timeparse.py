@@ -877,8 +877,6 @@ def test_fixed_zone_objects_are_plain_timezones() -> None:
 
 
 def test_prose_spans_read_the_sentence_forms_teams_write() -> None:
-    from datetime import timedelta
-
     from aoslint.timeparse import find_prose_spans
 
     lines = [

@@ -258,7 +258,7 @@ def _durations(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
         value = stated.value
         if not value or not candidates:
             continue  # a stated 0 (degraded service only) has nothing to compare
-        if durations_match(value, [value for _, value in candidates],
+        if durations_match(value, [computed for _, computed in candidates],
                            duration_tolerance(value)):
             continue
         closest = sorted(candidates, key=lambda c: abs(c[1] - value))[:_SHOWN]
@@ -271,7 +271,7 @@ def _durations(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
             + (f" ({more} more compared)" if more > 0 else ""))
 
 
-_SHOWN = 3
+_SHOWN = 3  # how many of the compared readings a mismatch names (the closest ones)
 
 
 def _prose_spans(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -294,7 +294,6 @@ def _in_window(window: tuple[int, int, bool] | None) -> str:
     days = " on weekdays" if weekdays else ""
     return (f" (counting only {first // 60:02}:{first % 60:02}-{last // 60:02}:{last % 60:02}"
             f"{days})")
-"""How many of the compared readings a mismatch names (the closest ones)."""
 
 
 def _computed_hint(timeline: Timeline, kind: str) -> str:

@@ -20,6 +20,7 @@ from aoslint.timeparse._durations import (
 )
 from aoslint.timeparse._prose import ProseSpan, find_prose_spans
 from aoslint.timeparse._stamps import (
+    IMPLAUSIBLE_YEAR,
     MAX_YEAR,
     MIN_YEAR,
     ParsedTime,
@@ -33,6 +34,7 @@ from aoslint.timeparse._stamps import (
 )
 
 __all__ = [
+    "IMPLAUSIBLE_YEAR",
     "MAX_DURATION",
     "MAX_YEAR",
     "MIN_YEAR",

@@ -248,6 +248,10 @@ def _weekday_number(name: str) -> int:
     return {n[:3].lower(): i for i, n in enumerate(_WEEKDAY_NAMES)}[name[:3].lower()]
 
 
+# How an implausible year's message reads: the timeline finds these to name their neighbours.
+IMPLAUSIBLE_YEAR = "is not a plausible date: year"
+
+
 def _check_year(year_text: str, found: str, start: int, end: int) -> int:
     year = int(year_text)
     if len(year_text) != 4 or not MIN_YEAR <= year <= MAX_YEAR:
@@ -255,7 +259,7 @@ def _check_year(year_text: str, found: str, start: int, end: int) -> int:
             start,
             end,
             found,
-            f"`{found}` is not a plausible date: year {year} is outside "
+            f"`{found}` {IMPLAUSIBLE_YEAR} {year} is outside "
             f"{MIN_YEAR}\u2013{MAX_YEAR}; {EXPECTED_DATE}",
         )
     return year
