@@ -80,6 +80,7 @@ class RunResult(msgspec.Struct):
     root: str = ""  # the repository root (git's, else aoslint's), which CI paths start from
     # What ``collector`` made of each checked document, by display path (see run_check).
     collected: dict[str, Any] = msgspec.field(default_factory=dict)
+    project: Project | None = None  # what the run loaded, for callers that build on it
 
     @property
     def has_errors(self) -> bool:
@@ -215,7 +216,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     validate_selectors(ignore, "--ignore")
 
     result = RunResult(root=str(find_repository_root(project.layout.root)
-                                or project.layout.root))
+                                or project.layout.root), project=project)
     where = f"config: {config.path}" if config.path else "config: none found, using defaults"
     result.notes.append(where)
     result.notes.append(f"root: {project.layout.root}")

@@ -14,16 +14,16 @@ commits): no git call per question.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import msgspec
 
 from aoslint.git.command import GitError
 from aoslint.git.diffs import _current_name
 from aoslint.git.facts import GitFacts
-from aoslint.git.history import _classify, _shallow_issue
+from aoslint.git.history import _classify, _invalid, _shallow_issue
 from aoslint.git.lines import substance
-from aoslint.git.model import Issue, Problem, Verdict
+from aoslint.git.model import Issue, Verdict
 from aoslint.git.validate import valid_path
 
 STAGED = -1  # the stamp of staged changes in the window's line tracker
@@ -110,8 +110,7 @@ class _View:
 def _open(facts: GitFacts, path: str, window: Window) -> _View | Proof:
     checked = valid_path(path)
     if checked is None:
-        return Proof(Verdict.UNKNOWN,
-                     issue=Issue(Problem.INVALID_INPUT, f"{path!r} is not a valid path"))
+        return Proof(Verdict.UNKNOWN, issue=_invalid("path", path))
     if facts.blocker is not None:
         return Proof(Verdict.UNKNOWN, issue=facts.blocker)
     try:
@@ -221,10 +220,3 @@ def prove_cited(facts: GitFacts, sha: str, path: str, window: Window) -> Proof:
         return Proof(Verdict.NO, unpushed=(sha,))
     return Proof(Verdict.YES, proving=sha, landed=view.sha(landing),
                  reverted_by=_reverted(view, landing))
-
-
-def closing_end(day: datetime | None) -> datetime | None:
-    """The window's end for an approval dated ``day``: that day's end anywhere on Earth."""
-    if day is None:
-        return None
-    return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(hours=24 + 12)

@@ -13,7 +13,7 @@ import msgspec
 from aoslint.report.dataset import build_dataset
 from aoslint.report.incidents import Incident, build_incidents, unplaced
 from aoslint.report.prepare import prepare
-from aoslint.runner import RunResult, load_project, run_check
+from aoslint.runner import RunResult, run_check
 
 
 class ReportOptions(msgspec.Struct, frozen=True):
@@ -46,7 +46,8 @@ def build(options: ReportOptions) -> Built:
     result = run_check(options.paths, config_file=options.config, git=options.git,
                        base=options.base, cache=options.cache, jobs=options.jobs,
                        collector=prepare)
-    project = load_project(options.paths, options.config, remembered=options.cache)
+    project = result.project
+    assert project is not None  # run_check always loads one
     git = project.config.get("git", True) if options.git is None else options.git
     documents = [result.collected[path] for path in result.checked
                  if path in result.collected]
