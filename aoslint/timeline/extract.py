@@ -91,12 +91,13 @@ class _Builder:
         self.date, self.year, self.day_offset = day, day.year, 0
 
     def row(self, text: str, line: int, column: int, source: str, *, report: bool,
-            heading: bool = False) -> None:
+            heading: bool = False, stamp: ParsedTime | None = None) -> None:
         """One candidate row: a date line, a timestamped event, or a bad timestamp.
 
         A heading or a zone line may name the day anywhere in its text
         ("Timeline (all times UTC) May 4-6, 2023", "All times in PST, on
-        March 9th 2020"); a prose line must be only a date.
+        March 9th 2020"); a prose line must be only a date. ``stamp`` is the
+        row's timestamp when the caller has read it already, in this context.
         """
         stripped = text.strip()
         if not stripped:
@@ -111,7 +112,7 @@ class _Builder:
             if zone is not None:
                 self.zone = zone
             return
-        found = find_timestamp(stripped, self.context())
+        found = stamp if stamp is not None else find_timestamp(stripped, self.context())
         offset = column + (len(text) - len(text.lstrip()))
         if found is None and report:
             named = _NAMED_STAMP.match(stripped)
@@ -270,13 +271,17 @@ def _break_rows(builder: _Builder, cells: list[str], line: int,
         if "<" not in cell or index == skip[1]:
             continue
         pieces = [p for p in _BREAK.split(cell) if p.strip()]
-        if len(pieces) < 2 or not isinstance(
-                find_timestamp(pieces[0].strip(), builder.context()), ParsedTime):
+        if len(pieces) < 2:
+            continue
+        first = find_timestamp(pieces[0].strip(), builder.context())
+        if not isinstance(first, ParsedTime):
             continue
         found = True
-        for piece in pieces:
+        for number, piece in enumerate(pieces):
             column = parsed.lines[line - 1].find(piece.strip()) + 1 or 1
-            builder.row(piece, line, column, "table", report=True)
+            # The first piece was read just now, in the same context: not read twice.
+            builder.row(piece, line, column, "table", report=True,
+                        stamp=first if number == 0 else None)
     return found
 
 

@@ -117,12 +117,16 @@ class Timeline(msgspec.Struct, frozen=True):
         if not ends:
             return []
         # The trigger or the first symptom: any row before the first detection,
-        # or, when nothing names a detection, before the first end.
+        # or, when nothing names a detection, before the first end. Events are
+        # frozen, so a set answers "already a start?" as the list would, by value.
         limit = min(instant(e.at) for e in (detections or ends))  # type: ignore[arg-type]
-        early.extend(e for e in rows if instant(e.at) <= limit  # type: ignore[arg-type]
-                     and e not in early and e.source != "front-matter")
+        known = set(early)
+        for e in rows:
+            if instant(e.at) <= limit and e not in known and e.source != "front-matter":  # type: ignore[arg-type]
+                early.append(e)
+                known.add(e)
         starts = early if kind == "detect" else early + [e for e in detections
-                                                          if e not in early]
+                                                          if e not in known]
         found: list[tuple[Event, Event, dt.timedelta]] = []
         seen: set[tuple[int, int]] = set()
         for start in starts:
