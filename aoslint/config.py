@@ -12,6 +12,7 @@ import msgspec
 
 from aoslint.errors import UsageError
 from aoslint.resources import data_dir, schema
+from aoslint.settings import DEFAULT_CACHE_DIR, Settings, decode_settings
 
 CONFIG_FILES = (".aoslint.toml", "pyproject.toml")
 
@@ -19,13 +20,10 @@ CONFIG_FILES = (".aoslint.toml", "pyproject.toml")
 class Config(msgspec.Struct, frozen=True):
     """The validated settings and the file they came from (``None``: defaults)."""
 
-    values: dict[str, Any] = msgspec.field(default_factory=dict)
+    settings: Settings = msgspec.field(default_factory=Settings)
     path: Path | None = None
     root: Path = Path(".")
     token: str = ""  # hashes the file and the schema it was validated against
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
 
 
 def find_config_file(start: Path, stop: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
@@ -87,7 +85,12 @@ def load_config(start: Path, stop: Path | None = None,
             token = ""
     if not (token and _validated_before(path, data, token)):
         validate_config(path, data)
-    return Config(values=data, path=path, root=path.parent, token=token)
+    try:
+        settings = decode_settings(data)
+    except msgspec.ValidationError:  # a cached verdict that no longer holds
+        validate_config(path, data)
+        raise
+    return Config(settings=settings, path=path, root=path.parent, token=token)
 
 
 def _validity_token(path: Path) -> str:
@@ -111,7 +114,7 @@ def _validated_before(path: Path, data: dict[str, Any], token: str) -> bool:
     cache looked in is where a run with this config keeps it (``cache-dir``,
     else ``.aoslint_cache`` beside the config); the run records the verdict.
     """
-    from aoslint.cache import DEFAULT_CACHE_DIR, Cache
+    from aoslint.cache import Cache
 
     configured = data.get("cache-dir", DEFAULT_CACHE_DIR)
     if not isinstance(configured, str):

@@ -48,7 +48,7 @@ def build(options: ReportOptions) -> Built:
                        collector=prepare)
     project = result.project
     assert project is not None  # run_check always loads one
-    git = project.config.get("git", True) if options.git is None else options.git
+    git = project.config.settings.git if options.git is None else options.git
     documents = [result.collected[path] for path in result.checked
                  if path in result.collected]
     incidents = build_incidents(project, documents, result.diagnostics, bool(git))
