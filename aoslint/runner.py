@@ -34,6 +34,7 @@ from aoslint.checks.bad_input import finding, internal_error
 from aoslint.checks.cross_document import Summary, check_repository, usable_id
 from aoslint.checks.git_proof import GitOptions, check_git
 from aoslint.checks.structure import UNKNOWN_DOCUMENT_TYPE
+from aoslint.checks.suppression_checks import finding as directive_finding
 from aoslint.config import Config, load_config
 from aoslint.detect import TypeDetector
 from aoslint.diagnostics import Diagnostic, Severity
@@ -889,15 +890,15 @@ def _suppress(findings: list[Diagnostic], directives: dict[str, tuple[Directive,
             kept.extend(own)
             continue
         applied = apply_directives(found, path, own, rules, allow_closure=allow_closure)
-        kept.extend(applied.kept + applied.problems)
+        kept.extend(applied.kept + [directive_finding(p) for p in applied.problems])
         if applied.silenced:
             count = len(applied.silenced)
             result.notes.append(f"{path}: {count} finding{'s' if count != 1 else ''} "
                                 "silenced inline")
     for path, found in directives.items():
         if path not in by_path and found:  # directives in a clean document may be unused
-            kept.extend(apply_directives(found, path, [], rules,
-                                         allow_closure=allow_closure).problems)
+            kept.extend(directive_finding(p) for p in apply_directives(
+                found, path, [], rules, allow_closure=allow_closure).problems)
     return kept
 
 
