@@ -23,6 +23,8 @@ class ReportOptions(msgspec.Struct, frozen=True):
     base: str | None = None
     cache: bool = True
     jobs: int | None = None
+    profile: str | None = None
+    tracked_only: bool = False
     today: dt.date | None = None
 
 
@@ -45,6 +47,7 @@ def build(options: ReportOptions) -> Built:
     """The check run and the report's data: the same discovery, config, cache and git."""
     result = run_check(options.paths, config_file=options.config, git=options.git,
                        base=options.base, cache=options.cache, jobs=options.jobs,
+                       profile=options.profile, tracked_only=options.tracked_only,
                        collector=prepare)
     project = result.project
     assert project is not None  # run_check always loads one
