@@ -75,7 +75,7 @@ def load_config(start: Path, stop: Path | None = None,
     else:
         found = find_config_file(start, stop)
     if found is None:
-        return Config(root=start if start.is_dir() else start.parent)
+        return Config(settings=decode_settings({}), root=start if start.is_dir() else start.parent)
     path, data = found
     token = ""
     if remembered:
