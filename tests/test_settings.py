@@ -15,7 +15,7 @@ import pytest
 
 import aoslint.settings
 from aoslint import docs
-from aoslint.config import load_config
+from aoslint.config import load_config, validate_config
 from aoslint.profiles import default_profile
 from aoslint.resources import data_dir, schema
 from aoslint.scaffold.init import STARTER
@@ -77,6 +77,25 @@ def test_a_key_left_out_decodes_to_its_default_and_a_set_one_to_its_value() -> N
     assert settings.git is False and settings.extend_exclude == ("old/",)
     assert settings.types == {"postmortem": ("pm/*.md",)}
     assert settings.closed_statuses == Settings().closed_statuses
+
+
+EVERY_KEY: dict[str, Any] = {
+    "profile": "generic", "include": ["a/*.md"], "extend-include": ["b/*.md"],
+    "exclude": ["c/"], "extend-exclude": ["d/"], "aos-dir": ".agents", "rules-dir": "r",
+    "templates-dir": "t", "gate-file": "g.md", "incident-id-pattern": "^X-[0-9]+$",
+    "incident-id-format": "X-{n}", "new-dir": "pm", "new-path": "{id}.md",
+    "severities": ["S1"], "statuses": ["OPEN"], "closed-statuses": ["DONE"],
+    "types": {"postmortem": ["pm/*.md"]}, "schemas": ["s.json"], "placeholders": ["TBD"],
+    "git": False, "upstream": "origin/main", "cache-dir": ".cache", "action-item-owner": "off",
+    "select": ["AOS1"], "ignore": ["AOS101"], "allow-closure-suppression": True,
+}
+
+
+def test_every_key_the_schema_accepts_decodes_to_its_value(tmp_path: Path) -> None:
+    assert set(EVERY_KEY) == set(CONFIG_SCHEMA["properties"])
+    validate_config(tmp_path / ".aoslint.toml", EVERY_KEY)  # raises on a problem
+    settings = decode_settings(EVERY_KEY)
+    assert as_json(msgspec.to_builtins(settings)) == EVERY_KEY
 
 
 def test_the_defaults_agree_with_what_they_stand_for() -> None:
