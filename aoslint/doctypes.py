@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Sequence
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -266,7 +267,7 @@ def _merge(base: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _enum_pattern(values: list[str], prefix_only: bool) -> str:
+def _enum_pattern(values: Sequence[str], prefix_only: bool) -> str:
     alternatives = "|".join(re.escape(v) for v in values)
     return f"^(?i:{alternatives})" + ("\\b" if prefix_only else "(\\s*\\(.*\\))?$")
 
@@ -286,11 +287,11 @@ def _apply_config(schema: dict[str, Any], config: Config, profile: Profile) -> d
         if key in props:
             props[key].pop("pattern", None)
             props[key].pop("format", None)
+    settings = config.settings
     overrides = {
-        "incident_id": config.get("incident-id-pattern"),
-        "severity": _enum_pattern(config.get("severities"), False)
-        if config.get("severities") else None,
-        "status": _enum_pattern(config.get("statuses"), True) if config.get("statuses") else None,
+        "incident_id": settings.incident_id_pattern,
+        "severity": _enum_pattern(settings.severities, False) if settings.severities else None,
+        "status": _enum_pattern(settings.statuses, True) if settings.statuses else None,
     }
     for key, pattern in overrides.items():
         if pattern and key in props and key not in profile.free_fields:
@@ -306,7 +307,7 @@ def load_doctypes(config: Config, profile: Profile | None = None) -> dict[str, D
         path = data_dir("rules-schema") / name
         raw = load_json(path)
         schemas[raw["x-aoslint"]["type"]] = (copy.deepcopy(raw), str(path))
-    for entry in config.get("schemas", []):
+    for entry in config.settings.schemas:
         path = (config.root / entry).resolve()
         if not path.is_relative_to(config.root.resolve()) and not _in_git_tree(path, config):
             raise UsageError(f"{config.path}: 'schemas' entry {entry!r} points outside the "
