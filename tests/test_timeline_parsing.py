@@ -331,7 +331,9 @@ def test_next_day_keeps_the_wall_clock_across_a_dst_change() -> None:
         ("2025-13-01 10:00", "2025-13-01", "no month 13"),
         ("2025-02-30 10:00", "2025-02-30", "February 2025 has no day 30"),
         ("Jan 14, 20000 10:00", "Jan 14, 20000", "year 20000"),
-        ("01-14-2025 10:00", "01-14-2025", "which number is the month"),
+        # 01-14-2025 is month first (14 is no month); 01-02-2025 cannot say on its own.
+        ("01-02-2025 10:00", "01-02-2025", "which number is the month"),
+        ("13-13-2025 10:00", "13-13-2025", "which number is the month"),
         ("Monday, 14 January 2025 10:00", "Monday, 14 January 2025", "is a Tuesday"),
         ("14:05 Europe/Berln", "Europe/Berln", "not a known time zone"),
         ("2025-01-14T16:00+25:00", "+25:00", "not a UTC offset"),
@@ -907,3 +909,40 @@ def test_a_timeline_heading_names_its_zone(title: str, zone: str | None) -> None
 
     found = find_heading_zone(title)
     assert (str(found) if found is not None else None) == zone
+
+
+@pytest.mark.parametrize(("text", "day_first"), [
+    ("13/02/2023 06:10 and 14/02/2023 07:00", True),
+    ("02/13/2023 and 02/14/2023", False),
+    ("12/03/2023 7:50 PM", False),  # a 12-hour clock: a US writer
+    ("12/03/2023 19:50 ET", False),
+    ("12/03/2023 19:50 UTC", True),
+    ("13/02/2023 and 02/13/2023", None),  # both orders: nothing to go by
+    ("2023-02-13 only ISO dates", None),
+])
+def test_the_documents_own_dates_say_which_number_is_the_day(text: str,
+                                                             day_first: bool | None) -> None:
+    from aoslint.timeline.stamps import slash_order
+
+    assert slash_order(text) is day_first
+
+
+def test_an_ambiguous_slash_date_follows_the_document_and_is_otherwise_reported() -> None:
+    from aoslint.timeline.stamps import TimeContext, TimeError, find_timestamp
+
+    found = find_timestamp("12/03/2023 19:50 UTC deploy", TimeContext(day_first=True))
+    assert not isinstance(found, TimeError) and found is not None and found.value is not None
+    assert (found.value.month, found.value.day) == (3, 12)
+    found = find_timestamp("12/03/2023 19:50 UTC deploy", TimeContext(day_first=False))
+    assert found is not None and not isinstance(found, TimeError) and found.value is not None
+    assert (found.value.month, found.value.day) == (12, 3)
+    unknown = find_timestamp("12/03/2023 19:50 UTC deploy", TimeContext())
+    assert isinstance(unknown, TimeError) and "which number is the month" in unknown.message
+    # 14 is no month: 01-14-2025 is January 14th, with or without the document's say.
+    found = find_timestamp("01-14-2025 10:00 UTC", TimeContext())
+    assert found is not None and not isinstance(found, TimeError) and found.value is not None
+    assert (found.value.month, found.value.day) == (1, 14)
+    # A first number over 12 is a day whatever the document says.
+    found = find_timestamp("13/03/2023 19:50 UTC deploy", TimeContext(day_first=False))
+    assert found is not None and not isinstance(found, TimeError) and found.value is not None
+    assert (found.value.month, found.value.day) == (3, 13)

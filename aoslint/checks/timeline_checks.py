@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from aoslint.checks.context import CheckContext
@@ -59,7 +60,10 @@ usually a typo in the hour or the date. Key-event lines that name the event
 before its moment ("Incident declared 2024-03-02 10:40") list the moments by
 kind, not by time: their order is judged by key-event-order. A time-only row that is more than 12
 hours earlier than the one before is read as the next day (a midnight
-crossing), and `aoslint model` marks it `rolled_over`.""",
+crossing), and `aoslint model` marks it `rolled_over`. A timeline listed
+newest first (as status pages list their updates: at least two steps back in
+time, and over twice as many steps back as forward) is read bottom up, and a
+row later than the one before it is the one out of order.""",
     example="""
 - 14:20 UTC: rollback started
 - 14:02 UTC: alert fired""",
@@ -157,7 +161,7 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     # Key-event lines that name the event before its moment ("Repaired 2021-03-02
     # 14:30") summarise the incident by kind of event, not by time: their order
     # is judged by key-event-order, not row by row.
-    yield from _order(ctx, [e for e in rows if e.source != "key-event"])
+    yield from _order(ctx, [e for e in rows if e.source != "key-event"], timeline.newest_first)
     if timeline.section_line is not None:
         yield from _key_events(ctx, timeline)
     yield from _durations(ctx, timeline)
@@ -182,17 +186,24 @@ def _problems(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
                                                   f"unreadable timestamp: {problem.message}")
 
 
-def _order(ctx: CheckContext, rows: list[Event]) -> Iterator[Diagnostic]:
+def _order(ctx: CheckContext, rows: list[Event], backwards: bool) -> Iterator[Diagnostic]:
     previous: Event | None = None
     for event in rows:
         if event.at is None:
             continue
-        if previous is not None and previous.at is not None and \
-                instant(event.at) < instant(previous.at):
-            yield TIMELINE_ORDER.diagnostic(
-                ctx.path, event.line, event.column,
-                f"{event.at.isoformat(' ', 'minutes')} is earlier than the row before it "
-                f"({previous.at.isoformat(' ', 'minutes')}, line {previous.line})")
+        if previous is not None and previous.at is not None:
+            step = instant(event.at) - instant(previous.at)
+            if step < dt.timedelta(0) and not backwards:
+                yield TIMELINE_ORDER.diagnostic(
+                    ctx.path, event.line, event.column,
+                    f"{event.at.isoformat(' ', 'minutes')} is earlier than the row before it "
+                    f"({previous.at.isoformat(' ', 'minutes')}, line {previous.line})")
+            elif step > dt.timedelta(0) and backwards:
+                yield TIMELINE_ORDER.diagnostic(
+                    ctx.path, event.line, event.column,
+                    f"{event.at.isoformat(' ', 'minutes')} is later than the row before it "
+                    f"({previous.at.isoformat(' ', 'minutes')}, line {previous.line}) in a "
+                    "timeline listed newest first")
         previous = event
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from msgspec.structs import replace
@@ -36,6 +37,7 @@ from aoslint.timeline.stamps import (
     find_timestamp,
     find_zone_statement,
     out_of_range,
+    slash_order,
 )
 
 if TYPE_CHECKING:
@@ -66,8 +68,10 @@ _TIME_HEADERS = ("time", "time utc", "timestamp", "date", "date time", "when", "
 class _Builder:
     """Walks the timeline sections' tokens once, keeping the date and zone in force."""
 
-    def __init__(self, parsed: ParsedDocument, base: dt.date | None, zone: dt.tzinfo | None):
+    def __init__(self, parsed: ParsedDocument, base: dt.date | None, zone: dt.tzinfo | None,
+                 day_first: bool | None = None):
         self.parsed = parsed
+        self.day_first = day_first
         self.date = base
         self.year = base.year if base else None
         self.zone = zone
@@ -77,7 +81,8 @@ class _Builder:
         self.previous: Event | None = None
         self.zone_stated = False
         self.undated_reported = False
-        self._context = TimeContext(default_date=base, default_year=self.year, zone=zone)
+        self._context = TimeContext(default_date=base, default_year=self.year, zone=zone,
+                                    day_first=day_first)
 
     def context(self) -> TimeContext:
         """The date, year and zone in force, rebuilt only when one of them changed."""
@@ -85,7 +90,7 @@ class _Builder:
         if (ctx.default_date != self.date or ctx.default_year != self.year
                 or ctx.zone is not self.zone):
             ctx = self._context = TimeContext(default_date=self.date, default_year=self.year,
-                                              zone=self.zone)
+                                              zone=self.zone, day_first=self.day_first)
         return ctx
 
     def set_date(self, day: dt.date) -> None:
@@ -336,7 +341,8 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
     zone, zone_line = _zone_anywhere(parsed, sections)
     base = metadata_date(metadata) or _written_date(parsed, metadata, zone_line,
                                                     sections[0][0] if sections else None)
-    builder = _Builder(parsed, base, zone)
+    day_first = slash_order("\n".join(parsed.lines)) if "/" in "".join(parsed.lines) else None
+    builder = _Builder(parsed, base, zone, day_first)
     for start, end, title in sections:
         builder.row(title, start, 1, "line", report=False, heading=True)  # "Timeline (2025-01-14)"
         _walk_section(builder, parsed.tokens, start + 1, end)
@@ -346,10 +352,12 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
     key = _key_events(events + fm_events)
     occurred_first = False
     dated = [e for e in events if e.at is not None]
+    backwards = newest_first([e for e in dated if e.source != "key-event"])
     if "occurred" not in key and (dated or events):
         # The first row stands for the start (an undated one too: its time is
-        # unknown, which the undated finding already says).
-        key["occurred"] = (dated or events)[0]
+        # unknown, which the undated finding already says); listed newest
+        # first, the last one does.
+        key["occurred"] = dated[-1] if backwards else (dated or events)[0]
         occurred_first = True
     resolved = [e for e in events + fm_events if e.kind == "resolved" and e.at is not None]
     last_resolved = max(resolved, key=lambda e: instant(e.at)) if resolved else None  # type: ignore[arg-type]
@@ -360,7 +368,22 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
         problems=tuple(sorted(problems, key=lambda p: (p.line, p.column))),
         stated=tuple(find_labelled_durations(parsed)), has_zone=has_zone,
         section_line=sections[0][0] if sections else None, key=key,
-        last_resolved=last_resolved, occurred_is_first_event=occurred_first)
+        last_resolved=last_resolved, occurred_is_first_event=occurred_first,
+        newest_first=backwards)
+
+
+def newest_first(rows: list[Event]) -> bool:
+    """Whether dated rows run backwards: at least two steps back, over twice as many as forward.
+
+    Status pages list their updates newest first; such a timeline is in order
+    read bottom up, and a row out of it is one later than the row before.
+    """
+    back = forward = 0
+    for earlier, later in pairwise(rows):
+        step = instant(later.at) - instant(earlier.at)  # type: ignore[arg-type]
+        back += step < dt.timedelta(0)
+        forward += step > dt.timedelta(0)
+    return back >= 2 and back > 2 * forward
 
 
 _TYPO_SLACK = dt.timedelta(days=1)

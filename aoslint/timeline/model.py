@@ -63,6 +63,7 @@ class Timeline(msgspec.Struct, frozen=True):
     key: dict[str, Event] = msgspec.field(default_factory=dict)
     last_resolved: Event | None = None
     occurred_is_first_event: bool = False
+    newest_first: bool = False  # the rows run backwards in time, as status pages list updates
 
     def span(self, start: str, end: str, *, last: bool = False) -> dt.timedelta | None:
         """Time between two key events, if both are known."""

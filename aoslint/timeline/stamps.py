@@ -55,6 +55,9 @@ class TimeContext(msgspec.Struct, frozen=True):
     default_date: date | None = None
     default_year: int | None = None
     zone: tzinfo | None = None
+    # How the document writes ``01/02/2023``: day first (True), month first (False),
+    # or not known (None: such a date is reported as ambiguous).
+    day_first: bool | None = None
 
     @property
     def year(self) -> int | None:
@@ -279,8 +282,12 @@ def _check_date(year: int | None, month: int, day: int, found: str, start: int, 
         ) from None
 
 
-def _read_date(text: str, pos: int) -> _DateParts | None:
-    """Read a date at ``pos``: ISO-style numbers or a month name and a day."""
+def _read_date(text: str, pos: int, day_first: bool | None = None) -> _DateParts | None:
+    """Read a date at ``pos``: ISO-style numbers or a month name and a day.
+
+    ``13/02/2023`` is day first and ``02/13/2023`` month first whatever
+    ``day_first`` says; ``02/03/2023`` follows it (see :func:`slash_order`).
+    """
     weekday: int | None = None
     start = pos
     first = text[pos : pos + 1]
@@ -307,12 +314,22 @@ def _read_date(text: str, pos: int) -> _DateParts | None:
             _check_date(year, int(b), int(c), found, start, m.end())
             return _DateParts(year, int(b), int(c), weekday, start, m.end())
         if len(c) == 4 and len(a) <= 2 and len(b) <= 2:
-            raise _Malformed(
-                start,
-                m.end(),
-                found,
-                f"`{found}` does not say which number is the month; write YYYY-MM-DD",
-            )
+            lead, trail = int(a), int(b)
+            if lead > 12 >= trail:
+                day_first = True
+            elif trail > 12 >= lead:
+                day_first = False
+            if day_first is None or (lead > 12 and trail > 12):
+                raise _Malformed(
+                    start,
+                    m.end(),
+                    found,
+                    f"`{found}` does not say which number is the month; write YYYY-MM-DD",
+                )
+            year = _check_year(c, found, start, m.end())
+            month, day = (trail, lead) if day_first else (lead, trail)
+            _check_date(year, month, day, found, start, m.end())
+            return _DateParts(year, month, day, weekday, start, m.end())
         if len(a) == 3:  # a year with a digit dropped: "202-03-18"
             _check_year(a, found, start, m.end())
         return None
@@ -535,6 +552,34 @@ def _localize(day: date, clock: time, zone: tzinfo | None) -> tuple[datetime, bo
 
 # --- the public functions ----------------------------------------------------
 
+_SLASH_DATE_RE = compile_lazily(r"(?<![\d/.-])(\d{1,2})([-/])(\d{1,2})\2\d{4}(?![\d/])")
+# Words that mark a US writer, who puts the month first: 12-hour clocks, US zones.
+_MONTH_FIRST_HINT_RE = compile_lazily(
+    r"\b\d{1,2}(?::\d{2})?[ \t]?[AaPp]\.?[Mm]\b|\b(?:[ECMP][SD]?T|AKS?T|HS?T)\b")
+
+
+def slash_order(text: str) -> bool | None:
+    """Whether the document writes ``01/02/2023`` day first, from its own dates.
+
+    A date with a first number over 12 (``13/02/2023``) says day first, one
+    with a second number over 12 says month first; with neither (and none of
+    each), 12-hour clocks or US zones say month first, else day first. None
+    when the document writes no such date.
+    """
+    day, month = False, False
+    seen = False
+    for found in _SLASH_DATE_RE.finditer(text):
+        seen = True
+        first, second = int(found.group(1)), int(found.group(3))
+        day = day or first > 12 >= second
+        month = month or second > 12 >= first
+    if not seen or (day and month):
+        return None
+    if day or month:
+        return day
+    return _MONTH_FIRST_HINT_RE.search(text) is None
+
+
 
 def find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | TimeError | None:
     """Read the timestamp that opens a bullet or table cell.
@@ -601,7 +646,7 @@ def _find_timestamp(text: str, ctx: TimeContext) -> ParsedTime | None:
     start = pos
     time_start = pos
     iso_like = False
-    parts = _read_date(text, pos)
+    parts = _read_date(text, pos, ctx.day_first)
     if parts is not None:
         sep = _AFTER_DATE_RE.match(text, parts.end)
         assert sep is not None
