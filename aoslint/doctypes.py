@@ -36,6 +36,18 @@ class SectionSpec(msgspec.Struct, frozen=True):
     names: frozenset[str]
     fallbacks: frozenset[str] = frozenset()
     empty_while_open: bool = False
+    # Words that name the section inside a longer title no alias covers
+    # ("Remediation and follow-up steps"); such a title is a stand-in, like a fallback.
+    keywords: tuple[str, ...] = ()
+    # What the section's content looks like in prose with no heading at all (see AOS101):
+    # patterns, and how many lines must show one.
+    prose: tuple[re.Pattern[str], ...] = ()
+    prose_lines: int = 1
+
+    def named_within(self, normalized_title: str) -> bool:
+        """Whether a keyword appears in the title as whole words."""
+        padded = f" {normalized_title} "
+        return any(f" {keyword} " in padded for keyword in self.keywords)
 
 
 class DocType(msgspec.Struct, frozen=True, dict=True):
@@ -72,11 +84,18 @@ class DocType(msgspec.Struct, frozen=True, dict=True):
         the whole title names nothing, its part before a bracket, colon, comma,
         dash or number is tried.
         """
-        found = self.section_for(normalize_title(title))
+        normalized = normalize_title(title)
+        found = self.section_for(normalized)
         if found is not None:
             return found
         head = _TITLE_HEAD.match(title)
-        return self.section_for(normalize_title(head.group(1))) if head else None
+        found = self.section_for(normalize_title(head.group(1))) if head else None
+        if found is not None:
+            return found
+        for spec in self.sections:
+            if spec.named_within(normalized):
+                return spec, True
+        return None
 
     @cached_property
     def schema_text(self) -> str:
@@ -194,12 +213,19 @@ def _section_specs(raw: list[dict[str, Any]], source: str) -> tuple[SectionSpec,
             names = {normalize_title(entry["title"]), normalize_title(entry["key"])}
             names.update(normalize_title(a) for a in entry.get("aliases", []))
             fallbacks = frozenset(normalize_title(a) for a in entry.get("fallbacks", []))
-            specs.append(SectionSpec(entry["key"], entry["title"], bool(entry.get("required")),
-                                     frozenset(names), fallbacks - names,
-                                     bool(entry.get("empty_while_open"))))
-        except (KeyError, TypeError):
+            prose = entry.get("prose", {})
+            specs.append(SectionSpec(
+                entry["key"], entry["title"], bool(entry.get("required")), frozenset(names),
+                fallbacks - names, bool(entry.get("empty_while_open")),
+                tuple(normalize_title(k) for k in entry.get("keywords", [])),
+                tuple(re.compile(p, re.IGNORECASE) for p in prose.get("patterns", [])),
+                int(prose.get("lines", 1))))
+        except (KeyError, TypeError, AttributeError, ValueError):
             raise UsageError(f"{source}: each x-aoslint section needs a 'key' and a 'title'; "
                              f"got {json.dumps(entry)}") from None
+        except re.error as exc:
+            raise UsageError(f"{source}: x-aoslint section {entry.get('key')!r}: prose "
+                             f"pattern: {exc}") from None
     return tuple(specs)
 
 
@@ -250,7 +276,8 @@ def _apply_config(schema: dict[str, Any], config: Config, profile: Profile) -> d
     """Configured ID pattern and enumerations replace the schema's defaults.
 
     A profile that requires no metadata drops the type's required fields, and
-    its free fields lose their pattern (another team's IDs have another form).
+    its free fields lose their pattern and format (another team's IDs, severities and
+    dates have another form).
     """
     metadata = schema.get("properties", {}).get("metadata", {})
     props = metadata.get("properties", {})
@@ -259,6 +286,7 @@ def _apply_config(schema: dict[str, Any], config: Config, profile: Profile) -> d
     for key in profile.free_fields:
         if key in props:
             props[key].pop("pattern", None)
+            props[key].pop("format", None)
     settings = config.settings
     overrides = {
         "incident_id": settings.incident_id_pattern,
