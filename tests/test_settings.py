@@ -33,6 +33,7 @@ README = Path(__file__).parent.parent / "README.md"
 CONFIG_SCHEMA = schema("config.schema.json")
 PLAN = (FIXTURES / "bad" / "placeholders-open.md").read_text()
 PLAN_CODES = {"AOS102", "AOS107"}
+GOOD_PM = (FIXTURES / "good" / "kit-postmortem.md").read_text()
 
 
 def as_json(value: Any) -> Any:
@@ -160,6 +161,14 @@ def test_check_reports_by_the_changed_defaults(cli: Cli, tmp_path: Path,
         assert {f["path"] for f in after} == {"docs/incidents/plan.md"}  # exclude
         assert {f["code"] for f in after} == {"AOS107"}  # select
         assert {f["severity"] for f in after} == {"error"}  # OPEN now claims closure
+
+
+def test_the_action_item_checks_follow_a_changed_owner_default(
+        cli: Cli, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    write_tree(tmp_path, {"docs/incidents/pm.md": GOOD_PM})
+    assert "AOS403" not in {f["code"] for f in findings(cli, tmp_path, "--no-cache")}
+    request.getfixturevalue("changed_defaults")  # action-item-owner: all
+    assert "AOS403" in {f["code"] for f in findings(cli, tmp_path, "--no-cache")}
 
 
 @pytest.mark.usefixtures("changed_defaults")
