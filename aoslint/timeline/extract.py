@@ -287,14 +287,21 @@ def _break_rows(builder: _Builder, cells: list[str], line: int,
 
 
 def _written_date(parsed: ParsedDocument, metadata: dict[str, Any],
-                  zone_line: str | None) -> dt.date | None:
-    """The incident's day as the title or the zone line writes it, when no field gives it.
+                  zone_line: str | None, timeline_start: int | None) -> dt.date | None:
+    """The incident's day as the title, the zone line or the prose above the timeline
+    writes it, when no field gives it.
 
-    "Checkout outage - March 3, 2024", "All times in PST, on March 9th 2020".
+    "Checkout outage - March 3, 2024", "All times in PST, on March 9th 2020",
+    "On Thursday, March 2nd 2023, new users could not sign up".
     """
     for text in (parsed.title.title if parsed.title else None, metadata.get("title"), zone_line):
         if isinstance(text, str):
             found = find_date_in(text, None)
+            if found is not None:
+                return found
+    for number in range(1, min(timeline_start or 1, len(parsed.lines) + 1)):
+        if number not in parsed.code_lines:
+            found = find_date_in(parsed.lines[number - 1], None)
             if found is not None:
                 return found
     return None
@@ -327,7 +334,8 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
                      sections: list[tuple[int, int, str]]) -> Timeline:
     """Build the timeline from ``(start_line, end_line, title)`` of the timeline sections."""
     zone, zone_line = _zone_anywhere(parsed, sections)
-    base = metadata_date(metadata) or _written_date(parsed, metadata, zone_line)
+    base = metadata_date(metadata) or _written_date(parsed, metadata, zone_line,
+                                                    sections[0][0] if sections else None)
     builder = _Builder(parsed, base, zone)
     for start, end, title in sections:
         builder.row(title, start, 1, "line", report=False, heading=True)  # "Timeline (2025-01-14)"
