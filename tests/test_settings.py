@@ -33,6 +33,7 @@ README = Path(__file__).parent.parent / "README.md"
 CONFIG_SCHEMA = schema("config.schema.json")
 PLAN = (FIXTURES / "bad" / "placeholders-open.md").read_text()
 PLAN_CODES = {"AOS102", "AOS107"}
+GOOD_PM = (FIXTURES / "good" / "kit-postmortem.md").read_text()
 
 
 def as_json(value: Any) -> Any:
@@ -141,22 +142,33 @@ def changed_defaults(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def test_check_reports_by_the_changed_defaults(cli: Cli, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    write_tree(tmp_path, {"docs/incidents/plan.md": PLAN})
-    before = findings(cli, tmp_path, "docs/incidents/plan.md")
+    write_tree(tmp_path, {"docs/incidents/plan.md": PLAN, "docs/incidents/old/plan.md": PLAN})
+    before = findings(cli, tmp_path)
+    assert {f["path"] for f in before} == {"docs/incidents/plan.md", "docs/incidents/old/plan.md"}
     assert {f["code"] for f in before} == PLAN_CODES
     assert {f["severity"] for f in before} == {"warning"}  # an open plan: pending
 
     class Changed(Settings, frozen=True, kw_only=True):
+        exclude: tuple[str, ...] = (*aoslint.settings.DEFAULT_EXCLUDE, "old/")
         select: tuple[str, ...] = ("AOS107",)
         closed_statuses: tuple[str, ...] = ("OPEN",)
 
     monkeypatch.setattr(aoslint.settings, "Settings", Changed)
-    for config in ({}, {".aoslint.toml": "extend-exclude = ['old/']\n"}):
+    for config in ({}, {".aoslint.toml": "extend-include = ['none/*.md']\n"}):
         write_tree(tmp_path, config)
         # No cache: a real edit of the defaults changes the code, and with it the cache key.
-        after = findings(cli, tmp_path, "--no-cache", "docs/incidents/plan.md")
+        after = findings(cli, tmp_path, "--no-cache")
+        assert {f["path"] for f in after} == {"docs/incidents/plan.md"}  # exclude
         assert {f["code"] for f in after} == {"AOS107"}  # select
         assert {f["severity"] for f in after} == {"error"}  # OPEN now claims closure
+
+
+def test_the_action_item_checks_follow_a_changed_owner_default(
+        cli: Cli, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    write_tree(tmp_path, {"docs/incidents/pm.md": GOOD_PM})
+    assert "AOS403" not in {f["code"] for f in findings(cli, tmp_path, "--no-cache")}
+    request.getfixturevalue("changed_defaults")  # action-item-owner: all
+    assert "AOS403" in {f["code"] for f in findings(cli, tmp_path, "--no-cache")}
 
 
 @pytest.mark.usefixtures("changed_defaults")
