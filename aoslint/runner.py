@@ -20,7 +20,6 @@ import msgspec
 from msgspec.structs import replace
 
 from aoslint.cache import (
-    DEFAULT_CACHE_DIR,
     Cache,
     CacheError,
     NotOwned,
@@ -35,6 +34,7 @@ from aoslint.checks.bad_input import finding, internal_error
 from aoslint.checks.cross_document import Summary, check_repository, usable_id
 from aoslint.checks.git_proof import GitOptions, check_git
 from aoslint.checks.structure import UNKNOWN_DOCUMENT_TYPE
+from aoslint.checks.suppression_checks import finding as directive_finding
 from aoslint.config import Config, load_config
 from aoslint.detect import TypeDetector
 from aoslint.diagnostics import Diagnostic, Severity
@@ -55,6 +55,7 @@ from aoslint.parse import ParsedDocument, parse_source
 from aoslint.profiles import Profile, get_profile
 from aoslint.registry import Rule, matches, unknown_selector
 from aoslint.rescan import refresh
+from aoslint.settings import DEFAULT_CACHE_DIR
 from aoslint.source import Source, read_regular, read_source
 from aoslint.suppress import Directive, apply_directives, find_directives
 
@@ -106,10 +107,10 @@ def load_project(paths: Sequence[Path], config_file: Path | None = None,
     config = load_config(start, explicit=config_file, remembered=remembered)
     layout = discover_layout(config, start)
     chosen = get_profile(profile) if profile is not None else get_profile(
-        config.get("profile"), f"{config.path}: 'profile'")
+        config.settings.profile, f"{config.path}: 'profile'")
     doctypes = load_doctypes(config, chosen)
     try:
-        extra = tuple(re.compile(p) for p in config.get("placeholders", []))
+        extra = tuple(re.compile(p) for p in config.settings.placeholders)
     except re.error as exc:
         raise UsageError(
             f"{config.path}: placeholders: invalid regular expression: {exc}") from None
@@ -203,15 +204,15 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     """
     forget_paths()
     project = load_project(paths, config_file, remembered=cache, profile=profile)
-    config = project.config
-    options = GitOptions(enabled=config.get("git", True) if git is None else git,
-                         base=base, upstream=config.get("upstream"))
-    chosen_select = list(select) if select is not None else list(config.get("select", []))
-    chosen_ignore = list(project.profile.ignore) + list(config.get("ignore", [])) + list(ignore)
+    config, settings = project.config, project.config.settings
+    options = GitOptions(enabled=settings.git if git is None else git,
+                         base=base, upstream=settings.upstream)
+    chosen_select = list(select) if select is not None else list(settings.select)
+    chosen_ignore = list(project.profile.ignore) + list(settings.ignore) + list(ignore)
     section = "[tool.aoslint] " if config.path is not None and \
         config.path.name == "pyproject.toml" else ""
-    for key in ("select", "ignore"):
-        validate_selectors(config.get(key, []), f"{config.path}: {section}{key}")
+    for key, configured in (("select", settings.select), ("ignore", settings.ignore)):
+        validate_selectors(configured, f"{config.path}: {section}{key}")
     validate_selectors(select or [], "--select")
     validate_selectors(ignore, "--ignore")
 
@@ -224,7 +225,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     result.notes.append(f"profile: {project.profile.name}")
     selector = build_selector(config, project.layout)
     rules = {r.code: r for r in all_rules()}
-    allow_closure = bool(config.get("allow-closure-suppression", False))
+    allow_closure = settings.allow_closure_suppression
     store = _open_cache(project, options, result) if cache else None
     index = store.load_index() if store is not None else {}
     index_changed = False  # worth writing: many documents re-read
@@ -745,7 +746,7 @@ def _from_index(index: dict[str, IndexEntry], others: list[tuple[str, str, str]]
 
 def cache_dir(project: Project) -> Path:
     """``cache-dir`` from the config (relative to it), else ``.aoslint_cache`` at the root."""
-    configured = project.config.get("cache-dir")
+    configured = project.config.settings.cache_dir
     if configured:
         path = Path(os.path.normpath(project.config.root.absolute() / str(configured)))
         if not path.is_relative_to(project.layout.root.absolute()):
@@ -889,15 +890,15 @@ def _suppress(findings: list[Diagnostic], directives: dict[str, tuple[Directive,
             kept.extend(own)
             continue
         applied = apply_directives(found, path, own, rules, allow_closure=allow_closure)
-        kept.extend(applied.kept + applied.problems)
+        kept.extend(applied.kept + [directive_finding(p) for p in applied.problems])
         if applied.silenced:
             count = len(applied.silenced)
             result.notes.append(f"{path}: {count} finding{'s' if count != 1 else ''} "
                                 "silenced inline")
     for path, found in directives.items():
         if path not in by_path and found:  # directives in a clean document may be unused
-            kept.extend(apply_directives(found, path, [], rules,
-                                         allow_closure=allow_closure).problems)
+            kept.extend(directive_finding(p) for p in apply_directives(
+                found, path, [], rules, allow_closure=allow_closure).problems)
     return kept
 
 

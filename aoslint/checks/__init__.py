@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from aoslint import suppress
 from aoslint.checks import (
     action_items,
     bad_input,
@@ -21,6 +20,7 @@ from aoslint.checks import (
     placeholder_check,
     rule_citations,
     structure,
+    suppression_checks,
     timeline_checks,
 )
 from aoslint.checks.context import CheckContext
@@ -49,7 +49,7 @@ RULES: dict[str, Rule] = catalog((
     *rule_citations.RULES,
     *closure_checks.RULES,
     *git_proof.RULES,
-    suppress.UNUSED_SUPPRESSION,  # reported where the directives are applied
+    *suppression_checks.RULES,  # reported where the directives are applied
 ))
 
 
