@@ -32,6 +32,7 @@ from aoslint.timeline.stamps import (
     TimeError,
     find_date_in,
     find_date_line,
+    find_heading_zone,
     find_timestamp,
     find_zone_statement,
     out_of_range,
@@ -156,7 +157,7 @@ class _Builder:
             self.problems.append(TimeProblem(
                 line, column, found.clock.strftime('%H:%M'),
                 f"the time {found.clock.strftime('%H:%M')} has no date: give the document a "
-                "Date: field (YYYY-MM-DD) or put a date line above the rows"))
+                "Date: field (YYYY-MM-DD) or put a date line above the rows", undated=True))
         if found.date_from_context:
             try:
                 for _ in range(self.day_offset):
@@ -304,7 +305,7 @@ def _zone_anywhere(parsed: ParsedDocument, ranges: list[tuple[int, int, str]],
     """A zone stated once (in a timeline heading, a timeline line, or above the
     sections), and the text that states it."""
     for _, _, title in ranges:
-        zone = find_zone_statement(title)
+        zone = find_heading_zone(title)
         if zone is not None:
             return zone, title
     lines: set[int] = set()
@@ -337,8 +338,10 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
     key = _key_events(events + fm_events)
     occurred_first = False
     dated = [e for e in events if e.at is not None]
-    if "occurred" not in key and dated:
-        key["occurred"] = dated[0]  # the first row stands for the start
+    if "occurred" not in key and (dated or events):
+        # The first row stands for the start (an undated one too: its time is
+        # unknown, which the undated finding already says).
+        key["occurred"] = (dated or events)[0]
         occurred_first = True
     resolved = [e for e in events + fm_events if e.kind == "resolved" and e.at is not None]
     last_resolved = max(resolved, key=lambda e: instant(e.at)) if resolved else None  # type: ignore[arg-type]
