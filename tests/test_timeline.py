@@ -7,7 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from aoslint.runner import run_check
+from aoslint.timeline.stamps import ParsedTime, TimeContext, TimeError
 from tests.conftest import FIXTURES, CliResult, write_tree
 
 Cli = Callable[..., CliResult]
@@ -239,3 +242,27 @@ def test_a_year_with_a_digit_dropped_or_added_names_the_rows_around_it(
         assert found[0][2].endswith(
             "likely a typo: the rows around it are dated 2023-08-14 (line 9), "
             "2023-08-14 (line 11)"), found[0][2]
+
+
+def test_rows_joined_by_br_in_a_table_cell_are_read_once_each(
+        cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each piece of a ``<br>`` cell is a row; the first piece is not read twice."""
+    from aoslint.timeline import extract
+
+    read: list[str] = []
+    real = extract.find_timestamp
+
+    def counting(text: str, ctx: TimeContext) -> ParsedTime | TimeError | None:
+        read.append(text)
+        return real(text, ctx)
+
+    monkeypatch.setattr(extract, "find_timestamp", counting)
+    text = ("# Postmortem: one cell\n\nDate: 2026-01-05\n\n## Timeline\n\n"
+            "| Time (UTC) | Event |\n| --- | --- |\n"
+            "| 10:00 deploy<br>10:05 alert fires<br>10:20 rollback, resolved | on-call |\n")
+    path = write_tree(tmp_path, {"pm.md": text}) / "pm.md"
+    timeline = model(cli, path)
+    rows = [(e["at"][11:16], e["text"]) for e in timeline["events"] if e["source"] == "table"]
+    assert rows == [("10:00", "deploy"), ("10:05", "alert fires"),
+                    ("10:20", "rollback, resolved")]
+    assert read.count("10:00 deploy") == 1

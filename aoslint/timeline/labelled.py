@@ -75,7 +75,6 @@ class LabelledDuration(msgspec.Struct, frozen=True):
     window: tuple[int, int, bool] | None = None
 
 
-
 def find_labelled_durations(parsed: ParsedDocument) -> list[LabelledDuration]:
     """``Label: value`` lines (bold or plain, bullets or table rows) that state a duration."""
     names = _duration_names()

@@ -51,7 +51,6 @@ class TimeProblem(msgspec.Struct, frozen=True):
     undated: bool = False  # a clock time with no date anywhere: readable, not placeable
 
 
-
 class Timeline(msgspec.Struct, frozen=True):
     """Events in document order, the key events, and what could not be read."""
 
