@@ -23,7 +23,7 @@ from aoslint.checks import DOCUMENT_CHECKS, CheckContext, all_rules, document_ha
 from aoslint.checks.bad_input import finding, internal_error
 from aoslint.checks.cross_document import Summary, check_repository
 from aoslint.checks.git_proof import GitOptions, check_git
-from aoslint.checks.structure import UNKNOWN_DOCUMENT_TYPE
+from aoslint.checks.structure import unrecognised
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.discover import Candidate, FileSelector, build_selector, collect
 from aoslint.doctypes import DocType
@@ -134,23 +134,10 @@ def load_document(project: Project, candidate: Candidate, sink: list[Diagnostic]
     detection = project.detector.detect(parsed, project.layout.relative(candidate.path,
                                                                     candidate.real()))
     if detection.doctype is None:
-        if detection.unknown_type_name is not None:
-            known = ", ".join(sorted(project.doctypes))
-            declared = next((f for f in parsed.fields if f.key == "type"), None)
-            sink.append(UNKNOWN_DOCUMENT_TYPE.diagnostic(
-                candidate.display, declared.line if declared else 1,
-                declared.column if declared else 1,
-                f"front matter declares type '{detection.unknown_type_name}', "
-                f"which is not a known document type (known: {known})",
-                severity=Severity.ERROR))
-        elif report_unknown and (candidate.explicit or
-                                 any(f.key == "incident_id" for f in parsed.fields)):
-            # A scan skips unrelated Markdown silently, but not a file with an
-            # Incident ID: that is an incident document aoslint failed to place.
-            why = "the file is empty" if not source.text.strip() else detection.reason
-            sink.append(UNKNOWN_DOCUMENT_TYPE.diagnostic(
-                candidate.display, 1, 1,
-                f"not recognised as an incident plan or postmortem ({why})"))
+        unknown = unrecognised(candidate.display, parsed, detection, project.doctypes,
+                               named=candidate.explicit, report_unknown=report_unknown)
+        if unknown is not None:
+            sink.append(unknown)
         return None
     document = build_document(parsed, detection.doctype)
     return Loaded(parsed, document, detection.doctype, detection.reason)
