@@ -19,21 +19,28 @@ import msgspec
 from msgspec.structs import replace
 
 from aoslint.cache import stat_key
-from aoslint.checks import DOCUMENT_CHECKS, CheckContext, all_rules, document_hardening
+from aoslint.checks import (
+    DOCUMENT_CHECKS,
+    EVERY_FAMILY,
+    CheckContext,
+    Families,
+    all_rules,
+    document_hardening,
+)
 from aoslint.checks.bad_input import finding, internal_error
 from aoslint.checks.cross_document import Summary, check_repository
 from aoslint.checks.git_proof import GitOptions, check_git
+from aoslint.checks.selection import Selection, validate_selectors
 from aoslint.checks.structure import unrecognised
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.discover import Candidate, FileSelector, build_selector, collect
 from aoslint.doctypes import DocType
-from aoslint.errors import UsageError
 from aoslint.hardening_case import GateIndex, Subject, forget_paths, hardening_case
 from aoslint.layout import find_repository_root
 from aoslint.model import Document, build_document
 from aoslint.parse import ParsedDocument, parse_source
 from aoslint.project import Project, load_project
-from aoslint.registry import Rule, matches, unknown_selector
+from aoslint.registry import Rule
 from aoslint.source import Source, read_regular, read_source
 from aoslint.store.records import Analysis, File
 from aoslint.store.result_store import open_store
@@ -68,38 +75,19 @@ class RunResult(msgspec.Struct):
         self.notes.append(f"{path}: {analysis.note}")
 
 
-def validate_selectors(selectors: Sequence[str], option: str) -> None:
-    """An unknown code or name in --select/--ignore is a usage error, not a silent no-op."""
-    rules = all_rules()
-    for selector in selectors:
-        if not any(matches(selector, r.code, r.name) for r in rules):
-            raise UsageError(f"{option}: {unknown_selector(selector, rules)}")
-
-
-class Selection(msgspec.Struct, frozen=True):
-    """The codes a run reports: the chosen ``select`` (empty: all), less ``ignore``."""
-
-    select: tuple[str, ...]
-    ignore: tuple[str, ...]
-
-    @classmethod
-    def chosen(cls, project: Project, select: Sequence[str] | None,
+def _selection(project: Project, select: Sequence[str] | None,
                ignore: Sequence[str]) -> Selection:
-        """The command line's choice over the config's (ignores add up), validated."""
-        config = project.config
-        section = "[tool.aoslint] " if config.path is not None and \
-            config.path.name == "pyproject.toml" else ""
-        for key in ("select", "ignore"):
-            validate_selectors(config.get(key, []), f"{config.path}: {section}{key}")
-        validate_selectors(select or [], "--select")
-        validate_selectors(ignore, "--ignore")
-        chosen = list(select) if select is not None else list(config.get("select", []))
-        return cls(tuple(chosen), (*project.profile.ignore, *config.get("ignore", []), *ignore))
-
-    def wants(self, diag: Diagnostic) -> bool:
-        if self.select and not any(matches(s, diag.code, diag.name) for s in self.select):
-            return False
-        return not any(matches(s, diag.code, diag.name) for s in self.ignore)
+    """The command line's choice over the config's (ignores add up), validated."""
+    config = project.config
+    rules = all_rules()
+    section = "[tool.aoslint] " if config.path is not None and \
+        config.path.name == "pyproject.toml" else ""
+    for key in ("select", "ignore"):
+        validate_selectors(config.get(key, []), f"{config.path}: {section}{key}", rules)
+    validate_selectors(select or [], "--select", rules)
+    validate_selectors(ignore, "--ignore", rules)
+    chosen = list(select) if select is not None else list(config.get("select", []))
+    return Selection(tuple(chosen), (*project.profile.ignore, *config.get("ignore", []), *ignore))
 
 
 class Loaded(msgspec.Struct, frozen=True):
@@ -171,29 +159,27 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     config, layout = project.config, project.layout
     options = GitOptions(enabled=config.get("git", True) if git is None else git,
                          base=base, upstream=config.get("upstream"))
-    selection = Selection.chosen(project, select, ignore)
+    selection = _selection(project, select, ignore)
     result = _started(project)
     store = (open_store(project, options.enabled, not skip_unknown, result.notes,
                         result.warnings) if cache else NoStore())
     files = _discover(project, store, paths, tracked_only)
-    context = RunContext(project, options, not skip_unknown, store,
-                         _Disk(layout.gate_file), collector)
+    context = RunContext(project, options, not skip_unknown, store, _Disk(layout.gate_file),
+                         collector, Families.needed(selection, DOCUMENT_CHECKS), inline_config)
     with _Workers(context, jobs) as workers:
         analyses = _analyse(context, workers, files.listed)
         for analysis in analyses:
             store.record(analysis)
             result.add(analysis)
-        requested = [a.summary for a in analyses if a.summary is not None]
-        everything, plans_elsewhere = _repository(context, workers, files, paths, analyses,
-                                                  requested)
+        findings = [diag for analysis in analyses for diag in analysis.findings]
+        later = _families_after(context, analyses)
+        if later.repository:
+            findings += _cross_document(context, workers, files, paths, analyses)
     # Without the untracked documents, the run does not cover the whole scan.
     store.finish(named=bool(paths), complete=not paths and files.in_git is None)
 
-    findings = [diag for analysis in analyses for diag in analysis.findings]
-    findings += check_repository(everything, {s.path for s in requested}, config,
-                                 plans_elsewhere=plans_elsewhere)
     cases = [a.case for a in analyses if a.summary is not None and a.case is not None]
-    if cases:
+    if cases and later.git:
         findings += check_git(cases, layout, GateIndex(layout.gate_file), options, result.notes)
     if inline_config:
         directives = {a.summary.path: a.directives for a in analyses if a.summary is not None}
@@ -256,11 +242,18 @@ def _in_index(known: frozenset[str], path: str, real: str) -> bool:
     return os.path.normpath(os.path.abspath(path)) in known or real in known
 
 
-def _repository(context: RunContext, workers: _Workers, files: Discovery,
-                paths: Sequence[Path], analyses: list[Analysis], requested: list[Summary]
-                ) -> tuple[list[Summary], bool]:
-    """Every summary the cross-document checks read, sorted (which plan a postmortem is
-    compared with must not depend on the cache); and whether plans live elsewhere."""
+def _families_after(context: RunContext, analyses: list[Analysis]) -> Families:
+    """The repository-wide families to run: every one once a checked document's inline
+    directives are to be applied (they are judged against all of its findings)."""
+    if context.inline_config and any(a.directives for a in analyses if a.summary is not None):
+        return EVERY_FAMILY
+    return context.families
+
+
+def _cross_document(context: RunContext, workers: _Workers, files: Discovery,
+                    paths: Sequence[Path], analyses: list[Analysis]) -> list[Diagnostic]:
+    """The checked documents' findings against the repository's other documents."""
+    requested = [a.summary for a in analyses if a.summary is not None]
     everything = list(requested)
     plans_elsewhere = False
     if files.scan is not None:
@@ -284,8 +277,10 @@ def _repository(context: RunContext, workers: _Workers, files: Discovery,
             context.store.record_other(analysis)
             if analysis.summary is not None:
                 everything.append(analysis.summary)
+    # Sorted: which plan a postmortem is compared with must not depend on the cache.
     everything.sort(key=lambda summary: summary.path)
-    return everything, plans_elsewhere
+    return list(check_repository(everything, {s.path for s in requested},
+                                 context.project.config, plans_elsewhere=plans_elsewhere))
 
 
 # -- one document ----------------------------------------------------------------------
@@ -331,6 +326,8 @@ class RunContext(msgspec.Struct, frozen=True):
     store: ResultStore
     disk: _Disk
     collect: Collector | None = None
+    families: Families = EVERY_FAMILY  # what the selection needs (see _analysed)
+    inline_config: bool = True  # inline directives are applied
     # The store also remembers schema outcomes: a few documents only (see _analyse).
     shared_memo: bool = False
 
@@ -358,8 +355,9 @@ def _analyse(context: RunContext, workers: _Workers, listed: Sequence[File]
 
 
 def _analysed(context: RunContext, candidate: Candidate, data: bytes | None) -> Analysis:
-    """Parse, model, and run the document and hardening checks: the cacheable part;
-    and what the run's collector makes of the document (never cached)."""
+    """Parse, model, and run the document and hardening checks: the cacheable part
+    (unless a family the selection does not need was left out); and what the run's
+    collector makes of the document (never cached)."""
     project = context.project
     sink: list[Diagnostic] = []
     loaded = load_document(project, candidate, sink, report_unknown=context.report_unknown,
@@ -367,19 +365,24 @@ def _analysed(context: RunContext, candidate: Candidate, data: bytes | None) -> 
     if loaded is None:
         return Analysis(tuple(sink), None)
     document = loaded.document
+    directives = tuple(find_directives(loaded.parsed))
+    # Directives are judged against all of the document's findings.
+    families = EVERY_FAMILY if directives and context.inline_config else context.families
     memo = context.store.schema_memo(candidate.real(), context.shared_memo)
     checking = CheckContext(document, loaded.parsed, loaded.doctype, project.config,
                             project.extra_placeholders, memo, project.profile,
                             project.layout.aos_dir is not None)
-    sink.extend(diag for family in DOCUMENT_CHECKS for diag in family(checking))
+    sink.extend(diag for family in DOCUMENT_CHECKS if family not in families.skipped
+                for diag in family(checking))
     probes: list[tuple[str, bool]] = []
     case = None
-    if document.type == "postmortem" and project.profile.proves_hardening:
+    if document.type == "postmortem" and project.profile.proves_hardening \
+            and families.hardening:
         subject = Subject(document, candidate.path, loaded.parsed.lines)
         case = hardening_case(subject, project.layout, context.disk.gate, project.config,
                               probes)
         if case is not None:
-            sink.extend(document_hardening(case, project.layout, context.options))
+            sink.extend(document_hardening(case, project.layout, context.options, families))
             # Only the git checks read the case later; they need no lines.
             case = replace(case, subject=replace(subject, lines=())) \
                 if context.options.enabled else None
@@ -388,11 +391,12 @@ def _analysed(context: RunContext, candidate: Candidate, data: bytes | None) -> 
     return Analysis(
         findings=tuple(sink),
         summary=Summary.of(document, project.config, checking.closed),
-        directives=tuple(find_directives(loaded.parsed)),
+        directives=directives,
         note=f"{loaded.doctype.name} ({loaded.reason})",
         case=case,
         probes=tuple(probes),
         schema=memo.kept,
+        partial=not families.complete,
         collected=collected,
     )
 
@@ -409,10 +413,10 @@ def _check_one(context: RunContext, candidate: Candidate) -> Analysis:
     except Exception as exc:  # a bug: a finding on this document, and the run goes on
         if os.environ.get("AOSLINT_DEBUG"):
             raise
-        analysis = Analysis((internal_error(candidate.display, exc),), None)
+        analysis = Analysis((internal_error(candidate.display, exc),), None,
+                            partial=not context.families.complete)
     analysis = replace(analysis, real=candidate.real(), stat=stat)
-    return context.store.keyed(analysis, candidate.display, candidate.explicit, data,
-                               complete=True)
+    return context.store.keyed(analysis, candidate.display, candidate.explicit, data)
 
 
 def _collect_one(context: RunContext, candidate: Candidate) -> Any:

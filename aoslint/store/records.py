@@ -52,13 +52,14 @@ class Analysis(msgspec.Struct, frozen=True, gc=False):
     real: str = ""  # the file's real path
     stat: Stat | None = None
     content: str | None = None  # the digest of the file's bytes, when a store keeps them
+    partial: bool = False  # a check family was left out: never to be stored
     key: str | None = None  # set when just made and complete: to be stored under this key
     collected: Any = None  # what the run's collector made of the document
 
     def kept(self) -> Analysis:
         """What the cache stores: this run's fields left out."""
-        return msgspec.structs.replace(self, real="", stat=None, content=None, key=None,
-                                       collected=None)
+        return msgspec.structs.replace(self, real="", stat=None, content=None, partial=False,
+                                       key=None, collected=None)
 
 
 class IndexEntry(msgspec.Struct, frozen=True, gc=False):

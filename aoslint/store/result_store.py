@@ -90,12 +90,12 @@ class CacheStore:
         # remembered in the cache, since jsonschema need not be imported; many are not.
         return SchemaMemo(self.index.last_schema(real), self.cache if shared else None)
 
-    def keyed(self, analysis: Analysis, display: str, explicit: bool, data: bytes | None,
-              complete: bool) -> Analysis:
+    def keyed(self, analysis: Analysis, display: str, explicit: bool,
+              data: bytes | None) -> Analysis:
         if data is None:
             return analysis
         content = content_digest(data)
-        key = self._key(display, explicit, content) if complete else None
+        key = None if analysis.partial else self._key(display, explicit, content)
         return replace(analysis, content=content, key=key)
 
     def record(self, analysis: Analysis) -> None:

@@ -32,10 +32,10 @@ class ResultStore(Protocol):
         """Where one document's schema outcome is looked up; ``shared``: in the store too."""
         ...
 
-    def keyed(self, analysis: Analysis, display: str, explicit: bool, data: bytes | None,
-              complete: bool) -> Analysis:
-        """A just-made analysis with its content digest and, when ``complete`` (every
-        family ran), the key to store it under; asked in the worker that made it."""
+    def keyed(self, analysis: Analysis, display: str, explicit: bool,
+              data: bytes | None) -> Analysis:
+        """A just-made analysis with its content digest and, unless it is partial, the
+        key to store it under; asked in the worker that made it."""
         ...
 
     def record(self, analysis: Analysis) -> None:
@@ -67,8 +67,8 @@ class NoStore:
     def schema_memo(self, real: str, shared: bool) -> SchemaMemo:
         return SchemaMemo(None, None)
 
-    def keyed(self, analysis: Analysis, display: str, explicit: bool, data: bytes | None,
-              complete: bool) -> Analysis:
+    def keyed(self, analysis: Analysis, display: str, explicit: bool,
+              data: bytes | None) -> Analysis:
         return analysis
 
     def record(self, analysis: Analysis) -> None:
