@@ -12,6 +12,8 @@ Layout of the cache directory (``.aoslint_cache/`` at the repository root, or
                                       apart from the index: adding a document
                                       rewrites the scan, not the index
     valid/<token>                     a config file's bytes that validated
+    report/html                       ``aoslint report``'s rendered documents, by the
+                                      digest of their Markdown (``report/rendered.py``)
 
 The *run key* hashes everything that changes findings besides the document
 itself: aoslint's version and code, the config file's bytes, every document
@@ -89,9 +91,9 @@ _HEX = "[0-9a-f]"
 # What the cache writes, relative to its folder (``clean`` removes these and nothing else).
 _KNOWN_FILES = re.compile(
     rf"(?:.*/)?\.tmp-[0-9]+-{_HEX}{{16}}|key|CACHEDIR\.TAG|\.gitignore"
-    rf"|valid/config-{_HEX}{{40}}"
+    rf"|valid/config-{_HEX}{{40}}|report/html"
     rf"|{FORMAT}/{_HEX}{{32}}/(?:index|scan|packs/{_HEX}{{24}}|{_HEX}{{2}}/{_HEX}{{40}})")
-_KNOWN_FOLDERS = re.compile(rf"valid|{FORMAT}|{FORMAT}/{_HEX}{{32}}(?:/packs|/{_HEX}{{2}})?")
+_KNOWN_FOLDERS = re.compile(rf"valid|report|{FORMAT}|{FORMAT}/{_HEX}{{32}}(?:/packs|/{_HEX}{{2}})?")
 
 
 def symlink_on_path(path: Path, top: Path) -> Path | None:
@@ -267,13 +269,50 @@ class Cache:
     def _sign(self, payload: bytes) -> bytes:
         return hmac.new(self.secret(), payload, hashlib.sha256).digest()
 
-    def _load(self, path: Path) -> Any:
-        try:
-            blob = path.read_bytes()
-        except OSError:
-            return None
+    def _seal(self, payload: bytes) -> bytes:
+        """``payload`` signed by this cache directory (see ``_unseal``)."""
+        return self._sign(payload) + payload
+
+    def _unseal(self, blob: bytes) -> bytes | None:
+        """The payload of a blob ``_seal`` made here, else ``None`` (planted or damaged)."""
         mac, payload = blob[:_MAC], blob[_MAC:]
         if len(mac) != _MAC or not hmac.compare_digest(mac, self._sign(payload)):
+            return None
+        return payload
+
+    # -- other commands' files -----------------------------------------------------
+
+    def read_signed(self, relative: str) -> bytes | None:
+        """What ``write_signed(relative, ...)`` stored here, else ``None``.
+
+        A file reached through a symlink, planted, damaged or missing reads as
+        ``None``: the caller does the work again.
+        """
+        path = self.root / relative
+        if not _KNOWN_FILES.fullmatch(relative) or symlink_on_path(path, self.root):
+            return None
+        try:
+            return self._unseal(path.read_bytes())
+        except OSError:
+            return None
+
+    def write_signed(self, relative: str, payload: bytes) -> None:
+        """Keep ``payload`` under ``relative`` (one of the names ``clean`` knows), signed."""
+        path = self.root / relative
+        if not _KNOWN_FILES.fullmatch(relative):
+            raise ValueError(f"not a cache file: {relative}")
+        if symlink_on_path(path, self.root):
+            return
+        with contextlib.suppress(OSError):  # a read-only or full disk costs only speed
+            path.parent.mkdir(exist_ok=True)
+            _write_atomic(path, self._seal(payload))
+
+    def _load(self, path: Path) -> Any:
+        try:
+            payload = self._unseal(path.read_bytes())
+        except OSError:
+            return None
+        if payload is None:
             return None
         try:
             return pickle.loads(payload)
@@ -283,7 +322,7 @@ class Cache:
     def _store(self, path: Path, value: Any) -> None:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(OSError):  # a read-only or full disk costs only speed
-            _write_atomic(path, self._sign(payload) + payload)
+            _write_atomic(path, self._seal(payload))
 
     # -- entries -----------------------------------------------------------------
 

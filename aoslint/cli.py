@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aoslint import __version__
+from aoslint.arguments import jobs_count
 from aoslint.errors import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -106,7 +107,7 @@ def _add_check(commands: Commands[argparse.ArgumentParser]) -> None:
     check.add_argument("--no-cache", dest="cache", action="store_false",
                        help="neither read nor write the result cache (cache-dir in the config, "
                             "default .aoslint_cache/)")
-    check.add_argument("--jobs", "-j", type=_jobs, metavar="N",
+    check.add_argument("--jobs", "-j", type=jobs_count, metavar="N",
                        help="check the documents with N worker processes (default: one per "
                             "CPU for runs of 200 files or more; 1: no workers)")
 
@@ -139,16 +140,6 @@ def _add_report(commands: Commands[argparse.ArgumentParser]) -> None:
         "report", help="write a static HTML incident dashboard (or its data as JSON)",
         description="Check the documents as 'aoslint check' does and write index.html, one "
                     "page per incident and incidents.json into a folder; print its index."))
-
-
-def _jobs(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: '{value}'") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
 
 
 def _add_new(commands: Commands[argparse.ArgumentParser]) -> None:

@@ -14,7 +14,9 @@ TODAY = "2026-11-20"
 def example_clone(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
     """The example repository, committed after its incidents and pushed to an origin."""
     repo = tmp_path / "example"
-    shutil.copytree(EXAMPLE, repo)
+    # Not what running the README's command leaves in the example: its cache and report.
+    shutil.copytree(EXAMPLE, repo, ignore=shutil.ignore_patterns(".aoslint_cache",
+                                                                 "aoslint-report"))
     write_tree(repo, extra or {})
     git(tmp_path, "init", "-q", "--bare", "origin.git")
     git(tmp_path, "init", "-q", "example")

@@ -223,3 +223,44 @@ def test_the_report_is_the_same_from_workers_and_the_cache(repo: Path,
     assert len(data["incidents"]) > PARALLEL_MIN_FILES
     assert {"rule_file": "security/auth.md", "incidents": PARALLEL_MIN_FILES + 1} in \
         data["most_hardened"]
+
+
+def _findings_in(data: dict[str, object]) -> list[tuple[str, int, str]]:
+    return sorted((d["path"], d["line"], d["code"]) for i in data["incidents"]  # type: ignore
+                  for doc in i["documents"] for d in doc["findings"])
+
+
+def test_report_takes_the_profile_as_check_does(cli, repo: Path) -> None:
+    generic = cli("report", "--format", "json", "--profile", "generic", cwd=repo)
+    assert generic.exit_code == 0, generic.err
+    check = cli("check", "--format", "json", "--profile", "generic", cwd=repo).json()
+    assert _findings_in(generic.json()) == sorted((d["path"], d["line"], d["code"])
+                                                  for d in check)
+    # The AOS rules (hardening, STOP conditions) do not apply under the generic profile.
+    default = cli("report", "--format", "json", cwd=repo).json()
+    assert {code for _, _, code in _findings_in(default)} - \
+        {code for _, _, code in _findings_in(generic.json())}
+    assert cli("report", "--profile", "nonsense", cwd=repo).exit_code == 2
+
+
+def test_report_tracked_only_leaves_out_untracked_drafts(cli, repo: Path) -> None:
+    draft = HOSTILE.replace("INC-20261118-003", "INC-20261119-004")
+    write_tree(repo, {"docs/incidents/INC-20261119-004/postmortem.md": draft})
+    every = cli("report", "--format", "json", cwd=repo).json()
+    tracked = cli("report", "--format", "json", "--tracked-only", cwd=repo).json()
+    assert "INC-20261119-004" in [i["id"] for i in every["incidents"]]
+    assert [i["id"] for i in tracked["incidents"]] == ["INC-20261102-001", "INC-20261115-2"]
+
+
+@pytest.mark.parametrize("jobs", ["0", "two"])
+def test_report_refuses_a_bad_jobs_count(cli, repo: Path, jobs: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:  # argparse's usage error
+        cli("report", "--jobs", jobs, cwd=repo)
+    assert exited.value.code == 2 and "--jobs" in capsys.readouterr().err
+    assert not (repo / "aoslint-report").exists()
+
+
+def test_report_with_one_job_equals_the_default(cli, repo: Path) -> None:
+    assert cli("report", "-j", "1", "--format", "json", cwd=repo).json() == \
+        cli("report", "--format", "json", cwd=repo).json()

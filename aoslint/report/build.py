@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import msgspec
 from aoslint.report.dataset import build_dataset
 from aoslint.report.incidents import Incident, build_incidents, unplaced
 from aoslint.report.prepare import prepare
+from aoslint.report.rendered import RenderedHtml
 from aoslint.runner import RunResult, run_check
 
 
@@ -23,6 +25,8 @@ class ReportOptions(msgspec.Struct, frozen=True):
     base: str | None = None
     cache: bool = True
     jobs: int | None = None
+    profile: str | None = None
+    tracked_only: bool = False
     today: dt.date | None = None
 
 
@@ -43,11 +47,16 @@ def today() -> dt.date:
 
 def build(options: ReportOptions) -> Built:
     """The check run and the report's data: the same discovery, config, cache and git."""
+    rendered = RenderedHtml(options.cache)
     result = run_check(options.paths, config_file=options.config, git=options.git,
                        base=options.base, cache=options.cache, jobs=options.jobs,
-                       collector=prepare)
+                       profile=options.profile, tracked_only=options.tracked_only,
+                       collector=partial(prepare, rendered=rendered))
     project = result.project
     assert project is not None  # run_check always loads one
+    prepared = list(result.collected.values())
+    rendered.save(project, {p.digest: p.html for p in prepared}, whole=not options.paths,
+                  fresh=any(p.fresh for p in prepared))
     git = project.config.get("git", True) if options.git is None else options.git
     documents = [result.collected[path] for path in result.checked
                  if path in result.collected]

@@ -9,10 +9,14 @@ from functools import cache
 
 import mistune
 
+_PLUGINS = ["table", "strikethrough", "task_lists"]
+# What the HTML depends on besides the Markdown: kept HTML is reused only under the same.
+RENDERER = f"mistune {mistune.__version__}, escape, {', '.join(_PLUGINS)}"
+
 
 @cache
 def _markdown() -> mistune.Markdown:
-    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough", "task_lists"])
+    return mistune.create_markdown(escape=True, plugins=list(_PLUGINS))
 
 
 def body(text: str) -> str:

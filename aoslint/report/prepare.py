@@ -16,7 +16,7 @@ import msgspec
 from aoslint.hardening_case import GateIndex, collect
 from aoslint.model import Document
 from aoslint.project import Project
-from aoslint.report.markdown import render_markdown
+from aoslint.report.rendered import RenderedHtml
 from aoslint.runner import Loaded
 
 
@@ -27,6 +27,8 @@ class Prepared(msgspec.Struct, frozen=True):
     document: Document
     text: str
     html: str
+    digest: str  # of the Markdown, under which the HTML is kept for the next report
+    fresh: bool  # rendered in this run, not taken from what the last report kept
     rule_files: tuple[str, ...] = ()  # the rule files its hardening cites, as named
     shas: tuple[str, ...] = ()  # the commits cited with them
 
@@ -40,8 +42,10 @@ def _rule_name(path: Path | None, cited: str, rules_dir: Path | None) -> str:
     return cited
 
 
-def prepare(project: Project, loaded: Loaded, path: Path, gate: GateIndex) -> Prepared:
-    """The check run's collector: the report's view of a document it just loaded."""
+def prepare(project: Project, loaded: Loaded, path: Path, gate: GateIndex,
+            rendered: RenderedHtml) -> Prepared:
+    """The check run's collector (with ``rendered`` bound): the report's view of a document
+    it just loaded."""
     text = "\n".join(loaded.parsed.lines)
     names: list[str] = []
     shas: list[str] = []
@@ -51,5 +55,6 @@ def prepare(project: Project, loaded: Loaded, path: Path, gate: GateIndex) -> Pr
             name = _rule_name(citation.path, citation.cited, project.layout.rules_dir)
             names.extend([name] if name not in names else [])
             shas.extend(s for s in citation.commits if s not in shas)
-    return Prepared(loaded.document.path, loaded.document, text, render_markdown(text),
+    key, html, fresh = rendered.html(project, text)
+    return Prepared(loaded.document.path, loaded.document, text, html, key, fresh,
                     tuple(names), tuple(shas))
