@@ -262,14 +262,14 @@ def _cross_document(context: RunContext, workers: _Workers, files: Discovery,
         neighbours = sorted({sibling for path in paths if path.is_file()
                              for sibling in path.parent.glob("*.md")})
         seen = {analysis.real for analysis in analyses}
-        others: list[tuple[str, str, str]] = []
+        others: list[File] = []
         named = collect(files.selector, context.project.layout, neighbours,
                         known=files.found_before)
-        for entry in [*files.scan, *((str(c.path), c.display, c.real()) for c in named)]:
-            path, _, real = entry
+        for path, display, real in [*files.scan,
+                                    *((str(c.path), c.display, c.real()) for c in named)]:
             if real not in seen and (files.in_git is None or _in_index(files.in_git, path, real)):
                 seen.add(real)
-                others.append(entry)
+                others.append(File(path, display, False, real))
         related = context.store.related(others, requested)
         everything += related.summaries
         plans_elsewhere = related.plans_elsewhere

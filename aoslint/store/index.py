@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import pickle
 import time
-from pathlib import Path
 
 import msgspec
 
 from aoslint.cache import stat_key
 from aoslint.checks.cross_document import Summary, usable_id
 from aoslint.discover import Candidate
-from aoslint.store.records import Analysis, IndexEntry, SchemaOutcome, Stat
+from aoslint.store.records import Analysis, File, IndexEntry, SchemaOutcome, Stat
 
 STALE_LIMIT = 16  # a one-file run rewrites the index once more documents than this changed
 RACY_NS = 3_000_000_000  # a file changed this recently may change again unseen (racy git)
@@ -80,12 +79,9 @@ class Index:
         self.entries[analysis.real] = entry
         return True
 
-    def related(self, others: list[tuple[str, str, str]], requested: list[Summary]) -> Related:
+    def related(self, others: list[File], requested: list[Summary]) -> Related:
         """The indexed documents that can change the requested ones' cross-document
-        findings (those that share a requested Incident ID), and the files to read.
-
-        ``others`` holds each file's path, display path and real path.
-        """
+        findings (those that share a requested Incident ID), and the files to read."""
         wanted = set()
         for summary in requested:
             field = summary.field("incident_id")
@@ -94,11 +90,11 @@ class Index:
         found: list[Summary] = []
         has_plans = False
         missing: list[Candidate] = []
-        for path, display, resolved in others:
-            entry = self.entries.get(resolved)
+        for other in others:
+            entry = self.entries.get(other.real)
             if entry is not None:
                 try:
-                    current: Stat | None = stat_key(os.stat(path))
+                    current: Stat | None = stat_key(os.stat(other.path))
                 except OSError:
                     current = None
                 if current == entry.stat:
@@ -109,7 +105,7 @@ class Index:
                                 and usable_id(entry.incident_id)):
                             has_plans = True
                     continue
-            missing.append(Candidate(Path(path), display, False, resolved))
+            missing.append(other.candidate())
         return Related(found, has_plans, missing)
 
 

@@ -103,7 +103,7 @@ class CacheStore:
             self.cache.put(analysis.key, analysis.kept())
         self.index.record(analysis)
 
-    def related(self, others: list[tuple[str, str, str]], requested: list[Summary]) -> Related:
+    def related(self, others: list[File], requested: list[Summary]) -> Related:
         return self.index.related(others, requested)
 
     def record_other(self, analysis: Analysis) -> None:

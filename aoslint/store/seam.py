@@ -4,11 +4,10 @@ that keeps nothing (``--no-cache``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Protocol
 
 from aoslint.checks.cross_document import Summary
-from aoslint.discover import Candidate, FileSelector, Snapshot, snapshot
+from aoslint.discover import FileSelector, Snapshot, snapshot
 from aoslint.layout import Layout
 from aoslint.store.index import Related
 from aoslint.store.memo import SchemaMemo
@@ -42,7 +41,7 @@ class ResultStore(Protocol):
         """Keep a checked file's analysis (stored only when it has a key)."""
         ...
 
-    def related(self, others: list[tuple[str, str, str]], requested: list[Summary]) -> Related:
+    def related(self, others: list[File], requested: list[Summary]) -> Related:
         """The other documents the cross-document checks read: known ones, and the rest."""
         ...
 
@@ -74,9 +73,8 @@ class NoStore:
     def record(self, analysis: Analysis) -> None:
         pass
 
-    def related(self, others: list[tuple[str, str, str]], requested: list[Summary]) -> Related:
-        return Related([], False, [Candidate(Path(path), display, False, real)
-                                   for path, display, real in others])
+    def related(self, others: list[File], requested: list[Summary]) -> Related:
+        return Related([], False, [other.candidate() for other in others])
 
     def record_other(self, analysis: Analysis) -> None:
         pass
