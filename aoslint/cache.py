@@ -67,7 +67,6 @@ from typing import Any
 import msgspec
 
 FORMAT = "v1"
-DEFAULT_CACHE_DIR = ".aoslint_cache"
 MARKER = "CACHEDIR.TAG"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This directory is a cache of aoslint (aoslint clean removes it).\n")

@@ -181,9 +181,6 @@ def find_closure(parsed: ParsedDocument, closure_ranges: list[tuple[int, int]]) 
 
 # Open or closed: the document's claim to leave Incident Mode.
 
-DEFAULT_CLOSED = ("RESOLVED", "CLOSED")
-
-
 def status_word(document: Document) -> str | None:
     """The first word of the Status field, upper-cased (``Resolved, monitoring`` -> RESOLVED)."""
     status = document.field("status")
@@ -199,7 +196,7 @@ def closure_reason(document: Document, config: Config) -> str | None:
     A resolved or closed Status, every Closure Approval box ticked, or a dated
     approval line: each is the document vouching that the STOP rule holds.
     """
-    closed = {s.upper() for s in config.get("closed-statuses", DEFAULT_CLOSED)}
+    closed = {s.upper() for s in config.settings.closed_statuses}
     word = status_word(document)
     if word in closed:
         return f"its Status is {word}"

@@ -12,6 +12,7 @@ import msgspec
 
 from aoslint.errors import UsageError
 from aoslint.resources import data_dir, schema
+from aoslint.settings import DEFAULT_CACHE_DIR, Settings, decode_settings
 
 CONFIG_FILES = (".aoslint.toml", "pyproject.toml")
 
@@ -19,13 +20,10 @@ CONFIG_FILES = (".aoslint.toml", "pyproject.toml")
 class Config(msgspec.Struct, frozen=True):
     """The validated settings and the file they came from (``None``: defaults)."""
 
-    values: dict[str, Any] = msgspec.field(default_factory=dict)
+    settings: Settings = msgspec.field(default_factory=Settings)
     path: Path | None = None
     root: Path = Path(".")
     token: str = ""  # hashes the file and the schema it was validated against
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
 
 
 def find_config_file(start: Path, stop: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
@@ -77,7 +75,7 @@ def load_config(start: Path, stop: Path | None = None,
     else:
         found = find_config_file(start, stop)
     if found is None:
-        return Config(root=start if start.is_dir() else start.parent)
+        return Config(settings=decode_settings({}), root=start if start.is_dir() else start.parent)
     path, data = found
     token = ""
     if remembered:
@@ -87,7 +85,8 @@ def load_config(start: Path, stop: Path | None = None,
             token = ""
     if not (token and _validated_before(path, data, token)):
         validate_config(path, data)
-    return Config(values=data, path=path, root=path.parent, token=token)
+    # Valid by the schema, so it decodes: tests hold Settings to the schema.
+    return Config(settings=decode_settings(data), path=path, root=path.parent, token=token)
 
 
 def _validity_token(path: Path) -> str:
@@ -111,7 +110,7 @@ def _validated_before(path: Path, data: dict[str, Any], token: str) -> bool:
     cache looked in is where a run with this config keeps it (``cache-dir``,
     else ``.aoslint_cache`` beside the config); the run records the verdict.
     """
-    from aoslint.cache import DEFAULT_CACHE_DIR, Cache
+    from aoslint.cache import Cache
 
     configured = data.get("cache-dir", DEFAULT_CACHE_DIR)
     if not isinstance(configured, str):

@@ -34,7 +34,7 @@ class TypeDetector:
 
     def __init__(self, doctypes: dict[str, DocType], config: Config) -> None:
         self.doctypes = doctypes
-        types = config.get("types", {})
+        types = config.settings.types
         unknown = sorted(set(types) - set(doctypes))
         if unknown:
             raise UsageError(f"{config.path}: types: unknown document type "

@@ -17,19 +17,13 @@ import msgspec
 
 from aoslint.config import Config
 from aoslint.layout import Layout, display_path
+from aoslint.settings import AOS_INCLUDE, DEFAULT_INCLUDE
 
 if TYPE_CHECKING:
     import pathspec
 
 Stamps = dict[str, tuple[int, int] | None]  # folder -> its folder_stamp
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-DEFAULT_INCLUDE = (
-    "docs/incidents/**/*.md",
-    "docs/postmortems/**/*.md",
-    "incidents/**/*.md",
-    "postmortems/**/*.md",
-)
-DEFAULT_EXCLUDE = (".git/", ".venv/", "venv/", "node_modules/")
 AOS_NON_DOCUMENT_DIRS = ("agents", "skills", "workflows", "scripts", "rules", "templates")
 _GLOB_CHARS = frozenset("*?[")
 
@@ -85,12 +79,16 @@ def _tree_relative(layout: Layout, path: Path | None) -> str | None:
 
 def build_selector(config: Config, layout: Layout) -> FileSelector:
     """Defaults that follow the AOS tree, replaced or extended by the config."""
+    settings = config.settings
     aos = _tree_relative(layout, layout.aos_dir)
-    include = list(config.get("include", DEFAULT_INCLUDE))
-    if "include" not in config.values and aos:
-        include += [f"{aos}/incidents/**/*.md", f"{aos}/postmortems/**/*.md"]
-    include += config.get("extend-include", [])
-    exclude = list(config.get("exclude", DEFAULT_EXCLUDE))
+    if settings.include is not None:
+        include = list(settings.include)
+    else:
+        include = list(DEFAULT_INCLUDE)
+        if aos:
+            include += [f"{aos}/{pattern}" for pattern in AOS_INCLUDE]
+    include += settings.extend_include
+    exclude = list(settings.exclude)
     # Templates, rules and agent definitions are never filled incident documents.
     never = [layout.templates_dir, layout.rules_dir]
     if layout.aos_dir is not None:
@@ -99,7 +97,7 @@ def build_selector(config: Config, layout: Layout) -> FileSelector:
         relative = _tree_relative(layout, folder)
         if relative and not relative.startswith(("..", "/")):
             exclude.append(f"/{relative}/")
-    exclude += config.get("extend-exclude", [])
+    exclude += settings.extend_exclude
     return FileSelector(root=layout.root, include_patterns=tuple(include),
                         exclude_patterns=tuple(exclude))
 

@@ -2,8 +2,9 @@
 one page per rule under docs/rules/, all from the code that defines them.
 
 The rule pages and table come from the rule registry (``aoslint rule`` prints the
-same text), the config reference from ``rules-schema/config.schema.json``, the
-profiles from ``rules-schema/profiles.json``. The README's parts are written
+same text), the config reference from ``rules-schema/config.schema.json`` (keys,
+types, meanings) and :mod:`aoslint.settings` (defaults), the profiles from
+``rules-schema/profiles.json``. The README's parts are written
 between markers::
 
     <!-- rules-reference:start -->  ...  <!-- rules-reference:end -->
@@ -19,7 +20,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -123,11 +124,11 @@ def _type_words(spec: dict[str, Any]) -> tuple[str, str]:
 
 
 def _value_text(value: Any) -> str:
-    if value is None or value in ([], {}):
+    if value is None or (isinstance(value, list | tuple | dict) and not value):
         return "none"
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return ", ".join(f"`{item}`" for item in value)
     text = str(value)
     alternatives = text.split(", else ")
@@ -136,14 +137,27 @@ def _value_text(value: Any) -> str:
     return text
 
 
-def render_config(config_schema: dict[str, Any] | None = None) -> str:
-    """One row per config key: its type, its default and what it does."""
-    config_schema = schema("config.schema.json") if config_schema is None else config_schema
+def render_config(config_schema: dict[str, Any] | None = None,
+                  defaults: Mapping[str, Any] | None = None) -> str:
+    """One row per config key: its type, its default and what it does.
+
+    ``defaults``: each key's default as the reference states it (``None`` or
+    absent: no default); for aoslint's own schema, ``Settings``' defaults,
+    for any other, the schema's ``default`` keywords.
+    """
+    if config_schema is None:
+        from aoslint.settings import reference_defaults
+
+        config_schema = schema("config.schema.json")
+        defaults = reference_defaults() if defaults is None else defaults
+    if defaults is None:
+        defaults = {key: spec.get("default") for key, spec in config_schema["properties"].items()}
     lines = [GENERATED_NOTE.format(source="config schema"), "",
              _cell(config_schema.get("description", "")), "",
              "| key | type | default | meaning |", "| --- | --- | --- | --- |"]
     for key, spec in config_schema["properties"].items():
-        default = _value_text(spec["default"]) if "default" in spec else "—"
+        value = defaults.get(key)
+        default = "—" if value is None else _value_text(value)
         lines.append(f"| `{key}` | {_type_text(spec)} | {_cell(default)} | "
                      f"{_cell(spec.get('description', ''))} |")
     return "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Sequence
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,18 @@ class SectionSpec(msgspec.Struct, frozen=True):
     names: frozenset[str]
     fallbacks: frozenset[str] = frozenset()
     empty_while_open: bool = False
+    # Words that name the section inside a longer title no alias covers
+    # ("Remediation and follow-up steps"); such a title is a stand-in, like a fallback.
+    keywords: tuple[str, ...] = ()
+    # What the section's content looks like in prose with no heading at all (see AOS101):
+    # patterns, and how many lines must show one.
+    prose: tuple[re.Pattern[str], ...] = ()
+    prose_lines: int = 1
+
+    def named_within(self, normalized_title: str) -> bool:
+        """Whether a keyword appears in the title as whole words."""
+        padded = f" {normalized_title} "
+        return any(f" {keyword} " in padded for keyword in self.keywords)
 
 
 class DocType(msgspec.Struct, frozen=True, dict=True):
@@ -71,11 +84,18 @@ class DocType(msgspec.Struct, frozen=True, dict=True):
         the whole title names nothing, its part before a bracket, colon, comma,
         dash or number is tried.
         """
-        found = self.section_for(normalize_title(title))
+        normalized = normalize_title(title)
+        found = self.section_for(normalized)
         if found is not None:
             return found
         head = _TITLE_HEAD.match(title)
-        return self.section_for(normalize_title(head.group(1))) if head else None
+        found = self.section_for(normalize_title(head.group(1))) if head else None
+        if found is not None:
+            return found
+        for spec in self.sections:
+            if spec.named_within(normalized):
+                return spec, True
+        return None
 
     @cached_property
     def schema_text(self) -> str:
@@ -193,12 +213,19 @@ def _section_specs(raw: list[dict[str, Any]], source: str) -> tuple[SectionSpec,
             names = {normalize_title(entry["title"]), normalize_title(entry["key"])}
             names.update(normalize_title(a) for a in entry.get("aliases", []))
             fallbacks = frozenset(normalize_title(a) for a in entry.get("fallbacks", []))
-            specs.append(SectionSpec(entry["key"], entry["title"], bool(entry.get("required")),
-                                     frozenset(names), fallbacks - names,
-                                     bool(entry.get("empty_while_open"))))
-        except (KeyError, TypeError):
+            prose = entry.get("prose", {})
+            specs.append(SectionSpec(
+                entry["key"], entry["title"], bool(entry.get("required")), frozenset(names),
+                fallbacks - names, bool(entry.get("empty_while_open")),
+                tuple(normalize_title(k) for k in entry.get("keywords", [])),
+                tuple(re.compile(p, re.IGNORECASE) for p in prose.get("patterns", [])),
+                int(prose.get("lines", 1))))
+        except (KeyError, TypeError, AttributeError, ValueError):
             raise UsageError(f"{source}: each x-aoslint section needs a 'key' and a 'title'; "
                              f"got {json.dumps(entry)}") from None
+        except re.error as exc:
+            raise UsageError(f"{source}: x-aoslint section {entry.get('key')!r}: prose "
+                             f"pattern: {exc}") from None
     return tuple(specs)
 
 
@@ -240,7 +267,7 @@ def _merge(base: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _enum_pattern(values: list[str], prefix_only: bool) -> str:
+def _enum_pattern(values: Sequence[str], prefix_only: bool) -> str:
     alternatives = "|".join(re.escape(v) for v in values)
     return f"^(?i:{alternatives})" + ("\\b" if prefix_only else "(\\s*\\(.*\\))?$")
 
@@ -249,7 +276,8 @@ def _apply_config(schema: dict[str, Any], config: Config, profile: Profile) -> d
     """Configured ID pattern and enumerations replace the schema's defaults.
 
     A profile that requires no metadata drops the type's required fields, and
-    its free fields lose their pattern (another team's IDs have another form).
+    its free fields lose their pattern and format (another team's IDs, severities and
+    dates have another form).
     """
     metadata = schema.get("properties", {}).get("metadata", {})
     props = metadata.get("properties", {})
@@ -258,11 +286,12 @@ def _apply_config(schema: dict[str, Any], config: Config, profile: Profile) -> d
     for key in profile.free_fields:
         if key in props:
             props[key].pop("pattern", None)
+            props[key].pop("format", None)
+    settings = config.settings
     overrides = {
-        "incident_id": config.get("incident-id-pattern"),
-        "severity": _enum_pattern(config.get("severities"), False)
-        if config.get("severities") else None,
-        "status": _enum_pattern(config.get("statuses"), True) if config.get("statuses") else None,
+        "incident_id": settings.incident_id_pattern,
+        "severity": _enum_pattern(settings.severities, False) if settings.severities else None,
+        "status": _enum_pattern(settings.statuses, True) if settings.statuses else None,
     }
     for key, pattern in overrides.items():
         if pattern and key in props and key not in profile.free_fields:
@@ -278,7 +307,7 @@ def load_doctypes(config: Config, profile: Profile | None = None) -> dict[str, D
         path = data_dir("rules-schema") / name
         raw = load_json(path)
         schemas[raw["x-aoslint"]["type"]] = (copy.deepcopy(raw), str(path))
-    for entry in config.get("schemas", []):
+    for entry in config.settings.schemas:
         path = (config.root / entry).resolve()
         if not path.is_relative_to(config.root.resolve()) and not _in_git_tree(path, config):
             raise UsageError(f"{config.path}: 'schemas' entry {entry!r} points outside the "

@@ -31,7 +31,8 @@ from aoslint.lazyre import compile_lazily
 from aoslint.model import Document
 from aoslint.normalize import normalize_title
 from aoslint.registry import Rule
-from aoslint.timeline import instant, iso_date, metadata_date
+from aoslint.timeline.dates import iso_date, metadata_date
+from aoslint.timeline.model import instant
 
 # Quoted by the hardening and closure rules' documentation.
 POLICY_HARDENING = """

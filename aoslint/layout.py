@@ -94,9 +94,10 @@ def discover_layout(config: Config, start: Path) -> Layout:
 
     allowed = [root, *([git_root] if git_root is not None else [])]
 
-    def configured(key: str) -> Path | None:
-        value = config.get(key)
-        if not isinstance(value, str):
+    settings = config.settings
+
+    def configured(key: str, value: str | None) -> Path | None:
+        if value is None:
             return None
         path = (root / value).resolve()
         if not any(path.is_relative_to(base.resolve()) for base in allowed):
@@ -104,10 +105,12 @@ def discover_layout(config: Config, start: Path) -> Layout:
                              f"repository ({path})")
         return path
 
-    aos_dir = configured("aos-dir") or find_aos_dir(root)
-    rules_dir = configured("rules-dir") or (aos_dir / "rules" if aos_dir else None)
-    templates_dir = configured("templates-dir") or (aos_dir / "templates" if aos_dir else None)
-    gate_file = configured("gate-file")
+    aos_dir = configured("aos-dir", settings.aos_dir) or find_aos_dir(root)
+    rules_dir = configured("rules-dir", settings.rules_dir) or (
+        aos_dir / "rules" if aos_dir else None)
+    templates_dir = configured("templates-dir", settings.templates_dir) or (
+        aos_dir / "templates" if aos_dir else None)
+    gate_file = configured("gate-file", settings.gate_file)
     if gate_file is None and aos_dir is not None:
         gate_file = aos_dir / "agents" / "orchestrator.md"
         checklist = aos_dir / "scripts" / "checklist.py"

@@ -20,7 +20,8 @@ from aoslint.lazyre import compile_lazily
 from aoslint.normalize import heading_number, slug, trailing_notes
 from aoslint.parse import Heading, Label, ParsedDocument
 from aoslint.placeholders import has_substance
-from aoslint.timeline import Timeline, extract_timeline
+from aoslint.timeline.extract import extract_timeline
+from aoslint.timeline.model import Timeline
 
 
 # gc=False: a leaf record, never in a reference cycle; untracked, the cache loads it faster.

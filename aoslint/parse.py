@@ -11,6 +11,7 @@ markdown-it parses) whenever it cannot be sure to match.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,11 @@ _BOLD_LABEL = compile_lazily(
     r"^(?:\*\*|__)(?P<label>[^*_:\n]{1,60}?)(?:(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)(?P<rest>.*)"
     r"|(?:\*\*|__)[ \t]*(?:\n|$))"
 )
+# A bold question opening a paragraph, its answer after it: ``**What went wrong and why?**
+# A route change ...`` (a common public review format).
+_BOLD_QUESTION = compile_lazily(
+    r"^(?:\*\*|__)(?P<label>[^*_:?\n]{1,120}\?)(?:\*\*|__)(?P<rest>[ \t].*|\n.*|$)",
+    re.DOTALL)
 
 
 class Heading(msgspec.Struct, frozen=True):
@@ -135,7 +141,7 @@ def parse_source(source: Source) -> ParsedDocument:
         if kind == "inline":
             if tokens[index - 1].type != "paragraph_open":
                 continue
-            match = _BOLD_LABEL.match(token.content)
+            match = _BOLD_LABEL.match(token.content) or _BOLD_QUESTION.match(token.content)
             if match:
                 start, end = token.map
                 raw_line = lines[start]

@@ -29,6 +29,8 @@ class Profile(msgspec.Struct, frozen=True):
     required_metadata: bool = True
     free_fields: tuple[str, ...] = ()
     ignore_placeholders: frozenset[str] = frozenset()
+    # A required section told in prose with no heading is a warning, not an error (AOS101).
+    prose_sections: bool = False
 
     def drops(self, code: str, name: str) -> bool:
         """Whether the profile never reports this rule."""
@@ -49,6 +51,8 @@ class Profile(msgspec.Struct, frozen=True):
             parts.append(f"the form of {', '.join(self.free_fields)}")
         if self.ignore_placeholders:
             parts.append("placeholders: " + ", ".join(sorted(self.ignore_placeholders)))
+        if self.prose_sections:
+            parts.append("headings for sections told in prose (warned)")
         return "; ".join(parts) if parts else "nothing"
 
 
@@ -60,7 +64,8 @@ def all_profiles() -> tuple[Profile, ...]:
                      ignore=tuple(entry.get("ignore", ())),
                      required_metadata=bool(entry.get("required-metadata", True)),
                      free_fields=tuple(entry.get("free-fields", ())),
-                     ignore_placeholders=frozenset(entry.get("ignore-placeholders", ())))
+                     ignore_placeholders=frozenset(entry.get("ignore-placeholders", ())),
+                     prose_sections=bool(entry.get("prose-sections", False)))
              for entry in data["profiles"]]
     found.sort(key=lambda p: p.name != data["default"])
     return tuple(found)

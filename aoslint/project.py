@@ -47,10 +47,10 @@ def load_project(paths: Sequence[Path], config_file: Path | None = None,
     config = load_config(start, explicit=config_file, remembered=remembered)
     layout = discover_layout(config, start)
     chosen = get_profile(profile) if profile is not None else get_profile(
-        config.get("profile"), f"{config.path}: 'profile'")
+        config.settings.profile, f"{config.path}: 'profile'")
     doctypes = load_doctypes(config, chosen)
     try:
-        extra = tuple(re.compile(p) for p in config.get("placeholders", []))
+        extra = tuple(re.compile(p) for p in config.settings.placeholders)
     except re.error as exc:
         raise UsageError(
             f"{config.path}: placeholders: invalid regular expression: {exc}") from None

@@ -48,6 +48,8 @@ class Rule(msgspec.Struct, frozen=True):
     # (the other documents or the AOS tree) or "git" (the history). Tests that check
     # one document alone leave out the others by this attribute.
     needs: Needs = "document"
+    # False: no inline directive can silence it (the rule that reports the directives).
+    inline_suppressible: bool = True
 
     def diagnostic(
         self,
@@ -90,10 +92,11 @@ def rule(
     policy: str = "",
     closure_gate: bool = False,
     needs: Needs = "document",
+    inline_suppressible: bool = True,
 ) -> Rule:
     """Define a rule, its documentation stripped of the source's indentation."""
     return Rule(code, name, summary, severity, explanation.strip(), example.strip(),
-                fix.strip(), policy.strip(), closure_gate, needs)
+                fix.strip(), policy.strip(), closure_gate, needs, inline_suppressible)
 
 
 def catalog(rules: Iterable[Rule]) -> dict[str, Rule]:

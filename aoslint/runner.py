@@ -32,6 +32,7 @@ from aoslint.checks.cross_document import Summary, check_repository
 from aoslint.checks.git_proof import GitOptions, check_git
 from aoslint.checks.selection import Selection, validate_selectors
 from aoslint.checks.structure import unrecognised
+from aoslint.checks.suppression_checks import finding as directive_finding
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.discover import Candidate, FileSelector, build_selector, collect
 from aoslint.doctypes import DocType
@@ -78,16 +79,16 @@ class RunResult(msgspec.Struct):
 def _selection(project: Project, select: Sequence[str] | None,
                ignore: Sequence[str]) -> Selection:
     """The command line's choice over the config's (ignores add up), validated."""
-    config = project.config
+    config, settings = project.config, project.config.settings
     rules = all_rules()
     section = "[tool.aoslint] " if config.path is not None and \
         config.path.name == "pyproject.toml" else ""
-    for key in ("select", "ignore"):
-        validate_selectors(config.get(key, []), f"{config.path}: {section}{key}", rules)
+    for key, configured in (("select", settings.select), ("ignore", settings.ignore)):
+        validate_selectors(configured, f"{config.path}: {section}{key}", rules)
     validate_selectors(select or [], "--select", rules)
     validate_selectors(ignore, "--ignore", rules)
-    chosen = list(select) if select is not None else list(config.get("select", []))
-    return Selection(tuple(chosen), (*project.profile.ignore, *config.get("ignore", []), *ignore))
+    chosen = list(select) if select is not None else list(settings.select)
+    return Selection(tuple(chosen), (*project.profile.ignore, *settings.ignore, *ignore))
 
 
 class Loaded(msgspec.Struct, frozen=True):
@@ -156,9 +157,9 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     """
     forget_paths()
     project = load_project(paths, config_file, remembered=cache, profile=profile)
-    config, layout = project.config, project.layout
-    options = GitOptions(enabled=config.get("git", True) if git is None else git,
-                         base=base, upstream=config.get("upstream"))
+    layout, settings = project.layout, project.config.settings
+    options = GitOptions(enabled=settings.git if git is None else git,
+                         base=base, upstream=settings.upstream)
     selection = _selection(project, select, ignore)
     result = _started(project)
     store = (open_store(project, options.enabled, not skip_unknown, result.notes,
@@ -184,7 +185,7 @@ def run_check(paths: Sequence[Path], *, select: Sequence[str] | None = None,
     if inline_config:
         directives = {a.summary.path: a.directives for a in analyses if a.summary is not None}
         findings = _suppress(findings, directives, {r.code: r for r in all_rules()},
-                             bool(config.get("allow-closure-suppression", False)), result)
+                             settings.allow_closure_suppression, result)
     result.diagnostics = sorted(filter(selection.wants, findings), key=sort_key)
     return result
 
@@ -552,15 +553,15 @@ def _suppress(findings: list[Diagnostic], directives: dict[str, tuple[Directive,
             kept.extend(own)
             continue
         applied = apply_directives(found, path, own, rules, allow_closure=allow_closure)
-        kept.extend(applied.kept + applied.problems)
+        kept.extend(applied.kept + [directive_finding(p) for p in applied.problems])
         if applied.silenced:
             count = len(applied.silenced)
             result.notes.append(f"{path}: {count} finding{'s' if count != 1 else ''} "
                                 "silenced inline")
     for path, found in directives.items():
         if path not in by_path and found:  # directives in a clean document may be unused
-            kept.extend(apply_directives(found, path, [], rules,
-                                         allow_closure=allow_closure).problems)
+            kept.extend(directive_finding(p) for p in apply_directives(
+                found, path, [], rules, allow_closure=allow_closure).problems)
     return kept
 
 

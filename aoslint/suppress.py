@@ -12,7 +12,9 @@ Codes, code prefixes and names are accepted, separated by commas or spaces; no
 code (or ``all``) means every rule. Text after `` -- `` is a free-form reason.
 A directive, or one of its codes, that silences nothing is itself reported
 (``unused-suppression``), as are unknown codes and misspelt directives, so
-stale suppressions do not pile up.
+stale suppressions do not pile up. This module knows no rule: it returns each
+such problem as a :class:`~aoslint.problems.DirectiveProblem`, which
+``checks.suppression_checks`` turns into that rule's finding.
 
 Closure gates (rules marked ``closure_gate``, the STOP rule) are not silenced
 unless the config sets ``allow-closure-suppression = true``: a document that
@@ -25,31 +27,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import msgspec
 
-from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.diagnostics import Diagnostic
 from aoslint.lazyre import compile_lazily
 from aoslint.parse import ParsedDocument
-from aoslint.registry import Rule, matches, rule, unknown_selector
-
-UNUSED_SUPPRESSION = rule(
-    "AOS904", "unused-suppression", "An inline aoslint directive silences nothing.",
-    severity=Severity.WARNING,
-    explanation="""
-`<!-- aoslint-disable ... -->` and its variants silence findings inside a
-document. Once the problem is fixed, a directive left behind would silently
-swallow the next real finding of that kind, so a directive (or one of its
-codes) that silenced nothing in this run is reported, like ruff's RUF100. The
-same code reports a directive naming a code that does not exist, a misspelt
-directive (`aoslint-disable-nextline`), an `aoslint-enable` with nothing to
-re-enable, and a directive that tries to silence a closure gate (the STOP rule)
-when the config does not set `allow-closure-suppression`.
-
-Findings of this rule cannot be silenced inline; ignore the code in the config
-or run with `--no-inline-config` to turn all directives off.""",
-    example="""
-<!-- aoslint-disable-next-line section-numbering -->
-## 3. Root Cause        <- numbered correctly now: the directive is unused""",
-    fix="Remove the directive, or the codes in it that no longer match a finding.",
-)
+from aoslint.problems import DirectiveKind, DirectiveProblem
+from aoslint.registry import Rule, matches, unknown_selector
 
 KINDS = ("disable", "enable", "disable-next-line", "disable-line", "disable-file")
 _DIRECTIVE = compile_lazily(r"<!--\s*aoslint-(?P<kind>[A-Za-z-]*[A-Za-z])(?P<body>.*?)-->")
@@ -114,11 +96,11 @@ class _Grant(msgspec.Struct):
 
 
 class SuppressionResult(msgspec.Struct):
-    """The findings that stay, the ones silenced, and the directives' own findings."""
+    """The findings that stay, the ones silenced, and what is wrong with the directives."""
 
     kept: list[Diagnostic]
     silenced: list[Diagnostic]
-    problems: list[Diagnostic]
+    problems: list[DirectiveProblem]
 
 
 def apply_suppressions(parsed: ParsedDocument, diagnostics: Sequence[Diagnostic],
@@ -135,7 +117,7 @@ def apply_directives(directives: Sequence[Directive], path: str,
     """:func:`apply_suppressions` with the directives already found (and cached)."""
     if not directives:
         return SuppressionResult(list(diagnostics), [], [])
-    problems: list[Diagnostic] = []
+    problems: list[DirectiveProblem] = []
     grants = _grants(directives, rules, path, problems)
 
     kept: list[Diagnostic] = []
@@ -161,34 +143,41 @@ def apply_directives(directives: Sequence[Directive], path: str,
 
 def _resolve(selector: str, rules: Mapping[str, Rule]) -> frozenset[str]:
     return frozenset(code for code, item in rules.items()
-                     if code != UNUSED_SUPPRESSION.code and matches(selector, code, item.name))
+                     if item.inline_suppressible and matches(selector, code, item.name))
+
+
+def _unsuppressible(selector: str, rules: Mapping[str, Rule]) -> Rule | None:
+    """The rule ``selector`` names that no directive may silence, if any."""
+    return next((item for code, item in rules.items()
+                 if not item.inline_suppressible and matches(selector, code, item.name)), None)
 
 
 def _grants(directives: Iterable[Directive], rules: Mapping[str, Rule], path: str,
-            problems: list[Diagnostic]) -> list[_Grant]:
+            problems: list[DirectiveProblem]) -> list[_Grant]:
     """Turn directives into per-code line spans, in document order."""
     grants: list[_Grant] = []
     open_regions: dict[str, _Grant] = {}  # code -> the region disable that holds it
     for directive in sorted(directives, key=lambda d: (d.line, d.column)):
         if directive.kind not in KINDS:
             problems.append(_problem(
-                path, directive,
+                DirectiveKind.UNKNOWN_DIRECTIVE, path, directive,
                 f"unknown directive '{directive.label}' "
                 f"(known: {', '.join('aoslint-' + k for k in KINDS)})"))
             continue
         resolved: list[tuple[str, frozenset[str]]] = []
         for selector in directive.selectors or ("",):
             codes = _resolve(selector or "ALL", rules)
-            if not codes and matches(selector, UNUSED_SUPPRESSION.code, UNUSED_SUPPRESSION.name):
+            protected = _unsuppressible(selector, rules) if not codes else None
+            if protected is not None:
                 problems.append(_problem(
-                    path, directive, f"{directive.label}: {UNUSED_SUPPRESSION.name} cannot be "
-                                     "silenced inline",
-                    hint=f"ignore {UNUSED_SUPPRESSION.code} in the config, or remove the "
+                    DirectiveKind.NOT_SUPPRESSIBLE, path, directive,
+                    f"{directive.label}: {protected.name} cannot be silenced inline",
+                    hint=f"ignore {protected.code} in the config, or remove the "
                          "directive it reports"))
                 continue
             if not codes:
                 problems.append(_problem(
-                    path, directive,
+                    DirectiveKind.UNKNOWN_SELECTOR, path, directive,
                     f"{directive.label}: {unknown_selector(selector, list(rules.values()))}"))
                 continue
             resolved.append((selector, codes))
@@ -200,7 +189,7 @@ def _grants(directives: Iterable[Directive], rules: Mapping[str, Rule], path: st
                     region.spans[code] = (region.spans[code][0], directive.line)
                     closed = True
             if resolved and not closed:
-                problems.append(_problem(path, directive,
+                problems.append(_problem(DirectiveKind.NOTHING_TO_ENABLE, path, directive,
                                          f"{directive.label} has no aoslint-disable to end"))
             continue
         first, end = {
@@ -221,7 +210,7 @@ def _grants(directives: Iterable[Directive], rules: Mapping[str, Rule], path: st
     return grants
 
 
-def _grant_problems(grants: list[_Grant], path: str) -> list[Diagnostic]:
+def _grant_problems(grants: list[_Grant], path: str) -> list[DirectiveProblem]:
     """One finding per directive: its unused selectors, and closure gates it may not waive."""
     by_directive: dict[Directive, list[_Grant]] = {}
     for grant in grants:
@@ -232,7 +221,7 @@ def _grant_problems(grants: list[_Grant], path: str) -> list[Diagnostic]:
         if blocked:
             gates = "gates" if len(blocked) > 1 else "gate"
             problems.append(_problem(
-                path, directive,
+                DirectiveKind.CLOSURE_GATE, path, directive,
                 f"{directive.label} cannot silence the closure {gates} {', '.join(blocked)}: "
                 "a document must not vouch for its own closure",
                 hint="fix the finding; only the repository's config can allow this "
@@ -248,10 +237,10 @@ def _grant_problems(grants: list[_Grant], path: str) -> list[Diagnostic]:
             names = ", ".join(g.selector for g in unused)
             verb = "silences" if len(unused) == 1 else "silence"
             message = f"{directive.label}: {names} {verb} nothing"
-        problems.append(_problem(path, directive, message))
+        problems.append(_problem(DirectiveKind.UNUSED, path, directive, message))
     return problems
 
 
-def _problem(path: str, directive: Directive, message: str, hint: str | None = None
-             ) -> Diagnostic:
-    return UNUSED_SUPPRESSION.diagnostic(path, directive.line, directive.column, message, hint)
+def _problem(kind: DirectiveKind, path: str, directive: Directive, message: str,
+             hint: str | None = None) -> DirectiveProblem:
+    return DirectiveProblem(kind, path, directive.line, directive.column, message, hint)

@@ -98,7 +98,9 @@ def test_rules_lists_the_profiles_and_what_they_leave_out(cli: Cli) -> None:
     out = cli("rules").out
     tail = out.split("profiles", 1)[1]
     assert "aos (default):" in tail and "generic:" in tail
-    assert "leaves out: rules AOS5, AOS6; required metadata; the form of incident_id" in tail
+    assert ("leaves out: rules AOS5, AOS6; required metadata; the form of incident_id, "
+            "severity, status, date, timestamp") in tail
+    assert "headings for sections told in prose (warned)" in tail
 
 
 def test_outside_an_aos_tree_the_hints_name_the_generic_profile(cli: Cli, tmp_path: Path) -> None:
@@ -112,3 +114,42 @@ def test_outside_an_aos_tree_the_hints_name_the_generic_profile(cli: Cli, tmp_pa
     in_repo = cli("check", "--no-cache", "--no-git", "--format", "json", "postmortem.md",
                   cwd=inside)
     assert "generic" not in next(d for d in in_repo.json() if d["code"] == "AOS201")["hint"]
+
+
+# A review told in prose: impact, timeline and cause are in the text, the
+# follow-up work is not there at all.
+PROSE_REVIEW = """\
+# Incident report: uploads rejected
+
+On 2 June 2025 at 09:14 UTC the upload service began rejecting files larger
+than 1 MB, because a proxy update lowered its body size limit. Customers could
+not attach documents until 10:02 UTC, when the limit was raised again.
+"""
+
+
+def test_a_part_told_in_prose_is_a_warning_under_generic_and_an_error_under_aos(
+        cli: Cli, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"postmortem.md": PROSE_REVIEW})
+    args = ("check", "--no-cache", "--no-git", "--format", "json", "postmortem.md")
+    generic = cli(*args, "--profile", "generic", cwd=tmp_path).json()
+    missing = {d["message"].split("'")[1]: d for d in generic if d["code"] == "AOS101"}
+    assert set(missing) == {"Impact", "Timeline", "Root Cause", "Action Items"}
+    for told in ("Impact", "Timeline", "Root Cause"):
+        assert missing[told]["severity"] == "warning", missing[told]
+        assert "it seems told in prose (line " in missing[told]["message"]
+        assert missing[told]["hint"].startswith("give it a heading: add a '## ")
+    assert missing["Action Items"]["severity"] == "error"
+    # An AOS repository's postmortems follow the kit's template: headings are required.
+    aos = cli(*args, cwd=tmp_path).json()
+    assert {d["severity"] for d in aos if d["code"] == "AOS101"} == {"error"}
+    assert len([d for d in aos if d["code"] == "AOS101"]) == 4
+
+
+def test_generic_takes_a_teams_own_severity_status_and_date(cli: Cli, tmp_path: Path) -> None:
+    header = "Date: 12 September 2023\nSeverity: Sev 2 (major)\nStatus: Action items open\n"
+    write_tree(tmp_path, {"postmortem.md": TEAM_POSTMORTEM.replace("Status: Resolved\n", header)})
+    args = ("check", "--no-cache", "--no-git", "--format", "json", "postmortem.md")
+    assert "AOS201" not in _codes(cli(*args, "--profile", "generic", cwd=tmp_path))
+    aos = [d["message"] for d in cli(*args, cwd=tmp_path).json() if d["code"] == "AOS201"]
+    assert any("Date '12 September 2023'" in m for m in aos)
+    assert any("Severity 'Sev 2 (major)'" in m for m in aos)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aoslint.report.metrics import durations, key_times, median, recent, shown
-from aoslint.timeline import format_duration
+from aoslint.timeline.model import format_duration
 from tests.conftest import CliResult, git, write_tree
 from tests.report_support import HOSTILE, TODAY, example_clone
 

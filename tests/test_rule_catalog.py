@@ -8,10 +8,10 @@ import pkgutil
 import pytest
 
 import aoslint
-from aoslint.checks import RULES, find_rule
+from aoslint.checks import RULES, find_rule, suppression_checks
 from aoslint.checks.bad_input import finding
 from aoslint.diagnostics import Severity
-from aoslint.problems import InputKind, InputProblem
+from aoslint.problems import DirectiveKind, DirectiveProblem, InputKind, InputProblem
 from aoslint.registry import Rule, catalog, rule
 
 
@@ -32,6 +32,15 @@ def test_every_defined_rule_is_in_the_table() -> None:
     missing = sorted(where for where, item in defined_rules().items()
                      if RULES.get(item.code) is not item)
     assert missing == [], "add these to their family's RULES: " + ", ".join(missing)
+
+
+def test_rules_are_defined_only_under_checks() -> None:
+    bindings = defined_rules()  # a module that uses a rule binds it too: look for a check's
+    in_checks = {id(item) for where, item in bindings.items()
+                 if where.startswith("aoslint.checks.")}
+    outside = sorted(where for where, item in bindings.items() if id(item) not in in_checks)
+    assert outside == [], "define these in their family's module under aoslint/checks/: " + \
+        ", ".join(outside)
 
 
 def test_the_table_is_in_code_order_and_found_by_code_or_name() -> None:
@@ -57,3 +66,15 @@ def test_each_kind_of_bad_input_is_reported_by_its_own_rule_at_its_place() -> No
     assert all(f.code in RULES and (f.path, f.line, f.column) == ("docs/a.md", 3, 4)
                for f in found)
     assert [f.message for f in found] == [f"{kind} here" for kind in InputKind]
+
+
+def test_each_kind_of_directive_problem_is_reported_at_the_directive_with_its_hint() -> None:
+    found = [suppression_checks.finding(DirectiveProblem(kind, "docs/a.md", 5, 2, f"{kind} here"))
+             for kind in DirectiveKind]
+    assert {f.code for f in found} == {"AOS904"}
+    assert all((f.path, f.line, f.column, f.severity) == ("docs/a.md", 5, 2, Severity.WARNING)
+               for f in found)
+    assert [f.message for f in found] == [f"{kind} here" for kind in DirectiveKind]
+    assert {f.hint for f in found} == {RULES["AOS904"].fix}
+    hinted = DirectiveProblem(DirectiveKind.NOT_SUPPRESSIBLE, "a.md", 1, 1, "m", hint="do this")
+    assert suppression_checks.finding(hinted).hint == "do this"

@@ -14,6 +14,7 @@ from aoslint.checks import RULES, all_rules
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.parse import parse_source
+from aoslint.problems import DirectiveKind
 from aoslint.registry import Rule
 from aoslint.source import Source
 from aoslint.suppress import apply_suppressions, find_directives
@@ -259,6 +260,21 @@ def test_apply_suppressions_with_an_existing_rule_marked_as_a_gate() -> None:
         "a document must not vouch for its own closure"]
     allowed = apply_suppressions(parsed, [gate, other], rules, allow_closure=True)
     assert allowed.kept == [] and allowed.problems == []
+
+
+def test_each_directive_problem_comes_back_as_a_value_of_its_kind() -> None:
+    rules = {r.code: r for r in all_rules()}
+    text = ("# Postmortem: x\n\n<!-- aoslint-disable-nextline AOS101 -->\n"
+            "<!-- aoslint-disable AOS999 -->\n<!-- aoslint-disable-line unused-suppression -->\n"
+            "<!-- aoslint-enable AOS102 -->\n<!-- aoslint-disable-file AOS103 -->\n")
+    parsed = parse_source(Source(Path("x.md"), "x.md", text))
+    result = apply_suppressions(parsed, [], rules)
+    assert [(p.kind, p.line) for p in result.problems] == [
+        (DirectiveKind.UNKNOWN_DIRECTIVE, 3), (DirectiveKind.UNKNOWN_SELECTOR, 4),
+        (DirectiveKind.NOT_SUPPRESSIBLE, 5), (DirectiveKind.NOTHING_TO_ENABLE, 6),
+        (DirectiveKind.UNUSED, 7)]
+    assert result.problems[2].hint == "ignore AOS904 in the config, or remove the directive " \
+        "it reports"
 
 
 def test_directives_are_found_with_their_position_and_codes() -> None:

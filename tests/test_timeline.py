@@ -114,7 +114,7 @@ def test_a_hundred_thousand_rows_parse(tmp_path: Path) -> None:
 
 def test_every_duration_name_passes_the_line_filter() -> None:
     """Lines the filter turns away are never matched: a new name must keep passing it."""
-    from aoslint.timeline import _DURATION_KINDS, _may_name_duration
+    from aoslint.timeline.labelled import _DURATION_KINDS, _may_name_duration
 
     for names in _DURATION_KINDS.values():
         for name in names:
@@ -124,7 +124,7 @@ def test_every_duration_name_passes_the_line_filter() -> None:
 def test_support_hours_window_counts_only_the_hours_inside_it() -> None:
     import datetime as dt
 
-    from aoslint.timeline import _scope_window, within_window
+    from aoslint.timeline.labelled import _scope_window, within_window
 
     assert _scope_window("during support hours 09:30-17:00 Mon-Fri") == (570, 1020, True)
     assert _scope_window("in business hours") is None
@@ -214,7 +214,7 @@ def test_key_events_are_recognised_by_the_words_teams_use(cli: Cli) -> None:
 
 def test_key_event_vocabulary_is_data_with_every_kind_in_order() -> None:
     from aoslint.resources import schema
-    from aoslint.timeline import KEY_EVENTS_FILE, KINDS, classify
+    from aoslint.timeline.key_events import KEY_EVENTS_FILE, KINDS, classify
 
     data = schema(KEY_EVENTS_FILE)
     assert sorted(data["order"]) == sorted(KINDS) == sorted(data["kinds"])

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 
 import msgspec
 
-from aoslint import suppress
 from aoslint.checks import (
     action_items,
     bad_input,
@@ -23,6 +22,7 @@ from aoslint.checks import (
     placeholder_check,
     rule_citations,
     structure,
+    suppression_checks,
     timeline_checks,
 )
 from aoslint.checks.context import CheckContext
@@ -62,7 +62,7 @@ RULES: dict[str, Rule] = catalog((
     *rule_citations.RULES,
     *closure_checks.RULES,
     *git_proof.RULES,
-    suppress.UNUSED_SUPPRESSION,  # reported where the directives are applied
+    *suppression_checks.RULES,  # reported where the directives are applied
 ))
 
 

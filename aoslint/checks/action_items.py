@@ -72,7 +72,7 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
             f"section '{section.title}' lists no action item", end_line=section.end_line,
             severity=ctx.gate_severity)
         return
-    owner_mode = ctx.config.get("action-item-owner", "unlabelled")
+    owner_mode = ctx.config.settings.action_item_owner
     severity = ctx.gate_severity
     for item in items:
         if not item.has_substance:

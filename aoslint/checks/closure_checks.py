@@ -13,7 +13,7 @@ from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.hardening_case import PENDING, POLICY_STOP, Case
 from aoslint.normalize import shorten
 from aoslint.registry import Rule, rule
-from aoslint.timeline import iso_date
+from aoslint.timeline.dates import iso_date
 
 CLOSURE_WITHOUT_QA = rule(
     "AOS601", "closure-without-qa", "Closed without QA's stability verification.",

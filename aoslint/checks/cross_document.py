@@ -18,7 +18,7 @@ from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.lazyre import compile_lazily
 from aoslint.model import Document, Field
 from aoslint.registry import Rule, rule
-from aoslint.timeline import iso_date
+from aoslint.timeline.dates import iso_date
 
 DUPLICATE_INCIDENT_ID = rule(
     "AOS404", "duplicate-incident-id", "Two documents of one type share an Incident ID.",

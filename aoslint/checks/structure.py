@@ -23,8 +23,16 @@ Each document type lists the sections it requires (rules-schema/*.schema.json,
 `x-aoslint.sections`). A section counts as present under its title or any of
 its aliases, whatever its numbering, trailing parenthetical, emoji or case:
 `## 3. Root Cause Analysis (RCA)` is the Root Cause. A bold label such as
-`**Impact:** ...` also counts. Every missing section is reported in one run, at
-the line where it was expected.""",
+`**Impact:** ...` or a bold question (`**What went wrong and why?** ...`) also
+counts, and so does a longer title that names the part in so many words
+(`## Remediation and follow-up steps`, the type's `keywords`). Every missing
+section is reported in one run, at the line where it was expected.
+
+Under the generic profile, a part that has no heading but is told in the
+prose (a cause given with "because", times on two lines, follow-up work "we
+are adding ...": the type's `prose` patterns) is a warning naming that line,
+since a reader finds it there; under the aos profile, whose kit template has a
+heading for each part, it stays an error.""",
     example="""
 # Postmortem: checkout outage
 Incident ID: INC-20261102-001
@@ -66,11 +74,12 @@ none. The incident plan follows the kit's template, whose steps run in order
 DUPLICATE_SECTION = rule(
     "AOS104", "duplicate-section", "The same section appears twice.",
     explanation="""
-Two headings that name the same section (for example `## Timeline` and
-`## Incident Timeline`) split one part of the record in two; readers and
+Two headings that name the same required section (for example `## Timeline`
+and `## Incident Timeline`) split one part of the record in two; readers and
 checks see only one of them. A heading nested inside a section of the same
 kind (an `### Impact` under `## Executive Summary`) is part of it, not a
-duplicate.""",
+duplicate, and an optional section's titles name its facets (`What went
+well`, `Where we got lucky` are both lessons), so they are not compared.""",
     example="""
 ## Timeline
 ...
@@ -193,9 +202,50 @@ def _missing(ctx: CheckContext, sections: list[Section]) -> Iterator[Diagnostic]
                 line = min(_outermost_end(present[earlier.key], sections) + 1,
                            max(document.line_count, 1))
                 break
+        told = _told_in_prose(ctx, spec, sections) if ctx.profile.prose_sections else None
+        if told is not None:
+            yield MISSING_SECTION.diagnostic(
+                ctx.path, line, 1,
+                f"{ctx.doctype.name} has no '{spec.title}' section; it seems told in prose "
+                f"(line {told})", f"give it a heading: {_names_hint(spec)}",
+                severity=Severity.WARNING)
+            continue
         yield MISSING_SECTION.diagnostic(
             ctx.path, line, 1,
             f"{ctx.doctype.name} has no '{spec.title}' section", _names_hint(spec))
+
+
+def _told_in_prose(ctx: CheckContext, spec: SectionSpec,
+                   sections: list[Section]) -> int | None:
+    """The first line of prose that carries the section's content, when enough lines do.
+
+    A review written as prose ("At 9:37 AM PST a command removed ...; we are
+    adding safeguards") has its timeline and follow-ups without headings. Lines
+    in another part's own section (a "because" in a timeline row) and table
+    rows do not count.
+    """
+    if not spec.prose:
+        return None
+    required = {s.key for s in ctx.doctype.sections if s.required}
+    elsewhere = [(s.line, s.end_line) for s in sections
+                 if s.known and not s.fallback and s.key != spec.key and s.key in required]
+    parsed = ctx.parsed
+    lines = parsed.lines
+    seen: list[int] = []
+    for number, text in enumerate(lines, start=1):
+        if number in parsed.code_lines or text.lstrip().startswith(("#", "|")) \
+                or any(start <= number <= end for start, end in elsewhere):
+            continue
+        # With the next line: prose wraps ("customers could / not log in").
+        following = lines[number] if number < len(lines) and number + 1 not in \
+            parsed.code_lines else ""
+        joined = f"{text} {following}"
+        if any((found := pattern.search(joined)) is not None and found.start() < len(text)
+               for pattern in spec.prose):
+            seen.append(number)
+            if len(seen) >= spec.prose_lines:
+                return seen[0]
+    return None
 
 
 def _outermost_end(section: Section, sections: list[Section]) -> int:
@@ -212,10 +262,17 @@ def _contains(outer: Section, inner: Section) -> bool:
 
 
 def _duplicates(ctx: CheckContext, sections: list[Section]) -> Iterator[Diagnostic]:
-    headings = [s for s in sections if s.kind == "heading" and s.known and not s.fallback]
+    """Two headings of one required section. An optional one's titles name its facets
+    ("What went well", "Where we got lucky"), and a heading inside a section of its own
+    kind is a part of it."""
+    required = {spec.key for spec in ctx.doctype.sections if spec.required}
+    headings = [s for s in sections if s.kind == "heading" and s.known and not s.fallback
+                and s.key in required]
     for index, section in enumerate(headings):
+        if any(_contains(outer, section) for outer in headings if outer.key == section.key):
+            continue
         for earlier in headings[:index]:
-            if earlier.key == section.key and not _contains(earlier, section):
+            if earlier.key == section.key:
                 yield DUPLICATE_SECTION.diagnostic(
                     ctx.path, section.line, section.column,
                     f"'{section.title}' is a second '{_spec_title(ctx, section.key)}' section "

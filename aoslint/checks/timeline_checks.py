@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.registry import Rule, rule
-from aoslint.timeline import KINDS, Event, Timeline, format_duration, instant
-from aoslint.timeparse import duration_tolerance, durations_match, find_prose_spans
+from aoslint.timeline.durations import duration_tolerance, durations_match
+from aoslint.timeline.key_events import KINDS
+from aoslint.timeline.model import Event, Timeline, format_duration, instant
+from aoslint.timeline.prose import find_prose_spans
 
 _POLICY_TIMELINE = """
 Timeline: When it happened, when it was detected, when it was fixed.

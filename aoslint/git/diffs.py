@@ -7,14 +7,7 @@ from datetime import datetime
 
 from aoslint.git.command import GitError, decode
 from aoslint.git.gate import new_checklist_entries
-from aoslint.git.history import (
-    _PATCH_OPTIONS,
-    GitHistory,
-    _aware,
-    _classify,
-    _invalid,
-    _shallow_issue,
-)
+from aoslint.git.history import GitHistory
 from aoslint.git.lines import LineTracker
 from aoslint.git.model import (
     AddedLines,
@@ -22,14 +15,18 @@ from aoslint.git.model import (
     Issue,
     Problem,
     Verdict,
+    classify_error,
+    invalid_issue,
+    shallow_issue,
 )
 from aoslint.git.parse import (
     PATCH_FORMAT,
+    PATCH_OPTIONS,
     FilePatch,
     parse_batch,
     parse_patch,
 )
-from aoslint.git.validate import valid_path, valid_rev, valid_sha
+from aoslint.git.validate import require_aware, valid_path, valid_rev, valid_sha
 
 _STAGED = -1  # stamp of lines added by staged changes
 _BASE = -2  # stamp of lines added in merge-base(base)..index
@@ -48,7 +45,7 @@ class GitDiffs(GitHistory):
             cited = sorted({r.sha for key, r in self.resolved.items()
                             if r.sha is not None and valid_sha(key)} | {sha})
             args = ["log", "--no-walk=unsorted", "--stdin", "--diff-merges=first-parent",
-                    *_PATCH_OPTIONS, f"--format={PATCH_FORMAT}", "--", *sorted(set(self.paths))]
+                    *PATCH_OPTIONS, f"--format={PATCH_FORMAT}", "--", *sorted(set(self.paths))]
             stdin = "".join(f"{item}\n" for item in cited).encode()
             for record in parse_patch(decode(self.runner.run(*args, stdin=stdin))):
                 self._patches[record.sha] = record.files
@@ -85,7 +82,7 @@ class GitDiffs(GitHistory):
                     if not any(_under(other, p) for p in wanted):
                         pathspec.add(other)
         args = ["log", "--first-parent", "--diff-merges=first-parent", "--reverse",
-                *_PATCH_OPTIONS, f"--format={PATCH_FORMAT}"]
+                *PATCH_OPTIONS, f"--format={PATCH_FORMAT}"]
         args += [*self._since(), "--end-of-options", "HEAD", "--", *sorted(pathspec)]
         records = parse_patch(decode(self.runner.run(*args)))
         tracker = LineTracker()
@@ -103,7 +100,7 @@ class GitDiffs(GitHistory):
             for item in record.files:
                 tracker.apply(item, _STAGED)
         self._window_lines = (tracker, stamps)
-        self._window_grafts = [when for when, grafted in stamps if grafted]
+        self.window_grafts = [when for when, grafted in stamps if grafted]
         self._window_paths = wanted
         return self._window_lines
 
@@ -112,13 +109,13 @@ class GitDiffs(GitHistory):
         if self._base_lines is None:
             assert self.base_sha is not None
             try:
-                out = self.runner.run("diff", "--cached", "--merge-base", *_PATCH_OPTIONS,
+                out = self.runner.run("diff", "--cached", "--merge-base", *PATCH_OPTIONS,
                                       "--end-of-options", self.base_sha, "--")
             except GitError as error:
                 self._base_lines = (
-                    _shallow_issue(f"find where HEAD left {self.base}")
+                    shallow_issue(f"find where HEAD left {self.base}")
                     if self.shallow
-                    else _classify(error)
+                    else classify_error(error)
                 )
                 return self._base_lines
             tracker = LineTracker()
@@ -136,10 +133,10 @@ class GitDiffs(GitHistory):
         staged changes when they count; with ``base`` also every line added
         in merge-base(base)..index. Renames carry lines along.
         """
-        since = _aware(since, "since")
+        since = require_aware(since, "since")
         checked = valid_path(path)
         if checked is None:
-            return AddedLines(path, frozenset(), True, _invalid("path", path))
+            return AddedLines(path, frozenset(), True, invalid_issue("path", path))
         if self.blocker is not None:
             return AddedLines(checked, frozenset(), False, self.blocker)
         effective = since if since is not None else self.since
@@ -157,8 +154,8 @@ class GitDiffs(GitHistory):
                 try:
                     tracker, stamps = self._ensure_window_lines(checked)
                 except GitError as error:
-                    return AddedLines(checked, frozenset(), False, _classify(error))
-                current = _current_name(tracker, names, checked)
+                    return AddedLines(checked, frozenset(), False, classify_error(error))
+                current = tracker.current_name(names, checked)
                 for number, stamp in tracker.lines(current).items():
                     if stamp == _STAGED:
                         if self.staged_counts:
@@ -167,12 +164,12 @@ class GitDiffs(GitHistory):
                     when, grafted = stamps[stamp]
                     if not grafted and (effective is None or when > effective):
                         lines.add(number)
-                if any(effective is None or w > effective for w in self._window_grafts):
-                    complete, issue = False, _shallow_issue("look back that far")
+                if any(effective is None or w > effective for w in self.window_grafts):
+                    complete, issue = False, shallow_issue("look back that far")
         if self.base is not None:
             base_lines = self._ensure_base_lines() if self.base_sha else None
             if isinstance(base_lines, LineTracker) and self.base_complete:
-                current = _current_name(base_lines, names, current)
+                current = base_lines.current_name(names, current)
                 lines.update(base_lines.lines(current))
             else:
                 complete = False
@@ -181,7 +178,7 @@ class GitDiffs(GitHistory):
                 elif self.base_sha is None:
                     issue = Issue(Problem.UNKNOWN_BASE, f"base {self.base!r} is not in this clone")
                 else:
-                    issue = _shallow_issue(f"find where HEAD left {self.base}")
+                    issue = shallow_issue(f"find where HEAD left {self.base}")
         return AddedLines(current, frozenset(lines), complete, issue)
 
     def read_files(self, items: Iterable[tuple[str | None, str]]) -> list[str | None]:
@@ -217,7 +214,7 @@ class GitDiffs(GitHistory):
             if commit.committed_at <= since:
                 return sha
             if sha in self.grafted:
-                return _shallow_issue("read the gate as it was before the incident")
+                return shallow_issue("read the gate as it was before the incident")
             sha = commit.parents[0] if commit.parents else None
         return None
 
@@ -229,9 +226,9 @@ class GitDiffs(GitHistory):
                 self._merge_base = decode(out).strip()
             except GitError as error:
                 self._merge_base = (
-                    _shallow_issue(f"find where HEAD left {self.base}")
+                    shallow_issue(f"find where HEAD left {self.base}")
                     if self.shallow or error.returncode == 1
-                    else _classify(error)
+                    else classify_error(error)
                 )
         return self._merge_base
 
@@ -242,10 +239,10 @@ class GitDiffs(GitHistory):
         ``since`` (last first-parent commit at or before it) and, with
         ``base``, at merge-base(base, HEAD). One ``cat-file --batch`` reads all.
         """
-        since = _aware(since, "since")
+        since = require_aware(since, "since")
         checked = valid_path(path)
         if checked is None:
-            return ChecklistAnswer(Verdict.NO, "", _invalid("path", path))
+            return ChecklistAnswer(Verdict.NO, "", invalid_issue("path", path))
         if self.blocker is not None:
             return ChecklistAnswer(Verdict.UNKNOWN, "", self.blocker)
         effective = since if since is not None else self.since
@@ -274,7 +271,7 @@ class GitDiffs(GitHistory):
                 [(None, checked)] + [(b, checked) for b in baselines if b is not None]
             )
         except GitError as error:
-            return ChecklistAnswer(Verdict.UNKNOWN, "", _classify(error))
+            return ChecklistAnswer(Verdict.UNKNOWN, "", classify_error(error))
         new = texts[0]
         if new is None:
             return ChecklistAnswer(Verdict.NO, f"{checked} is not in the index", issue)
@@ -299,12 +296,6 @@ def _under(path: str, spec: str) -> bool:
     """Is ``path`` the pathspec ``spec`` or inside the folder it names?"""
     spec = spec.rstrip("/")
     return path == spec or path.startswith(spec + "/")
-
-
-def _current_name(tracker: LineTracker, names: frozenset[str], preferred: str) -> str:
-    if preferred in tracker.files:
-        return preferred
-    return next((n for n in sorted(names) if n in tracker.files), preferred)
 
 
 def _text(data: bytes | None) -> str | None:

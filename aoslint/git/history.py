@@ -18,6 +18,7 @@ import msgspec
 from aoslint.git.command import GitError, GitRunner, decode
 from aoslint.git.lines import LineTracker
 from aoslint.git.model import (
+    SHALLOW_HINT,
     Answer,
     Changes,
     Commit,
@@ -26,9 +27,13 @@ from aoslint.git.model import (
     Problem,
     Upstream,
     Verdict,
+    classify_error,
+    invalid_issue,
+    shallow_issue,
 )
 from aoslint.git.parse import (
-    LOG_FORMAT,
+    LOG_OPTIONS,
+    PATCH_OPTIONS,
     FilePatch,
     LogRecord,
     PatchRecord,
@@ -36,67 +41,11 @@ from aoslint.git.parse import (
     parse_log,
     parse_patch,
 )
-from aoslint.git.validate import valid_path, valid_rev, valid_sha
+from aoslint.git.validate import require_aware, valid_path, valid_rev, valid_sha
 
 # --since stops walking at the first older commit; a day of slack tolerates
 # clock skew between committers. Exact filtering happens in Python.
 CLOCK_SKEW = timedelta(days=1)
-
-_LOG_OPTIONS = (
-    "-z",
-    "--name-status",
-    "-M",
-    "--diff-merges=first-parent",
-    "--no-ext-diff",
-    "--no-textconv",
-    f"--format={LOG_FORMAT}",
-)
-_PATCH_OPTIONS = (
-    "-p",
-    "-U0",
-    "-M",
-    "--inter-hunk-context=0",
-    "--no-ext-diff",
-    "--no-textconv",
-    "--src-prefix=a/",
-    "--dst-prefix=b/",
-)
-
-SHALLOW_HINT = (
-    "fetch the full history: `git fetch --unshallow` "
-    "(GitHub Actions: actions/checkout with `fetch-depth: 0`)"
-)
-
-
-def _shallow_issue(what: str) -> Issue:
-    return Issue(Problem.SHALLOW, f"shallow clone: the history needed to {what} is cut off",
-                 SHALLOW_HINT)
-
-
-def _invalid(kind: str, value: str) -> Issue:
-    return Issue(Problem.INVALID_INPUT, f"{value!r} is not a valid {kind}")
-
-
-def _classify(error: GitError) -> Issue:
-    """Turn a failed git call into the environment state it reveals."""
-    if error.missing:
-        return Issue(Problem.GIT_MISSING, "git is not installed or not on PATH",
-                     "install git, or run aoslint where git is available")
-    text = error.stderr
-    if "not a git repository" in text:
-        return Issue(Problem.NOT_A_REPOSITORY, "not inside a git repository",
-                     "run aoslint inside the repository, or skip the git checks")
-    if "dubious ownership" in text:
-        return Issue(Problem.GIT_ERROR, "git refuses the repository (dubious ownership)",
-                     "`git config --global --add safe.directory <repo>`")
-    return Issue(Problem.GIT_ERROR, f"git failed: {error}")
-
-
-def _aware(when: datetime | None, name: str) -> datetime | None:
-    if when is not None and when.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware")
-    return when
-
 
 class _Ref(msgspec.Struct, frozen=True):
     sha: str
@@ -149,7 +98,7 @@ class GitHistory:
         self._touching: dict[str, set[str]] | None = None
         self._window_lines: tuple[LineTracker, list[tuple[datetime, bool]]] | None = None
         self._window_paths: list[str] | None = None
-        self._window_grafts: list[datetime] = []
+        self.window_grafts: list[datetime] = []
         self._base_lines: LineTracker | Issue | None = None
         self._merge_base: str | Issue | None = None
         self._files: dict[str, str | None] = {}
@@ -190,24 +139,24 @@ class GitHistory:
         """
         root = Path(root)
         facts = cls(runner or GitRunner(root))
-        facts.since = _aware(since, "since")
+        facts.since = require_aware(since, "since")
         facts.staged_counts = base is not None if staged is None else staged
         for path in paths_of_interest:
             checked = valid_path(path)
             if checked is None:
-                facts.issues.append(_invalid("path", path))
+                facts.issues.append(invalid_issue("path", path))
             else:
                 facts.paths.append(checked)
         if base is not None:
             facts.base = valid_rev(base)
             if facts.base is None:
-                facts.issues.append(_invalid("base revision", base))
+                facts.issues.append(invalid_issue("base revision", base))
         if upstream is not None:
             facts.upstream_config = valid_rev(upstream)
             if facts.upstream_config is None:
-                facts.issues.append(_invalid("upstream ref", upstream))
+                facts.issues.append(invalid_issue("upstream ref", upstream))
         if facts.runner.git is None:
-            facts.blocker = _classify(GitError(("version",), 127, "", missing=True))
+            facts.blocker = classify_error(GitError(("version",), 127, "", missing=True))
             return facts
         if not root.is_dir():
             facts.blocker = Issue(Problem.NOT_A_REPOSITORY, f"{root} is not a directory")
@@ -215,7 +164,7 @@ class GitHistory:
         try:
             facts._load(root, list(shas))
         except GitError as error:
-            facts.blocker = _classify(error)
+            facts.blocker = classify_error(error)
         return facts
 
     def _load(self, root: Path, shas: list[str]) -> None:
@@ -321,7 +270,7 @@ class GitHistory:
             self._load_cited()
 
     def _read_log(self, *args: str, stdin: bytes | None = None) -> list[LogRecord]:
-        records = parse_log(decode(self.runner.run("log", *_LOG_OPTIONS, *args, stdin=stdin)))
+        records = parse_log(decode(self.runner.run("log", *LOG_OPTIONS, *args, stdin=stdin)))
         for record in records:
             self.commits.setdefault(record.commit.sha, record.commit)
         self._forget_derived()
@@ -339,7 +288,7 @@ class GitHistory:
         # and would include commits that are already on base.
         self.base_complete = not (self.base_range & self.grafted)
         if not self.base_complete:
-            self.issues.append(_shallow_issue(f"find where HEAD left {self.base}"))
+            self.issues.append(shallow_issue(f"find where HEAD left {self.base}"))
 
     def _since(self) -> list[str]:
         """The window's lower bound as a filter, not as a walk limit.
@@ -389,7 +338,7 @@ class GitHistory:
     def _load_staged(self) -> None:
         if self._staged_patch is None:
             self._staged_patch = parse_patch(
-                decode(self.runner.run("diff", "--cached", *_PATCH_OPTIONS, "--"))
+                decode(self.runner.run("diff", "--cached", *PATCH_OPTIONS, "--"))
             )
             self.staged = tuple(f.change() for r in self._staged_patch for f in r.files)
             self._forget_derived()
@@ -403,13 +352,13 @@ class GitHistory:
         """The commit for a cited SHA, or the answer explaining why there is none."""
         key = valid_sha(sha)
         if key is None:
-            return None, Answer(Verdict.NO, "", _invalid("commit SHA", sha))
+            return None, Answer(Verdict.NO, "", invalid_issue("commit SHA", sha))
         if self.blocker is not None:
             return None, Answer(Verdict.UNKNOWN, "", self.blocker)
         try:
             self._resolve([key])
         except GitError as error:
-            return None, Answer(Verdict.UNKNOWN, "", _classify(error))
+            return None, Answer(Verdict.UNKNOWN, "", classify_error(error))
         found = self.resolved[key]
         if found.state == "ambiguous":
             issue = Issue(Problem.AMBIGUOUS_COMMIT, f"{sha} names more than one object",
@@ -417,7 +366,7 @@ class GitHistory:
             return None, Answer(Verdict.UNKNOWN, "", issue)
         if found.sha is None:
             if self.shallow:
-                return None, Answer(Verdict.UNKNOWN, "", _shallow_issue(f"find commit {sha}"))
+                return None, Answer(Verdict.UNKNOWN, "", shallow_issue(f"find commit {sha}"))
             issue = Issue(Problem.UNKNOWN_COMMIT, f"no commit {sha} in this repository",
                           "fetch the branch that has it, or correct the SHA")
             return None, Answer(Verdict.NO, "", issue)
@@ -435,12 +384,12 @@ class GitHistory:
         """Did commit ``sha`` change ``path`` or a name the file had before or after a rename?"""
         checked = valid_path(path)
         if checked is None:
-            return Answer(Verdict.NO, "", _invalid("path", path))
+            return Answer(Verdict.NO, "", invalid_issue("path", path))
         commit, answer = self.commit(sha)
         if commit is None:
             return answer
         if commit.sha in self.grafted:
-            return Answer(Verdict.UNKNOWN, "", _shallow_issue(f"see what {sha} changed"))
+            return Answer(Verdict.UNKNOWN, "", shallow_issue(f"see what {sha} changed"))
         names = self.lineage(checked)
         for change in commit.changes:
             if names.intersection(change.names()):
@@ -515,16 +464,16 @@ class GitHistory:
             else:
                 use_window = True
                 if any(since is None or when > since for when in self._graft_times):
-                    complete, issue = False, _shallow_issue("look back that far")
+                    complete, issue = False, shallow_issue("look back that far")
         use_base = False
         if self.base is not None:
             if self.base_sha is None:
                 complete = False
                 issue = issue or next(
                     (i for i in self.issues if i.problem is Problem.UNKNOWN_BASE), None
-                ) or _invalid("base revision", self.base)
+                ) or invalid_issue("base revision", self.base)
             elif not self.base_complete:
-                complete, issue = False, _shallow_issue(f"find where HEAD left {self.base}")
+                complete, issue = False, shallow_issue(f"find where HEAD left {self.base}")
             else:
                 use_base = True
 
@@ -545,10 +494,10 @@ class GitHistory:
         Renames are followed both ways; commits in ``base..HEAD`` and staged
         changes count as well when they were loaded.
         """
-        since = _aware(since, "since")
+        since = require_aware(since, "since")
         checked = valid_path(path)
         if checked is None:
-            return Changes(Verdict.NO, "", _invalid("path", path))
+            return Changes(Verdict.NO, "", invalid_issue("path", path))
         if self.blocker is not None:
             return Changes(Verdict.UNKNOWN, "", self.blocker)
         effective = since if since is not None else self.since

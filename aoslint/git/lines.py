@@ -69,6 +69,15 @@ class LineTracker:
         self.adders: dict[str, list[int]] = {}  # path -> stamps in ``added`` for it, in order
         self._dropped: dict[int, frozenset[str]] = {}  # texts each stamp's change removed
 
+    def current_name(self, names: frozenset[str], preferred: str) -> str:
+        """The name among ``names`` (one file's lineage) that the tracker holds lines under.
+
+        ``preferred`` when it has lines (or when no name has), else the first by name.
+        """
+        if preferred in self.files:
+            return preferred
+        return next((n for n in sorted(names) if n in self.files), preferred)
+
     def apply(self, patch: FilePatch, stamp: int) -> None:
         """Apply one file's patch; renames carry the tracked lines to the new path."""
         if patch.status == "D":

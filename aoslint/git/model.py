@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import msgspec
+
+if TYPE_CHECKING:
+    from aoslint.git.command import GitError
 
 
 class Problem(StrEnum):
@@ -37,6 +41,38 @@ class Issue(msgspec.Struct, frozen=True):
     problem: Problem
     message: str
     hint: str = ""
+
+
+SHALLOW_HINT = (
+    "fetch the full history: `git fetch --unshallow` "
+    "(GitHub Actions: actions/checkout with `fetch-depth: 0`)"
+)
+
+
+def shallow_issue(what: str) -> Issue:
+    """The history needed for ``what`` lies beyond a shallow clone's boundary."""
+    return Issue(Problem.SHALLOW, f"shallow clone: the history needed to {what} is cut off",
+                 SHALLOW_HINT)
+
+
+def invalid_issue(kind: str, value: str) -> Issue:
+    """A value from a document or the command line that is refused before git sees it."""
+    return Issue(Problem.INVALID_INPUT, f"{value!r} is not a valid {kind}")
+
+
+def classify_error(error: GitError) -> Issue:
+    """Turn a failed git call into the environment state it reveals."""
+    if error.missing:
+        return Issue(Problem.GIT_MISSING, "git is not installed or not on PATH",
+                     "install git, or run aoslint where git is available")
+    text = error.stderr
+    if "not a git repository" in text:
+        return Issue(Problem.NOT_A_REPOSITORY, "not inside a git repository",
+                     "run aoslint inside the repository, or skip the git checks")
+    if "dubious ownership" in text:
+        return Issue(Problem.GIT_ERROR, "git refuses the repository (dubious ownership)",
+                     "`git config --global --add safe.directory <repo>`")
+    return Issue(Problem.GIT_ERROR, f"git failed: {error}")
 
 
 class Verdict(StrEnum):

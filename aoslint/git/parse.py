@@ -16,6 +16,27 @@ from aoslint.git.model import Commit, FileChange
 # %m marks boundary commits ("-") when --boundary is used; harmless otherwise.
 LOG_FORMAT = "%x1e%m%x1f%H%x1f%P%x1f%cI%x1f%aI%x1f%s"
 PATCH_FORMAT = "%x1e%H%x1f%cI"
+# The options whose output parse_log and parse_patch read (pinned: no external
+# diff, no textconv, fixed prefixes, hunks without context).
+LOG_OPTIONS = (
+    "-z",
+    "--name-status",
+    "-M",
+    "--diff-merges=first-parent",
+    "--no-ext-diff",
+    "--no-textconv",
+    f"--format={LOG_FORMAT}",
+)
+PATCH_OPTIONS = (
+    "-p",
+    "-U0",
+    "-M",
+    "--inter-hunk-context=0",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+)
 
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 

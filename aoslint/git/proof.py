@@ -19,11 +19,9 @@ from datetime import datetime
 import msgspec
 
 from aoslint.git.command import GitError
-from aoslint.git.diffs import _current_name
 from aoslint.git.facts import GitFacts
-from aoslint.git.history import _classify, _invalid, _shallow_issue
 from aoslint.git.lines import substance
-from aoslint.git.model import Issue, Verdict
+from aoslint.git.model import Issue, Verdict, classify_error, invalid_issue, shallow_issue
 from aoslint.git.validate import valid_path
 
 STAGED = -1  # the stamp of staged changes in the window's line tracker
@@ -67,9 +65,9 @@ class _View:
         self.window = window
         self.tracker, self.stamps = facts.window_lines(path)
         self.names = facts.lineage(path)
-        self.current = _current_name(self.tracker, self.names, path)
+        self.current = self.tracker.current_name(self.names, path)
         # A shallow clone's boundary after the start: the history before it is cut off.
-        self.cut_off = any(when > window.start for when in facts._window_grafts)
+        self.cut_off = any(when > window.start for when in facts.window_grafts)
 
     def sha(self, stamp: int) -> str:
         return self.facts.stamp_shas[stamp]
@@ -110,13 +108,13 @@ class _View:
 def _open(facts: GitFacts, path: str, window: Window) -> _View | Proof:
     checked = valid_path(path)
     if checked is None:
-        return Proof(Verdict.UNKNOWN, issue=_invalid("path", path))
+        return Proof(Verdict.UNKNOWN, issue=invalid_issue("path", path))
     if facts.blocker is not None:
         return Proof(Verdict.UNKNOWN, issue=facts.blocker)
     try:
         return _View(facts, checked, window)
     except GitError as error:
-        return Proof(Verdict.UNKNOWN, issue=_classify(error))
+        return Proof(Verdict.UNKNOWN, issue=classify_error(error))
 
 
 def _reverted(view: _View, landing: int) -> str | None:
@@ -167,7 +165,7 @@ def prove_file(facts: GitFacts, path: str, window: Window,
     commits = [s for s in changes if s >= 0]
     if not commits:
         if view.cut_off and not staged:
-            return Proof(Verdict.UNKNOWN, issue=_shallow_issue("look back to the incident"))
+            return Proof(Verdict.UNKNOWN, issue=shallow_issue("look back to the incident"))
         return Proof(Verdict.NO, staged=staged)
     pushed = _pushed(view, commits)
     if isinstance(pushed, Issue):
@@ -200,7 +198,7 @@ def prove_cited(facts: GitFacts, sha: str, path: str, window: Window) -> Proof:
         try:
             patches = facts.commit_patches(sha)
         except GitError as error:
-            return Proof(Verdict.UNKNOWN, issue=_classify(error))
+            return Proof(Verdict.UNKNOWN, issue=classify_error(error))
         texts = frozenset().union(*(substance(p) for p in patches
                                     if view.names.intersection((p.path, p.old_path))))
     if not texts:

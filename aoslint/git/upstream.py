@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aoslint.git.command import GitError, decode
-from aoslint.git.history import GitHistory, _classify, _shallow_issue
+from aoslint.git.history import GitHistory
 from aoslint.git.model import (
     Answer,
     Environment,
@@ -13,6 +13,8 @@ from aoslint.git.model import (
     Problem,
     Upstream,
     Verdict,
+    classify_error,
+    shallow_issue,
 )
 
 UPSTREAM_HINT = (
@@ -113,7 +115,7 @@ class GitUpstream(GitHistory):
         try:
             out = decode(self.runner.run("rev-list", "--stdin", stdin=stdin.encode()))
         except GitError as error:
-            return _classify(error)
+            return classify_error(error)
         outside = set(out.split())
         for sha in pending:
             memo[sha] = sha not in outside
@@ -156,7 +158,7 @@ class GitUpstream(GitHistory):
             return Answer(Verdict.YES, f"{commit.sha[:12]} is on {upstream.ref} "
                           f"({upstream.source})")
         if self.shallow:
-            return Answer(Verdict.UNKNOWN, "", _shallow_issue(f"see whether {upstream.ref} has it"))
+            return Answer(Verdict.UNKNOWN, "", shallow_issue(f"see whether {upstream.ref} has it"))
         return Answer(Verdict.NO, f"{commit.sha[:12]} is not on {upstream.ref} ({upstream.source})")
 
     def on_head(self, sha: str) -> Answer:
@@ -171,7 +173,7 @@ class GitUpstream(GitHistory):
         if reached:
             return Answer(Verdict.YES, f"{commit.sha[:12]} is in HEAD's history")
         if self.shallow:
-            return Answer(Verdict.UNKNOWN, "", _shallow_issue(f"see whether HEAD contains {sha}"))
+            return Answer(Verdict.UNKNOWN, "", shallow_issue(f"see whether HEAD contains {sha}"))
         issue = Issue(Problem.NOT_ON_HEAD,
                       f"commit {sha} exists but is not in HEAD's history (another branch?)",
                       f"merge it, or see `git branch -a --contains {sha}`")

@@ -8,6 +8,7 @@ passed on stdin, after ``--end-of-options`` or after ``--``.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from aoslint.lazyre import compile_lazily
 
@@ -57,3 +58,10 @@ def valid_path(value: str) -> str | None:
     if any(part in ("", ".", "..") for part in parts):
         return None
     return value
+
+
+def require_aware(when: datetime | None, name: str) -> datetime | None:
+    """``when`` itself, refused (ValueError) when naive: instants are compared across zones."""
+    if when is not None and when.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return when

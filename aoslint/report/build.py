@@ -57,7 +57,7 @@ def build(options: ReportOptions) -> Built:
     prepared = list(result.collected.values())
     rendered.save(project, {p.digest: p.html for p in prepared}, whole=not options.paths,
                   fresh=any(p.fresh for p in prepared))
-    git = project.config.get("git", True) if options.git is None else options.git
+    git = project.config.settings.git if options.git is None else options.git
     documents = [result.collected[path] for path in result.checked
                  if path in result.collected]
     incidents = build_incidents(project, documents, result.diagnostics, bool(git))

@@ -210,7 +210,7 @@ def _add_commits(project: Project, incidents: list[Incident], git: bool) -> None
     from aoslint.git.facts import GitFacts
     from aoslint.git.model import Verdict
 
-    facts = GitFacts.load(root, shas=shas, upstream=project.config.get("upstream"))
+    facts = GitFacts.load(root, shas=shas, upstream=project.config.settings.upstream)
     for incident in incidents:
         for info in incident.commits:
             commit, _ = facts.commit(info.sha)

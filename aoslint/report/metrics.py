@@ -10,7 +10,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from aoslint.timeline import KINDS, Timeline, format_duration
+from aoslint.timeline.key_events import KINDS
+from aoslint.timeline.model import Timeline, format_duration
 
 # The report's three durations, each a span between the timeline's key events.
 DURATIONS = {

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from aoslint.report import charts
 from aoslint.report.incidents import Incident
 from aoslint.report.metrics import shown
-from aoslint.timeline import instant
+from aoslint.timeline.model import instant
 
 _ASSETS = files("aoslint.report") / "templates"
 

@@ -11,9 +11,8 @@ import msgspec
 
 from aoslint.config import Config
 from aoslint.errors import UsageError
+from aoslint.settings import DEFAULT_INCIDENT_ID_PATTERN
 
-DEFAULT_FORMAT = "INC-{date:%Y%m%d}-{n:03d}"
-DEFAULT_PATTERN = "^INC-[0-9]{8}-[0-9]{3}$"
 # Characters that POSIX extended regular expressions (git grep -E) treat specially.
 _ERE_SPECIAL = set(".[]{}()\\*+?^$|")
 
@@ -33,8 +32,10 @@ class IdFormat(msgspec.Struct, frozen=True):
     @classmethod
     def from_config(cls, config: Config) -> IdFormat:
         where = f"{config.path}: " if config.path else ""
-        text = config.get("incident-id-format", DEFAULT_FORMAT)
-        raw_pattern = config.get("incident-id-pattern", DEFAULT_PATTERN)
+        text = config.settings.incident_id_format
+        raw_pattern = config.settings.incident_id_pattern
+        if raw_pattern is None:
+            raw_pattern = DEFAULT_INCIDENT_ID_PATTERN
         try:
             pattern = re.compile(raw_pattern)
         except re.error as exc:  # the config schema checks this too

@@ -24,6 +24,7 @@ from aoslint.scaffold.paths import Placement, slugify
 from aoslint.scaffold.prefill import PlanFacts, find_plan
 from aoslint.scaffold.render import Template, find_template, render
 from aoslint.scaffold.used import BranchScan, WorkingTree, ids_on_branches, scan_working_tree
+from aoslint.settings import DEFAULT_SEVERITIES
 
 DOCUMENT_TYPES = ("incident-plan", "postmortem")
 AGENT_PLACEHOLDER = "@[agent-name]"
@@ -138,7 +139,7 @@ def run_new(options: NewOptions) -> NewResult:
     placement = Placement.from_config(config, layout.root, options.directory)
     when = values.today(options.date)
     day = values.date_of(when)
-    allowed = config.get("severities")
+    allowed = config.settings.severities
     author = _author(options, None)
     severity = _severity(options, None, allowed)
     template = find_template(options.doctype, layout, options.template)
@@ -186,7 +187,7 @@ def run_new(options: NewOptions) -> NewResult:
         "slug": slug,
         "severity": severity or values.severity_placeholder(allowed),
         "severity_given": severity,
-        "severities": list(allowed or values.DEFAULT_SEVERITIES),
+        "severities": list(allowed or DEFAULT_SEVERITIES),
         "author": author or AGENT_PLACEHOLDER,
         "author_given": author,
         "status": "OPEN",

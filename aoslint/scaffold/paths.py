@@ -13,8 +13,6 @@ from aoslint.config import Config
 from aoslint.errors import UsageError
 from aoslint.lazyre import compile_lazily
 
-DEFAULT_DIR = "docs/incidents"
-DEFAULT_PATH = "{id}/{type}.md"
 PATH_FIELDS = ("id", "type", "slug", "date", "year", "month", "day")
 MAX_SLUG = 48
 _FIELD = compile_lazily(r"\{([^{}]*)\}")
@@ -60,12 +58,12 @@ class Placement(msgspec.Struct, frozen=True):
                 raise UsageError(f"--dir: '{option_dir}' is outside the repository ({root}); "
                                  "aoslint new writes only inside it")
         else:
-            configured = config.get("new-dir", DEFAULT_DIR)
+            configured = config.settings.new_dir
             directory = root / configured
             if PurePosixPath(configured).is_absolute() or not _inside(directory, root):
                 raise UsageError(f"{where}'new-dir' {configured!r} is outside the repository "
                                  f"({root})")
-        pattern = config.get("new-path", DEFAULT_PATH)
+        pattern = config.settings.new_path
         names = _FIELD.findall(pattern)
         unknown = [n for n in names if n not in PATH_FIELDS]
         if unknown:

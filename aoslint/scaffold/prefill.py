@@ -19,7 +19,7 @@ from aoslint.runner import Loaded, load_document
 from aoslint.scaffold.ids import IdFormat
 from aoslint.scaffold.used import WorkingTree
 from aoslint.scaffold.values import unescape_markdown
-from aoslint.timeline import iso_date
+from aoslint.timeline.dates import iso_date
 
 _PLAN_TITLE = compile_lazily(
     r"^\s*(?:incident\s+(?:response\s+|action\s+)?plan|emergency\s+plan)"

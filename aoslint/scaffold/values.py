@@ -9,10 +9,9 @@ from collections.abc import Sequence
 
 from aoslint.errors import UsageError
 from aoslint.lazyre import compile_lazily
+from aoslint.settings import DEFAULT_SEVERITIES
 
 DATE_ENV = "AOSLINT_DATE"
-DEFAULT_SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL", "SEV1", "SEV2", "SEV3", "SEV4",
-                      "SEV5", "P1", "P2", "P3", "P4")
 KIT_SEVERITY_CHOICES = "LOW | MEDIUM | HIGH | CRITICAL"
 MAX_TITLE = 200
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from msgspec.structs import replace
 
 from aoslint.cache import (
-    DEFAULT_CACHE_DIR,
     Cache,
     CacheError,
     NotOwned,
@@ -27,6 +26,7 @@ from aoslint.hardening_case import rule_files
 from aoslint.layout import Layout
 from aoslint.project import Project
 from aoslint.rescan import refresh
+from aoslint.settings import DEFAULT_CACHE_DIR
 from aoslint.source import read_regular
 from aoslint.store import index as index_module
 from aoslint.store.index import Index, Related
@@ -116,7 +116,7 @@ class CacheStore:
 
 def cache_dir(project: Project) -> Path:
     """``cache-dir`` from the config (relative to it), else ``.aoslint_cache`` at the root."""
-    configured = project.config.get("cache-dir")
+    configured = project.config.settings.cache_dir
     if configured:
         path = Path(os.path.normpath(project.config.root.absolute() / str(configured)))
         if not path.is_relative_to(project.layout.root.absolute()):

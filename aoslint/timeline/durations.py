@@ -2,7 +2,7 @@
 
 A stated duration is checked against durations computed from timeline
 timestamps, so its value alone is not enough: "2 hours" is a rounded claim and
-"4h 12m" a precise one. :class:`StatedDuration` keeps the finest unit written
+"4h 12m" a precise one. :class:`ParsedDuration` keeps the finest unit written
 and any approximation marker so :func:`durations_match` can judge fairly.
 """
 
@@ -21,7 +21,7 @@ __all__ = [
     "MAX_DURATION",
     "DurationError",
     "DurationUnknown",
-    "StatedDuration",
+    "ParsedDuration",
     "duration_tolerance",
     "durations_match",
     "parse_duration",
@@ -33,7 +33,7 @@ MAX_DURATION = timedelta(days=3660)
 Bound = Literal["<", "<=", ">", ">="]
 
 
-class StatedDuration(timedelta):
+class ParsedDuration(timedelta):
     """A ``timedelta`` that remembers how it was stated.
 
     ``unit`` is the finest unit written (one hour for "2 hours", one minute for
@@ -52,7 +52,7 @@ class StatedDuration(timedelta):
         unit: timedelta,
         approximate: bool = False,
         bound: Bound | None = None,
-    ) -> StatedDuration:
+    ) -> ParsedDuration:
         self = super().__new__(
             cls, days=value.days, seconds=value.seconds, microseconds=value.microseconds
         )
@@ -69,10 +69,10 @@ class StatedDuration(timedelta):
     def __repr__(self) -> str:
         extra = ", approximate=True" if self.approximate else ""
         extra += f", bound={self.bound!r}" if self.bound else ""
-        return f"StatedDuration({self.value!r}, unit={self.unit!r}{extra})"
+        return f"ParsedDuration({self.value!r}, unit={self.unit!r}{extra})"
 
-    def __reduce__(self) -> tuple[type[StatedDuration], tuple[object, ...]]:
-        return (StatedDuration, (self.value, self.unit, self.approximate, self.bound))
+    def __reduce__(self) -> tuple[type[ParsedDuration], tuple[object, ...]]:
+        return (ParsedDuration, (self.value, self.unit, self.approximate, self.bound))
 
 
 class DurationUnknown(msgspec.Struct, frozen=True):
@@ -212,7 +212,7 @@ def _number(text: str) -> float:
 
 def parse_duration(
     text: str,
-) -> StatedDuration | DurationUnknown | DurationError | None:
+) -> ParsedDuration | DurationUnknown | DurationError | None:
     """Read a stated duration such as ``4h 12m``, ``35 minutes`` or ``PT4H12M``.
 
     Returns DurationUnknown when the author says it is not known, DurationError
@@ -261,7 +261,7 @@ def parse_duration(
     value, unit = result
     if value > MAX_DURATION:
         return fail(f"is longer than {MAX_DURATION.days} days")
-    return StatedDuration(value, unit, approximate, bound)
+    return ParsedDuration(value, unit, approximate, bound)
 
 
 def _parse_iso(body: str, fail: _Fail) -> tuple[timedelta, timedelta] | DurationError:
@@ -359,7 +359,7 @@ def duration_tolerance(stated: timedelta) -> timedelta:
     """
     magnitude = abs(stated)
     tolerance = max(timedelta(minutes=1), magnitude * 0.02)
-    if isinstance(stated, StatedDuration):
+    if isinstance(stated, ParsedDuration):
         if stated.unit >= timedelta(days=1):
             tolerance = max(tolerance, timedelta(hours=1))
         elif stated.unit >= timedelta(hours=1):
@@ -380,7 +380,7 @@ def durations_match(
     "< 5 min" agrees with every candidate up to five minutes plus tolerance.
     """
     slack = duration_tolerance(stated) if tolerance is None else tolerance
-    bound = stated.bound if isinstance(stated, StatedDuration) else None
+    bound = stated.bound if isinstance(stated, ParsedDuration) else None
     for candidate in candidates:
         if bound in ("<", "<="):
             if candidate <= stated + slack:

@@ -15,7 +15,7 @@ from datetime import timedelta
 import msgspec
 
 from aoslint.lazyre import compile_lazily
-from aoslint.timeparse._durations import StatedDuration, parse_duration
+from aoslint.timeline.durations import ParsedDuration, parse_duration
 
 # Every quantifier is bounded, and no group repeats another: linear on any line.
 _CLOCK = r"(?:[01]?\d|2[0-3])[:.][0-5]\d(?:[ \t]?[AaPp]\.?[Mm]\.?)?"
@@ -40,7 +40,7 @@ class ProseSpan(msgspec.Struct, frozen=True):
     line: int
     column: int
     text: str
-    stated: StatedDuration
+    stated: ParsedDuration
     start: str
     end: str
     span: timedelta
@@ -72,7 +72,7 @@ def find_prose_spans(lines: Iterable[str], skip: frozenset[int]) -> Iterator[Pro
         for pattern in (_STATED_THEN_SPAN, _SPAN_THEN_STATED):
             for match in pattern.finditer(line):
                 stated = parse_duration(match["duration"])
-                if not isinstance(stated, StatedDuration) or not stated:
+                if not isinstance(stated, ParsedDuration) or not stated:
                     continue
                 minutes = (_minutes(match["end"]) - _minutes(match["start"])) % (24 * 60)
                 yield ProseSpan(number, match.start("duration") + 1, match["duration"],

@@ -12,19 +12,21 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from aoslint.timeparse import (
+from aoslint.timeline.durations import (
     DurationError,
     DurationUnknown,
-    ParsedTime,
-    StatedDuration,
-    TimeContext,
-    TimeError,
+    ParsedDuration,
     duration_tolerance,
     durations_match,
+    parse_duration,
+)
+from aoslint.timeline.stamps import (
+    ParsedTime,
+    TimeContext,
+    TimeError,
     find_date_line,
     find_timestamp,
     find_zone_statement,
-    parse_duration,
 )
 
 JAN14 = date(2025, 1, 14)
@@ -692,17 +694,17 @@ def test_formatted_instants_parse_back(instant: datetime, key: str, style: Style
 )
 def test_durations(text: str, expected: timedelta) -> None:
     result = parse_duration(text)
-    assert isinstance(result, StatedDuration), result
+    assert isinstance(result, ParsedDuration), result
     assert result == expected
 
 
 def test_approximate_and_bound_markers_are_kept() -> None:
     approx = parse_duration("~45m")
-    assert isinstance(approx, StatedDuration) and approx.approximate
+    assert isinstance(approx, ParsedDuration) and approx.approximate
     bound = parse_duration("< 5 min")
-    assert isinstance(bound, StatedDuration) and bound.bound == "<"
+    assert isinstance(bound, ParsedDuration) and bound.bound == "<"
     exact = parse_duration("45m")
-    assert isinstance(exact, StatedDuration) and not exact.approximate and exact.bound is None
+    assert isinstance(exact, ParsedDuration) and not exact.approximate and exact.bound is None
 
 
 @pytest.mark.parametrize("text", ["?", "TBD", "unknown", "N/A", "n/a", "[TBD]", "Unknown", "—"])
@@ -742,9 +744,9 @@ def test_text_without_a_duration(text: str) -> None:
     assert parse_duration(text) is None
 
 
-def _stated(text: str) -> StatedDuration:
+def _stated(text: str) -> ParsedDuration:
     result = parse_duration(text)
-    assert isinstance(result, StatedDuration)
+    assert isinstance(result, ParsedDuration)
     return result
 
 
@@ -854,7 +856,7 @@ durations = st.builds(
 def test_formatted_durations_parse_back(value: timedelta, style: DurationStyle) -> None:
     text = style(value)
     result = parse_duration(text)
-    assert isinstance(result, StatedDuration), (text, result)
+    assert isinstance(result, ParsedDuration), (text, result)
     assert result == value, text
     assert durations_match(result, [value])
 
@@ -877,7 +879,7 @@ def test_fixed_zone_objects_are_plain_timezones() -> None:
 
 
 def test_prose_spans_read_the_sentence_forms_teams_write() -> None:
-    from aoslint.timeparse import find_prose_spans
+    from aoslint.timeline.prose import find_prose_spans
 
     lines = [
         "An outage lasting 2 hours and 5 minutes, from 13:40 to 15:45 UTC.",

@@ -1,4 +1,4 @@
-"""Timelines: events with absolute times, key events, and the durations they imply.
+"""Timeline extraction: a document's rows, read into events with absolute times.
 
 Rows come from the Timeline section (bullets, tables, plain lines) and from
 front matter fields such as ``started_at``. The date of a time-only row comes
@@ -13,21 +13,20 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-import msgspec
 from msgspec.structs import replace
 
 from aoslint.lazyre import compile_lazily
 from aoslint.normalize import normalize_key, normalize_title, strip_inline_markup
 from aoslint.parse import ParsedDocument, blocks_between, column_of
 from aoslint.placeholders import find_placeholders
-from aoslint.resources import schema
-from aoslint.timeparse import (
+from aoslint.timeline.dates import metadata_date
+from aoslint.timeline.key_events import classify
+from aoslint.timeline.labelled import find_labelled_durations
+from aoslint.timeline.model import Event, Timeline, TimeProblem, instant
+from aoslint.timeline.stamps import (
     IMPLAUSIBLE_YEAR,
-    DurationError,
-    DurationUnknown,
     ParsedTime,
     TimeContext,
     TimeError,
@@ -36,31 +35,13 @@ from aoslint.timeparse import (
     find_timestamp,
     find_zone_statement,
     out_of_range,
-    parse_duration,
 )
 
 if TYPE_CHECKING:
     from aoslint.blockscan import BlockToken
 
-KINDS = ("occurred", "detected", "mitigated", "resolved")
-KEY_EVENTS_FILE = "key-events.json"
 ROLLOVER_GAP = dt.timedelta(hours=12)
-_ISO_DATE = compile_lazily(r"(\d{4})-(\d{2})-(\d{2})")
-_ID_DAY = compile_lazily(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
-_ZERO = compile_lazily(r"0+(?:\.0+)?\s*[a-z]*", re.IGNORECASE)
 _CLOCK = compile_lazily(r"\d{1,2}[:.]\d{2}")
-# A duration counted only within part of the day or week, not by the wall clock:
-# "5h (during support hours 10:00-17:00)", "2 business days".
-_SCOPED = compile_lazily(
-    r"\b(?:support|business|working|office|core|staffed|on-?call) (?:hours?|days?)\b|"
-    r"\bwork(?:ing)? ?days?\b|\bin[- ]hours\b", re.IGNORECASE)
-# The window such a scope names: "10:00-17:00", "9 to 17:30"; "M-F" limits it to weekdays.
-_WINDOW = compile_lazily(
-    r"(?<![\d:])(?P<h1>[01]?\d|2[0-4])(?::(?P<m1>[0-5]\d))?[ \t]*(?:-|\u2013|\u2014|to)[ \t]*"
-    r"(?P<h2>[01]?\d|2[0-4])(?::(?P<m2>[0-5]\d))?(?![\d:])")
-_WEEKDAYS = compile_lazily(
-    r"\b(?:m-f|mon(?:day)?[ \t]*(?:-|\u2013|to)[ \t]*fri(?:day)?|weekdays?|business days?|"
-    r"working days?|work ?days?)\b", re.IGNORECASE)
 # Several rows in one paragraph or table cell: "10:00 - deploy<br>10:05 - alert".
 _BREAK = compile_lazily(r"<br[ \t]*/?>", re.IGNORECASE)
 _ROW_SEPARATORS = " -:|\u2014\u2013"  # also em and en dashes between time and text
@@ -79,256 +60,6 @@ _FIELD_KINDS = {
     "recovered_at": "resolved", "impact_end": "resolved",
 }
 _TIME_HEADERS = ("time", "time utc", "timestamp", "date", "date time", "when", "date and time")
-# Only the label is matched by the pattern; the value is the rest of the line,
-# trimmed in Python (a lazy value group before optional trailing blanks
-# backtracks cubically on long runs of spaces).
-_DURATION_LABEL = compile_lazily(
-    r"[ \t]*(?:[-*+][ \t]+)?(?:\|[ \t]*)?(?:\*\*|__)?(?P<label>[A-Za-z][A-Za-z /()&-]{1,60}?)"
-    r"(?:(?:\*\*|__)[ \t]*:|:[ \t]*(?:\*\*|__)|[ \t]*:|[ \t]*\|)")
-_DURATION_KINDS = {
-    "detect": ("time to detect", "time to detection", "ttd", "mttd", "detection time"),
-    "mitigate": ("time to mitigate", "time to mitigation", "ttm", "mttm",
-                 "time to contain", "time to containment"),
-    "resolve": ("time to repair", "time to recover", "time to recovery", "time to resolve",
-                "time to resolution", "ttr", "mttr", "time to restore", "time to fix"),
-    "downtime": ("total downtime unavailability", "total downtime", "downtime",
-                 "unavailability", "duration", "incident duration", "outage duration",
-                 "impact duration", "total duration", "length of impact", "outage length"),
-}
-
-
-class Event(msgspec.Struct, frozen=True):
-    """One timeline row with its absolute time (aware, or naive without any zone)."""
-
-    text: str
-    at: dt.datetime | None
-    line: int
-    column: int
-    kind: str | None
-    source: str  # "bullet", "table", "line" or "front-matter"
-    date_from_context: bool = False
-    rolled_over: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "text": self.text, "at": self.at.isoformat() if self.at else None,
-            "line": self.line, "column": self.column, "kind": self.kind, "source": self.source,
-        }
-        if self.date_from_context:
-            data["date_from_context"] = True
-        if self.rolled_over:
-            data["rolled_over"] = "next day: the row's time is earlier than the row before"
-        return data
-
-
-class TimeProblem(msgspec.Struct, frozen=True):
-    """A row whose timestamp could not be read, at its line and column."""
-
-    line: int
-    column: int
-    found: str
-    message: str
-    typo: bool = False  # readable, but a year or a month off from the rows around it
-
-
-class StatedDuration(msgspec.Struct, frozen=True):
-    """A duration the document states, e.g. ``**Time to detect**: 7 minutes``."""
-
-    kind: str
-    label: str
-    text: str
-    value: dt.timedelta | None
-    unknown: bool
-    error: str | None
-    line: int
-    column: int
-    comparable: bool = True  # False when scoped to part of the day ("during support hours")
-    # The daily window a scoped duration counts ("support hours 10:00-17:00 M-F"):
-    # (first minute, last minute, weekdays only); None when none is stated.
-    window: tuple[int, int, bool] | None = None
-
-
-class Timeline(msgspec.Struct, frozen=True):
-    """Events in document order, the key events, and what could not be read."""
-
-    events: tuple[Event, ...] = ()
-    problems: tuple[TimeProblem, ...] = ()
-    stated: tuple[StatedDuration, ...] = ()
-    has_zone: bool = False
-    section_line: int | None = None
-    key: dict[str, Event] = msgspec.field(default_factory=dict)
-    last_resolved: Event | None = None
-    occurred_is_first_event: bool = False
-
-    def span(self, start: str, end: str, *, last: bool = False) -> dt.timedelta | None:
-        """Time between two key events, if both are known."""
-        first = self.key.get(start)
-        second = self.last_resolved if (last and end == "resolved") else self.key.get(end)
-        if first is None or second is None or first.at is None or second.at is None:
-            return None
-        return instant(second.at) - instant(first.at)
-
-    def computed(self) -> dict[str, dt.timedelta | None]:
-        return {
-            "time_to_detect": self.span("occurred", "detected"),
-            "time_to_mitigate": self.span("occurred", "mitigated"),
-            "time_to_resolve": self.span("occurred", "resolved"),
-        }
-
-    def candidates(self, kind: str, window: tuple[int, int, bool] | None = None,
-                   ) -> list[tuple[str, dt.timedelta]]:
-        """Every reasonable reading of a stated duration, named by the events it spans.
-
-        With a daily ``window`` (a duration "during support hours 10:00-17:00")
-        each reading counts only the time inside the window.
-        """
-        found = []
-        for start, end, value in self.readings(kind):
-            if window is not None:
-                assert start.at is not None and end.at is not None
-                clipped = within_window(start.at, end.at, window)
-                if clipped is None:
-                    continue
-                value = clipped
-            found.append((f"{_event_name(start)} → {_event_name(end)}", value))
-        return found
-
-    def readings(self, kind: str) -> list[tuple[Event, Event, dt.timedelta]]:
-        """Every reasonable (start, end) pair of events for a stated duration's kind.
-
-        Teams measure from the trigger, the first symptom, the detection or the
-        declaration, and to the first mitigation, a repair or the full
-        resolution. Detection may start at any row before the first detection
-        (the trigger or a symptom); the rest may also start at any detection
-        (an alert, a declaration); recovery, repair and resolution may end at
-        the first mitigation as well as at a resolution. Pairs run forwards only.
-        """
-        rows = [e for e in self.events if e.at is not None]
-        by_kind = {k: [e for e in rows if e.kind == k] for k in KINDS}
-        detections = by_kind["detected"]
-        first = self.key.get("occurred")
-        early: list[Event] = list(by_kind["occurred"])
-        if first is not None and first.at is not None and first not in early:
-            early.append(first)
-        ends = detections if kind == "detect" else by_kind["mitigated"] + by_kind["resolved"]
-        if not ends:
-            return []
-        # The trigger or the first symptom: any row before the first detection,
-        # or, when nothing names a detection, before the first end.
-        limit = min(instant(e.at) for e in (detections or ends))  # type: ignore[arg-type]
-        early.extend(e for e in rows if instant(e.at) <= limit  # type: ignore[arg-type]
-                     and e not in early and e.source != "front-matter")
-        starts = early if kind == "detect" else early + [e for e in detections
-                                                          if e not in early]
-        found: list[tuple[Event, Event, dt.timedelta]] = []
-        seen: set[tuple[int, int]] = set()
-        for start in starts:
-            for end in ends:
-                if start is end or (start.line, end.line) in seen:
-                    continue
-                value = instant(end.at) - instant(start.at)  # type: ignore[arg-type]
-                if value >= dt.timedelta(0):
-                    seen.add((start.line, end.line))
-                    found.append((start, end, value))
-        found.sort(key=lambda r: (instant(r[0].at), instant(r[1].at)))  # type: ignore[arg-type]
-        return found
-
-    def to_json(self) -> dict[str, Any]:
-        def fmt(value: dt.timedelta | None) -> str | None:
-            return format_duration(value) if value is not None else None
-
-        return {
-            "events": [e.to_json() for e in self.events],
-            "has_zone": self.has_zone,
-            "key_times": {k: (e.at.isoformat() if e.at else None) for k, e in self.key.items()},
-            "occurred_is_first_event": self.occurred_is_first_event,
-            "computed": {k: fmt(v) for k, v in self.computed().items()},
-            "stated": [{"kind": s.kind, "label": s.label, "text": s.text,
-                        "value": fmt(s.value), "line": s.line} for s in self.stated],
-        }
-
-
-def _event_name(event: Event) -> str:
-    """An event as a message names it: its kind (or its first words) and its line."""
-    words = event.kind or " ".join(event.text.split()[:3]) or "row"
-    return f"{words} (line {event.line})"
-
-
-def instant(value: dt.datetime) -> dt.datetime:
-    """Comparable instants in UTC; a naive time (no zone anywhere) is read as UTC.
-
-    Converting matters: Python subtracts two datetimes that share one tzinfo
-    by wall clock, which is an hour off across a DST change.
-    """
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
-
-
-def format_duration(value: dt.timedelta) -> str:
-    """``1d 5h 47m`` style, the way postmortems state durations."""
-    sign = "-" if value < dt.timedelta(0) else ""
-    minutes = int(abs(value).total_seconds() // 60)
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days}d"] if days else []
-    if hours:
-        parts.append(f"{hours}h")
-    if mins or not parts:
-        parts.append(f"{mins}m")
-    return sign + " ".join(parts)
-
-
-def classify(plain: str) -> str | None:
-    """occurred, detected, mitigated or resolved, from the kit's and public wording.
-
-    ``plain`` is the row's text without inline markup (the event's text).
-    """
-    for kind, pattern in _classifiers():
-        if pattern.search(plain):
-            return kind
-    return None
-
-
-@cache
-def _classifiers() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """The key-event vocabulary of ``rules-schema/key-events.json``, one pattern per kind.
-
-    The words are data, so a team's wording is added without touching code;
-    the kinds are tried in the file's order.
-    """
-    data = schema(KEY_EVENTS_FILE)
-    found = []
-    for kind in data["order"]:
-        entry = data["kinds"][kind]
-        words = "|".join(f"(?:{p})" for p in entry["phrases"])
-        start = "|".join(f"(?:{p})" for p in entry.get("at-start", []))
-        source = (f"^(?:{start})\\b|" if start else "") + f"\\b(?:{words})\\b"
-        found.append((kind, re.compile(source, re.IGNORECASE)))
-    return tuple(found)
-
-
-def iso_date(value: object) -> dt.date | None:
-    """The ``YYYY-MM-DD`` date a metadata value starts with (or contains), if valid."""
-    match = _ISO_DATE.search(str(value))
-    if match is None:
-        return None
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
-def metadata_date(fields: dict[str, Any]) -> dt.date | None:
-    """The incident's day from Date/Timestamp-like fields, else from an INC-YYYYMMDD ID."""
-    for key in ("date", "timestamp", "incident_date", "started_at"):
-        value = fields.get(key)
-        found = iso_date(value) or find_date_line(value, None) if isinstance(value, str) else None
-        if found is not None:
-            return found
-    # INC-YYYYMMDD-NNN: the ID carries the incident's day.
-    match = _ID_DAY.search(str(fields.get("incident_id", "")))
-    return iso_date(f"{match[1]}-{match[2]}-{match[3]}") if match else None
 
 
 class _Builder:
@@ -360,12 +91,13 @@ class _Builder:
         self.date, self.year, self.day_offset = day, day.year, 0
 
     def row(self, text: str, line: int, column: int, source: str, *, report: bool,
-            heading: bool = False) -> None:
+            heading: bool = False, stamp: ParsedTime | None = None) -> None:
         """One candidate row: a date line, a timestamped event, or a bad timestamp.
 
         A heading or a zone line may name the day anywhere in its text
         ("Timeline (all times UTC) May 4-6, 2023", "All times in PST, on
-        March 9th 2020"); a prose line must be only a date.
+        March 9th 2020"); a prose line must be only a date. ``stamp`` is the
+        row's timestamp when the caller has read it already, in this context.
         """
         stripped = text.strip()
         if not stripped:
@@ -380,7 +112,7 @@ class _Builder:
             if zone is not None:
                 self.zone = zone
             return
-        found = find_timestamp(stripped, self.context())
+        found = stamp if stamp is not None else find_timestamp(stripped, self.context())
         offset = column + (len(text) - len(text.lstrip()))
         if found is None and report:
             named = _NAMED_STAMP.match(stripped)
@@ -539,13 +271,17 @@ def _break_rows(builder: _Builder, cells: list[str], line: int,
         if "<" not in cell or index == skip[1]:
             continue
         pieces = [p for p in _BREAK.split(cell) if p.strip()]
-        if len(pieces) < 2 or not isinstance(
-                find_timestamp(pieces[0].strip(), builder.context()), ParsedTime):
+        if len(pieces) < 2:
+            continue
+        first = find_timestamp(pieces[0].strip(), builder.context())
+        if not isinstance(first, ParsedTime):
             continue
         found = True
-        for piece in pieces:
+        for number, piece in enumerate(pieces):
             column = parsed.lines[line - 1].find(piece.strip()) + 1 or 1
-            builder.row(piece, line, column, "table", report=True)
+            # The first piece was read just now, in the same context: not read twice.
+            builder.row(piece, line, column, "table", report=True,
+                        stamp=first if number == 0 else None)
     return found
 
 
@@ -611,7 +347,7 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
     return Timeline(
         events=tuple(events + fm_events),
         problems=tuple(sorted(problems, key=lambda p: (p.line, p.column))),
-        stated=tuple(find_stated_durations(parsed)), has_zone=has_zone,
+        stated=tuple(find_labelled_durations(parsed)), has_zone=has_zone,
         section_line=sections[0][0] if sections else None, key=key,
         last_resolved=last_resolved, occurred_is_first_event=occurred_first)
 
@@ -724,97 +460,3 @@ def _key_events(events: list[Event]) -> dict[str, Event]:
                 current.at is None or instant(event.at) < instant(current.at))):
             key[event.kind] = event  # an undated event still says the moment was recorded
     return key
-
-
-def find_stated_durations(parsed: ParsedDocument) -> list[StatedDuration]:
-    """``Label: value`` lines (bold or plain, bullets or table rows) that state a duration."""
-    names = _duration_names()
-    found = []
-    code_lines = parsed.code_lines
-    for number, line in enumerate(parsed.lines, start=1):
-        if (":" not in line and "|" not in line) or number in code_lines:
-            continue
-        if not _may_name_duration(line.lower()):
-            continue  # spare the pattern
-        match = _DURATION_LABEL.match(line)
-        if not match:
-            continue
-        label = strip_inline_markup(match.group("label"))
-        kind = names.get(normalize_title(label))
-        if kind is None:
-            continue
-        raw_value = line[match.end():].strip().strip("|").strip()
-        text = strip_inline_markup(raw_value).strip(" |")
-        if not text or _ZERO.fullmatch(text):
-            continue  # nothing stated, or 0 (a degraded-only incident): nothing to compare
-        parsed_value = parse_duration(text)
-        column = line.find(raw_value, match.end()) + 1 if raw_value else match.end() + 1
-        if parsed_value is None:
-            continue
-        if isinstance(parsed_value, DurationUnknown):
-            found.append(StatedDuration(kind, label, text, None, True, None, number, column))
-        elif isinstance(parsed_value, DurationError):
-            if not any(True for _ in find_placeholders(text)):
-                found.append(StatedDuration(kind, label, text, None, False,
-                                            parsed_value.message, number, column))
-        else:
-            # Keep the parsed value itself: its unit and "approximate" flag set the tolerance.
-            scope = _SCOPED.search(text)
-            window = _scope_window(text[scope.start():]) if scope else None
-            found.append(StatedDuration(kind, label, text, parsed_value, False, None, number,
-                                        column, scope is None or window is not None, window))
-    return found
-
-
-def _scope_window(scope: str) -> tuple[int, int, bool] | None:
-    """The daily window a scoped duration states ("support hours 10:00-17:00 M-F")."""
-    match = _WINDOW.search(scope)
-    if match is None:
-        return None
-    first = int(match["h1"]) * 60 + int(match["m1"] or 0)
-    last = int(match["h2"]) * 60 + int(match["m2"] or 0)
-    if not first < last <= 24 * 60:
-        return None
-    return first, last, _WEEKDAYS.search(scope) is not None
-
-
-def within_window(start: dt.datetime, end: dt.datetime,
-                  window: tuple[int, int, bool]) -> dt.timedelta | None:
-    """The part of start..end that falls in a daily window, by the start's wall clock.
-
-    None for a span too long to count day by day (over a year).
-    """
-    if end.tzinfo is not None and start.tzinfo is not None:
-        end = end.astimezone(start.tzinfo)
-    start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
-    if end - start > dt.timedelta(days=366):
-        return None
-    first, last, weekdays = window
-    total = dt.timedelta(0)
-    day = start.date()
-    while day <= end.date():
-        if not (weekdays and day.weekday() >= 5):
-            midnight = dt.datetime.combine(day, dt.time())
-            opens = midnight + dt.timedelta(minutes=first)
-            closes = midnight + dt.timedelta(minutes=last)
-            overlap = min(end, closes) - max(start, opens)
-            if overlap > dt.timedelta(0):
-                total += overlap
-        day += dt.timedelta(days=1)
-    return total
-
-
-def _may_name_duration(lower: str) -> bool:
-    """Whether a lower-cased line holds a word that each duration name holds one of.
-
-    A label's words are letter runs of its line: a line with none of them
-    states no duration.
-    """
-    return ("time" in lower or "tt" in lower or "duration" in lower or "length" in lower
-            or "unavailab" in lower)
-
-
-@cache
-def _duration_names() -> dict[str, str]:
-    """Each normalised duration label and the kind of duration it names."""
-    return {name: kind for kind, all_names in _DURATION_KINDS.items() for name in all_names}

@@ -14,7 +14,7 @@ import msgspec
 from msgspec.structs import replace
 
 from aoslint.lazyre import compile_lazily
-from aoslint.timeparse._zones import ZoneMatch, match_zone, zone_note
+from aoslint.timeline.zones import ZoneMatch, match_zone, zone_note
 
 __all__ = [
     "MAX_YEAR",
