@@ -42,6 +42,11 @@ class Profile(msgspec.Struct, frozen=True):
         return not (self.drops("AOS501", "unknown-rule-file")
                     and self.drops("AOS601", "closure-without-qa"))
 
+    @property
+    def gates_closure(self) -> bool:
+        """Whether a closed document's open gates are errors (the kit's closure gates apply)."""
+        return not self.drops("AOS601", "closure-without-qa")
+
     def dropped_summary(self) -> str:
         """What the profile leaves out, in a few words (for ``aoslint rules``)."""
         parts = [f"rules {', '.join(self.ignore)}"] if self.ignore else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aoslint.diagnostics import Severity
 from aoslint.runner import run_check
 from tests.conftest import FIXTURES, STANDALONE, write_tree
 
@@ -150,6 +151,13 @@ def test_undated_rows_give_one_finding_not_a_cascade(tmp_path: Path) -> None:
                                                                 "OPS-42")
     found = codes(tmp_path, text, ignore=["AOS201", *STANDALONE["ignore"]])
     assert found == [(17, "AOS301")]
+    # A time with no date is not malformed: a warning that says what to add.
+    write_tree(tmp_path, {"undated.md": text})
+    result = run_check([tmp_path / "undated.md"], git=False,
+                       ignore=["AOS201", *STANDALONE["ignore"]])
+    (undated,) = result.diagnostics
+    assert undated.severity is Severity.WARNING and "has no date" in undated.message
+    assert not result.has_errors
 
 
 def test_a_field_value_table_above_the_sections_is_metadata(tmp_path: Path) -> None:

@@ -153,3 +153,16 @@ def test_generic_takes_a_teams_own_severity_status_and_date(cli: Cli, tmp_path: 
     aos = [d["message"] for d in cli(*args, cwd=tmp_path).json() if d["code"] == "AOS201"]
     assert any("Date '12 September 2023'" in m for m in aos)
     assert any("Severity 'Sev 2 (major)'" in m for m in aos)
+
+
+def test_a_closed_generic_postmortem_without_a_detection_row_gets_a_warning(
+        cli: Cli, tmp_path: Path) -> None:
+    # The kit prescribes "Detected via ..."; another team's words may not say it.
+    text = TEAM_POSTMORTEM.replace("- 2024-03-02 10:05 alert fired for empty result pages\n", "")
+    write_tree(tmp_path, {"postmortem.md": text})
+    args = ("check", "--no-cache", "--no-git", "--format", "json", "postmortem.md")
+    generic = [d for d in cli(*args, "--profile", "generic", cwd=tmp_path).json()
+               if d["code"] == "AOS304"]
+    assert [(d["severity"], "detected" in d["message"]) for d in generic] == [("warning", True)]
+    aos = [d for d in cli(*args, cwd=tmp_path).json() if d["code"] == "AOS304"]
+    assert [d["severity"] for d in aos] == ["error"]  # Status: Resolved closes it

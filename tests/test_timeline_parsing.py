@@ -894,3 +894,16 @@ def test_prose_spans_read_the_sentence_forms_teams_write() -> None:
         (1, "2 hours and 5 minutes", timedelta(hours=2, minutes=5)),
         (2, "40 minutes", timedelta(minutes=40)),
     ]
+@pytest.mark.parametrize(("title", "zone"), [
+    ("Timeline (UTC)", "UTC"), ("Full timeline of the response (UTC)", "UTC"),
+    ("Timeline [UTC]", "UTC"), ("Timeline, PST", "PST"), ("Timeline in UTC", "UTC"),
+    ("Timeline (times in PST)", "PST"), ("Timeline (UTC, approximate)", "UTC"),
+    ("Timeline (Europe/London)", "Europe/London"),
+    ("Timeline (approximate)", None), ("Timeline - 2024-03-02", None),
+    ("Timeline of the ET outage", None),
+])
+def test_a_timeline_heading_names_its_zone(title: str, zone: str | None) -> None:
+    from aoslint.timeline.stamps import find_heading_zone
+
+    found = find_heading_zone(title)
+    assert (str(found) if found is not None else None) == zone

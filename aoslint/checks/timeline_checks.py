@@ -28,7 +28,10 @@ dated a year or a month off from every other row, out of order with its
 neighbours and back among them once only its year or month is changed
 (`2020-06-09` among rows of `2021-06-09`), is reported here as a likely typo
 naming the neighbours' dates, and left out of the order and duration checks,
-which would otherwise report the same slip again.""",
+which would otherwise report the same slip again. A clock time when no date
+is given anywhere (no Date field, date line, dated row or date in the title)
+is not malformed: it is reported once, as a warning, because the rows cannot
+be placed in time and so their order and the stated durations go unchecked.""",
     example="- 15.26: cache node replaced",
     fix="Write the time as HH:MM (24-hour) with its zone, e.g. 15:26 UTC.",
     policy=_POLICY_TIMELINE,
@@ -39,8 +42,9 @@ TIMELINE_NO_TIMEZONE = rule(
     explanation="""
 Without a zone, `14:05` is a different instant for every reader, and the
 durations computed from it cannot be compared with alerts or logs. State the
-zone on each row (`14:05 UTC`), in a table header (`Time (UTC)`), or once for
-the whole timeline ("All times in CET").""",
+zone on each row (`14:05 UTC`), in a table header (`Time (UTC)`), in the
+timeline's heading (`## Timeline (UTC)`), or once for the whole timeline ("All
+times in CET").""",
     example="""
 ## Timeline
 - 14:05 deploy
@@ -75,7 +79,9 @@ operational, end of outage, all clear) and front matter fields (`started_at`,
 `detected_at`, `resolved_at`); the vocabulary is data, in
 `rules-schema/key-events.json`. The first row stands for the start only when
 no row names it.
-A warning while the document is open, an error once it is closed.""",
+A warning while the document is open, an error once it is closed; under the
+generic profile (no closure gates, and wording the kit does not prescribe)
+always a warning.""",
     example="""
 - `14:05 UTC`: Incident occurred.
 - `14:40 UTC`: Fix deployed and verified.     <- no detection""",
@@ -164,6 +170,13 @@ def _problems(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
                 ctx.path, problem.line, problem.column,
                 f"likely mistyped date: {problem.message}",
                 "correct the row's year or month to the incident's")
+        elif problem.undated:
+            # Nothing is malformed; the rows just cannot be placed, so order and
+            # durations go unchecked: worth saying, not worth failing a build for.
+            yield TIMELINE_UNPARSEABLE.diagnostic(
+                ctx.path, problem.line, problem.column, problem.message,
+                "then the rows' order and the stated durations can be checked",
+                severity=Severity.WARNING)
         else:
             yield TIMELINE_UNPARSEABLE.diagnostic(ctx.path, problem.line, problem.column,
                                                   f"unreadable timestamp: {problem.message}")
@@ -184,7 +197,9 @@ def _order(ctx: CheckContext, rows: list[Event]) -> Iterator[Diagnostic]:
 
 
 def _key_events(ctx: CheckContext, timeline: Timeline) -> Iterator[Diagnostic]:
-    severity = ctx.gate_severity
+    # The kit prescribes the key events' wording; other teams' words vary more than
+    # any vocabulary, so outside the kit's closure gates a gap is only a warning.
+    severity = ctx.gate_severity if ctx.profile.gates_closure else Severity.WARNING
     line = timeline.section_line or 1
     wording = {"occurred": "when it happened ('Incident occurred')",
                "detected": "when it was detected ('Detected via ...')",

@@ -32,6 +32,7 @@ from aoslint.timeline.stamps import (
     TimeError,
     find_date_in,
     find_date_line,
+    find_heading_zone,
     find_timestamp,
     find_zone_statement,
     out_of_range,
@@ -156,7 +157,7 @@ class _Builder:
             self.problems.append(TimeProblem(
                 line, column, found.clock.strftime('%H:%M'),
                 f"the time {found.clock.strftime('%H:%M')} has no date: give the document a "
-                "Date: field (YYYY-MM-DD) or put a date line above the rows"))
+                "Date: field (YYYY-MM-DD) or put a date line above the rows", undated=True))
         if found.date_from_context:
             try:
                 for _ in range(self.day_offset):
@@ -286,14 +287,21 @@ def _break_rows(builder: _Builder, cells: list[str], line: int,
 
 
 def _written_date(parsed: ParsedDocument, metadata: dict[str, Any],
-                  zone_line: str | None) -> dt.date | None:
-    """The incident's day as the title or the zone line writes it, when no field gives it.
+                  zone_line: str | None, timeline_start: int | None) -> dt.date | None:
+    """The incident's day as the title, the zone line or the prose above the timeline
+    writes it, when no field gives it.
 
-    "Checkout outage - March 3, 2024", "All times in PST, on March 9th 2020".
+    "Checkout outage - March 3, 2024", "All times in PST, on March 9th 2020",
+    "On Thursday, March 2nd 2023, new users could not sign up".
     """
     for text in (parsed.title.title if parsed.title else None, metadata.get("title"), zone_line):
         if isinstance(text, str):
             found = find_date_in(text, None)
+            if found is not None:
+                return found
+    for number in range(1, min(timeline_start or 1, len(parsed.lines) + 1)):
+        if number not in parsed.code_lines:
+            found = find_date_in(parsed.lines[number - 1], None)
             if found is not None:
                 return found
     return None
@@ -304,7 +312,7 @@ def _zone_anywhere(parsed: ParsedDocument, ranges: list[tuple[int, int, str]],
     """A zone stated once (in a timeline heading, a timeline line, or above the
     sections), and the text that states it."""
     for _, _, title in ranges:
-        zone = find_zone_statement(title)
+        zone = find_heading_zone(title)
         if zone is not None:
             return zone, title
     lines: set[int] = set()
@@ -326,7 +334,8 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
                      sections: list[tuple[int, int, str]]) -> Timeline:
     """Build the timeline from ``(start_line, end_line, title)`` of the timeline sections."""
     zone, zone_line = _zone_anywhere(parsed, sections)
-    base = metadata_date(metadata) or _written_date(parsed, metadata, zone_line)
+    base = metadata_date(metadata) or _written_date(parsed, metadata, zone_line,
+                                                    sections[0][0] if sections else None)
     builder = _Builder(parsed, base, zone)
     for start, end, title in sections:
         builder.row(title, start, 1, "line", report=False, heading=True)  # "Timeline (2025-01-14)"
@@ -337,8 +346,10 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
     key = _key_events(events + fm_events)
     occurred_first = False
     dated = [e for e in events if e.at is not None]
-    if "occurred" not in key and dated:
-        key["occurred"] = dated[0]  # the first row stands for the start
+    if "occurred" not in key and (dated or events):
+        # The first row stands for the start (an undated one too: its time is
+        # unknown, which the undated finding already says).
+        key["occurred"] = (dated or events)[0]
         occurred_first = True
     resolved = [e for e in events + fm_events if e.kind == "resolved" and e.at is not None]
     last_resolved = max(resolved, key=lambda e: instant(e.at)) if resolved else None  # type: ignore[arg-type]

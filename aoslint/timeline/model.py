@@ -48,6 +48,7 @@ class TimeProblem(msgspec.Struct, frozen=True):
     found: str
     message: str
     typo: bool = False  # readable, but a year or a month off from the rows around it
+    undated: bool = False  # a clock time with no date anywhere: readable, not placeable
 
 
 
@@ -104,7 +105,8 @@ class Timeline(msgspec.Struct, frozen=True):
         resolution. Detection may start at any row before the first detection
         (the trigger or a symptom); the rest may also start at any detection
         (an alert, a declaration); recovery, repair and resolution may end at
-        the first mitigation as well as at a resolution. Pairs run forwards only.
+        the first mitigation as well as at a resolution, or at the timeline's
+        last moment. Pairs run forwards only.
         """
         rows = [e for e in self.events if e.at is not None]
         by_kind = {k: [e for e in rows if e.kind == k] for k in KINDS}
@@ -116,6 +118,13 @@ class Timeline(msgspec.Struct, frozen=True):
         ends = detections if kind == "detect" else by_kind["mitigated"] + by_kind["resolved"]
         if not ends:
             return []
+        if kind != "detect":
+            # The timeline's last moment ("back to normal", "queue drained") ends the
+            # incident for many teams, whatever its words.
+            dated = [e for e in rows if e.source != "front-matter"]
+            last = max(dated, key=lambda e: instant(e.at)) if dated else None  # type: ignore[arg-type]
+            if last is not None and last not in ends:
+                ends = [*ends, last]
         # The trigger or the first symptom: any row before the first detection,
         # or, when nothing names a detection, before the first end. Events are
         # frozen, so a set answers "already a start?" as the list would, by value.

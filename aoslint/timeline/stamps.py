@@ -763,6 +763,24 @@ def find_zone_statement(text: str) -> tzinfo | None:
     return None
 
 
+# Where a timeline heading names its zone: in brackets, or after "in", a comma or a dash
+# at its end ("Timeline (UTC)", "Timeline [all times PST]", "Timeline, UTC").
+_HEADING_ZONE_RE = compile_lazily(
+    r"[(\[][ \t]*(?:(?:all[ \t]+)?times?[ \t]+(?:are[ \t]+)?(?:in[ \t]+)?)?"
+    r"|(?:\bin|,|[-\u2013\u2014])[ \t]+(?=\S+[ \t]*$)", re.IGNORECASE)
+
+
+def find_heading_zone(title: str) -> tzinfo | None:
+    """A zone a timeline's heading names ("Timeline (UTC)"), else ``find_zone_statement``."""
+    for place in _HEADING_ZONE_RE.finditer(title):
+        found = match_zone(title, place.end(), statement=True)
+        if found is not None and found.zone is not None:
+            rest = title[found.end:].lstrip()
+            if not rest or rest[0] in ")],;":
+                return found.zone
+    return find_zone_statement(title)
+
+
 _LINE_PREFIX_RE = compile_lazily(r"[ \t]{0,3}(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,3}[.)][ \t]+)?")
 _WRAPPERS = ("**", "__", "*", "_", "`")
 _WEEKDAY_NOTE_RE = compile_lazily(r"\((?:" + "|".join(_WEEKDAY_NAMES) + r")\)", re.IGNORECASE)
