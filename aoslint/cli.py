@@ -323,8 +323,9 @@ def _model(args: argparse.Namespace) -> int:
     from aoslint.diagnostics import Diagnostic
     from aoslint.discover import Candidate
     from aoslint.layout import display_path
+    from aoslint.project import load_project
     from aoslint.reporters import RenderContext, get_renderer
-    from aoslint.runner import load_document, load_project
+    from aoslint.runner import load_document
     from aoslint.source import not_regular
 
     if args.file.is_dir():
@@ -367,7 +368,8 @@ def _new(args: argparse.Namespace) -> int:
 
 def _clean(args: argparse.Namespace) -> int:
     from aoslint.cache import CacheError, remove
-    from aoslint.runner import cache_dir, load_project
+    from aoslint.project import load_project
+    from aoslint.store.result_store import cache_dir
 
     project = load_project([args.path] if args.path is not None else [], args.config)
     folder = Path(os.path.abspath(cache_dir(project)))

@@ -34,7 +34,7 @@ from aoslint.discover import build_selector, collect
 from aoslint.hardening_case import GateIndex, Subject, forget_paths, hardening_case
 from aoslint.model import build_document
 from aoslint.parse import _markdown, parse_source
-from aoslint.runner import load_project
+from aoslint.project import load_project
 from aoslint.source import Source, read_source
 from aoslint.suppress import find_directives
 

@@ -185,7 +185,7 @@ def test_one_file_run_judges_against_indexed_documents(tmp_path: Path,
     A duplicate Incident ID in another folder, a plan that disagrees, and a
     postmortem without a plan in a repository whose plans all live elsewhere.
     """
-    monkeypatch.setattr("aoslint.runner.RACY_NS", 0)  # trust files changed just now
+    monkeypatch.setattr("aoslint.store.index.RACY_NS", 0)  # trust files changed just now
     lone = POSTMORTEM.replace("INC-20261102-001", "INC-20261102-099")
     root = write_tree(tmp_path / "repo", {
         "docs/incidents/INC-1/postmortem.md": POSTMORTEM,
@@ -209,14 +209,14 @@ def test_one_file_run_judges_against_indexed_documents(tmp_path: Path,
         alone = _run(root, [one], cache=True)
         monkeypatch.undo()
         assert alone == _run(root, [one], cache=False)
-        monkeypatch.setattr("aoslint.runner.RACY_NS", 0)
+        monkeypatch.setattr("aoslint.store.index.RACY_NS", 0)
         monkeypatch.setattr("aoslint.runner._summarise_one", no_reading)
 
 
 def test_an_indexed_document_with_a_list_for_its_incident_id(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Front matter may give any YAML value: a list ID in the index is no usable ID."""
-    monkeypatch.setattr("aoslint.runner.RACY_NS", 0)  # the index trusts files made just now
+    monkeypatch.setattr("aoslint.store.index.RACY_NS", 0)  # the index trusts files made just now
     odd = "---\nincident_id: [INC-20261102-001, INC-20261102-002]\n---\n" + POSTMORTEM
     root = write_tree(tmp_path / "repo", {
         "docs/incidents/INC-1/postmortem.md": POSTMORTEM,
@@ -416,7 +416,7 @@ def test_one_file_run_remembers_validations(tmp_path: Path) -> None:
 def test_first_one_file_run_after_a_full_run_needs_no_jsonschema(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
     """The index keeps each document's schema outcome; a body edit reuses it."""
-    monkeypatch.setattr("aoslint.runner.RACY_NS", 0)  # the index trusts files made just now
+    monkeypatch.setattr("aoslint.store.index.RACY_NS", 0)  # the index trusts files made just now
     root = _repo(tmp_path, 'severities = ["HIGH", "LOW"]\n')
     path = root / "docs/incidents/INC-1/postmortem.md"
     path.write_text(POSTMORTEM.replace("Severity: HIGH", "Severity: URGENT"))
@@ -559,7 +559,7 @@ def test_the_remembered_scan_keeps_plain_files_as_display_paths(tmp_path: Path) 
     os.chdir(root)
     try:
         from aoslint.discover import build_selector, snapshot
-        from aoslint.runner import load_project
+        from aoslint.project import load_project
 
         project = load_project([])
         scan = snapshot(build_selector(project.config, project.layout), project.layout)
@@ -589,7 +589,7 @@ def test_the_walk_finds_what_os_walk_finds(tmp_path: Path) -> None:
     (root / "docs/incidents/B/broken.md").symlink_to(tmp_path / "nowhere.md")
     (root / "docs/incidents/linked").symlink_to(root / "outside/deep", target_is_directory=True)
     from aoslint.discover import build_selector, walk_markdown
-    from aoslint.runner import load_project
+    from aoslint.project import load_project
 
     old = Path.cwd()
     os.chdir(root)

@@ -17,7 +17,8 @@ from tests.report_support import HOSTILE, TODAY, example_clone
 def _timeline(tmp_path: Path, rows: str) -> object:
     """The model's timeline of a postmortem with these Timeline rows."""
     from aoslint.discover import Candidate
-    from aoslint.runner import load_document, load_project
+    from aoslint.project import load_project
+    from aoslint.runner import load_document
 
     path = write_tree(tmp_path, {"pm.md": "# Postmortem Report: x\n\nIncident ID: INC-20261102-001"
                                            "\nDate: 2026-11-02\nSeverity: HIGH\n\n"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from aoslint.discover import Snapshot, build_selector, snapshot
+from aoslint.project import load_project
 from aoslint.rescan import refresh
-from aoslint.runner import load_project
 from tests.conftest import write_tree
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import msgspec
+
 from aoslint.checks import (
     action_items,
     bad_input,
@@ -25,18 +27,29 @@ from aoslint.checks import (
 )
 from aoslint.checks.context import CheckContext
 from aoslint.checks.git_proof import GitOptions
+from aoslint.checks.selection import Selection
 from aoslint.diagnostics import Diagnostic
 from aoslint.hardening_case import Case
 from aoslint.layout import Layout
 from aoslint.registry import Rule, catalog
 
-DOCUMENT_CHECKS: tuple[Callable[[CheckContext], Iterable[Diagnostic]], ...] = (
+DocumentCheck = Callable[[CheckContext], Iterable[Diagnostic]]
+
+DOCUMENT_CHECKS: tuple[DocumentCheck, ...] = (
     structure.check,
     metadata.check,
     placeholder_check.check,
     action_items.check,
     timeline_checks.check,
 )
+# What each document check can report (a check not listed here always runs).
+_REPORTS: dict[DocumentCheck, tuple[Rule, ...]] = {
+    structure.check: structure.RULES,
+    metadata.check: metadata.RULES,
+    placeholder_check.check: placeholder_check.RULES,
+    action_items.check: action_items.RULES,
+    timeline_checks.check: timeline_checks.RULES,
+}
 
 RULES: dict[str, Rule] = catalog((
     *bad_input.RULES,
@@ -53,9 +66,49 @@ RULES: dict[str, Rule] = catalog((
 ))
 
 
-def document_hardening(case: Case, layout: Layout, options: GitOptions) -> list[Diagnostic]:
+class Families(msgspec.Struct, frozen=True):
+    """The check families a run runs: one none of whose rules it reports need not.
+
+    The default runs every family: what a stored result, or a document whose
+    inline directives are judged against all of its findings, needs.
+    """
+
+    skipped: frozenset[DocumentCheck] = frozenset()  # document checks left out
+    citations: bool = True  # rule_citations
+    closure: bool = True  # closure_checks
+    repository: bool = True  # cross_document
+    git: bool = True  # git_proof
+
+    @classmethod
+    def needed(cls, selection: Selection, checks: Iterable[DocumentCheck]) -> Families:
+        return cls(frozenset(check for check in checks if check in _REPORTS
+                             and not selection.needs(_REPORTS[check])),
+                   selection.needs(rule_citations.RULES), selection.needs(closure_checks.RULES),
+                   selection.needs(cross_document.RULES), selection.needs(git_proof.RULES))
+
+    @property
+    def complete(self) -> bool:
+        """Nothing is left out: the findings are all there are."""
+        return not self.skipped and self.citations and self.closure and self.repository \
+            and self.git
+
+    @property
+    def hardening(self) -> bool:
+        """A postmortem's hardening case is needed."""
+        return self.citations or self.closure or self.git
+
+
+EVERY_FAMILY = Families()
+
+
+def document_hardening(case: Case, layout: Layout, options: GitOptions,
+                       families: Families = EVERY_FAMILY) -> list[Diagnostic]:
     """The hardening findings of one postmortem that need no git (they read the rules tree)."""
-    return [*rule_citations.check(case, layout, options.enabled), *closure_checks.check(case)]
+    found = list(rule_citations.check(case, layout, options.enabled)) \
+        if families.citations else []
+    if families.closure:
+        found.extend(closure_checks.check(case))
+    return found
 
 
 def all_rules() -> list[Rule]:
@@ -72,5 +125,5 @@ def find_rule(code_or_name: str) -> Rule | None:
     return None
 
 
-__all__ = ["DOCUMENT_CHECKS", "RULES", "CheckContext", "all_rules", "cross_document",
-           "document_hardening", "find_rule", "git_proof"]
+__all__ = ["DOCUMENT_CHECKS", "EVERY_FAMILY", "RULES", "CheckContext", "Families", "Selection",
+           "all_rules", "cross_document", "document_hardening", "find_rule", "git_proof"]

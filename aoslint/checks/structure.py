@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from aoslint.checks.context import CheckContext
+from aoslint.detect import Detection
 from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.doctypes import SectionSpec
 from aoslint.model import Section
+from aoslint.parse import ParsedDocument
 from aoslint.registry import Rule, rule
 
 _POLICY_POSTMORTEM = """
@@ -122,6 +124,31 @@ RULES: tuple[Rule, ...] = (
     SECTION_NUMBERING,
     UNKNOWN_DOCUMENT_TYPE,
 )
+
+
+def unrecognised(display: str, parsed: ParsedDocument, detection: Detection,
+                 known: Iterable[str], *, named: bool, report_unknown: bool
+                 ) -> Diagnostic | None:
+    """AOS106 for a file no document type claims, when it is to be reported.
+
+    A declared ``type:`` that names no known type always is; a file that
+    matched nothing is when it was named (unless ``report_unknown`` is off,
+    as pre-commit passes every changed Markdown file), or when it carries an
+    Incident ID: a scan skips unrelated Markdown silently, but not an
+    incident document aoslint failed to place.
+    """
+    if detection.unknown_type_name is not None:
+        declared = next((f for f in parsed.fields if f.key == "type"), None)
+        return UNKNOWN_DOCUMENT_TYPE.diagnostic(
+            display, declared.line if declared else 1, declared.column if declared else 1,
+            f"front matter declares type '{detection.unknown_type_name}', "
+            f"which is not a known document type (known: {', '.join(sorted(known))})",
+            severity=Severity.ERROR)
+    if report_unknown and (named or any(f.key == "incident_id" for f in parsed.fields)):
+        why = "the file is empty" if not parsed.source.text.strip() else detection.reason
+        return UNKNOWN_DOCUMENT_TYPE.diagnostic(
+            display, 1, 1, f"not recognised as an incident plan or postmortem ({why})")
+    return None
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:

@@ -19,9 +19,9 @@ from aoslint.diagnostics import Diagnostic, Severity
 from aoslint.hardening_case import incident_start
 from aoslint.layout import find_repository_root
 from aoslint.model import Document
+from aoslint.project import Project
 from aoslint.report.metrics import durations, key_times
 from aoslint.report.prepare import Prepared
-from aoslint.runner import Project
 
 # Findings that mean the hardening is not (yet) proven.
 _UNPROVEN = ("AOS501", "AOS502", "AOS503", "AOS504", "AOS505", "AOS506", "AOS507", "AOS511",

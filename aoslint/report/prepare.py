@@ -15,8 +15,9 @@ import msgspec
 
 from aoslint.hardening_case import GateIndex, collect
 from aoslint.model import Document
+from aoslint.project import Project
 from aoslint.report.rendered import RenderedHtml
-from aoslint.runner import Loaded, Project
+from aoslint.runner import Loaded
 
 
 class Prepared(msgspec.Struct, frozen=True):

@@ -21,8 +21,9 @@ import hashlib
 import msgspec
 
 from aoslint.cache import Cache, CacheError, check_owned
+from aoslint.project import Project
 from aoslint.report.markdown import RENDERER, render_markdown
-from aoslint.runner import Project, cache_dir
+from aoslint.store.result_store import cache_dir
 
 FILE = "report/html"
 

@@ -16,7 +16,7 @@ import msgspec
 from aoslint.discover import build_selector
 from aoslint.errors import UsageError
 from aoslint.layout import Layout, display_path
-from aoslint.runner import Project, load_project
+from aoslint.project import Project, load_project
 from aoslint.scaffold import values
 from aoslint.scaffold.create import claim_folder, create_exclusive
 from aoslint.scaffold.ids import IdFormat

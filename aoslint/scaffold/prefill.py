@@ -14,7 +14,8 @@ from aoslint.errors import UsageError
 from aoslint.layout import display_path
 from aoslint.lazyre import compile_lazily
 from aoslint.placeholders import find_placeholders, is_enum_choice
-from aoslint.runner import Loaded, Project, load_document
+from aoslint.project import Project
+from aoslint.runner import Loaded, load_document
 from aoslint.scaffold.ids import IdFormat
 from aoslint.scaffold.used import WorkingTree
 from aoslint.scaffold.values import unescape_markdown

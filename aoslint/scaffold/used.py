@@ -21,7 +21,8 @@ from aoslint.diagnostics import Diagnostic
 from aoslint.discover import MARKDOWN_SUFFIXES, Candidate, build_selector, collect
 from aoslint.layout import display_path
 from aoslint.lazyre import compile_lazily
-from aoslint.runner import Loaded, Project, load_document
+from aoslint.project import Project
+from aoslint.runner import Loaded, load_document
 from aoslint.source import Source, read_source
 
 _SHA = compile_lazily(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
