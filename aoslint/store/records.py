@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+from msgspec.structs import replace
 
 from aoslint.checks.cross_document import Summary
 from aoslint.diagnostics import Diagnostic
@@ -58,8 +59,8 @@ class Analysis(msgspec.Struct, frozen=True, gc=False):
 
     def kept(self) -> Analysis:
         """What the cache stores: this run's fields left out."""
-        return msgspec.structs.replace(self, real="", stat=None, content=None, partial=False,
-                                       key=None, collected=None)
+        return replace(self, real="", stat=None, content=None, partial=False, key=None,
+                       collected=None)
 
 
 class IndexEntry(msgspec.Struct, frozen=True, gc=False):
