@@ -321,12 +321,12 @@ def _run_check_command(args: argparse.Namespace) -> int:
 
 def _model(args: argparse.Namespace) -> int:
     from aoslint.diagnostics import Diagnostic
-    from aoslint.discover import Candidate
-    from aoslint.layout import display_path
+    from aoslint.discovery.discover import Candidate
+    from aoslint.discovery.layout import display_path
+    from aoslint.document.source import not_regular
     from aoslint.project import load_project
     from aoslint.reporters import RenderContext, get_renderer
     from aoslint.runner import load_document
-    from aoslint.source import not_regular
 
     if args.file.is_dir():
         raise UsageError(f"{args.file}: 'aoslint model' takes one document, not a directory")
@@ -360,15 +360,15 @@ def _new(args: argparse.Namespace) -> int:
     if result.path is None:
         sys.stdout.write(result.text)
     else:
-        from aoslint.layout import display_path
+        from aoslint.discovery.layout import display_path
 
         print(display_path(result.path))
     return EXIT_OK
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from aoslint.cache import CacheError, remove
     from aoslint.project import load_project
+    from aoslint.store.cache import CacheError, remove
     from aoslint.store.result_store import cache_dir
 
     project = load_project([args.path] if args.path is not None else [], args.config)

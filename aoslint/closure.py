@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from aoslint.document.normalize import strip_inline_markup
+from aoslint.document.parse import ParsedDocument
 from aoslint.lazyre import compile_lazily
-from aoslint.normalize import strip_inline_markup
-from aoslint.parse import ParsedDocument
 
 if TYPE_CHECKING:  # the document model is built from what this module finds
     from aoslint.config import Config
-    from aoslint.model import Document
+    from aoslint.document.model import Document
 
 QA_AGENT = "qa-automation-engineer"
 APPROVER = "orchestrator"

@@ -91,7 +91,7 @@ def load_config(start: Path, stop: Path | None = None,
 
 def _validity_token(path: Path) -> str:
     """A hash of the config file, the config schema and aoslint's code."""
-    from aoslint.cache import code_fingerprint  # only check runs use the verdicts
+    from aoslint.store.cache import code_fingerprint  # only check runs use the verdicts
 
     digest = hashlib.blake2b(code_fingerprint().encode(), digest_size=20)
     for part in (str(path.resolve()).encode(),
@@ -110,7 +110,7 @@ def _validated_before(path: Path, data: dict[str, Any], token: str) -> bool:
     cache looked in is where a run with this config keeps it (``cache-dir``,
     else ``.aoslint_cache`` beside the config); the run records the verdict.
     """
-    from aoslint.cache import Cache
+    from aoslint.store.cache import Cache
 
     configured = data.get("cache-dir", DEFAULT_CACHE_DIR)
     if not isinstance(configured, str):

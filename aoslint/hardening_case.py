@@ -22,14 +22,14 @@ from pathlib import Path
 
 import msgspec
 
-from aoslint.actions import ActionItem, References, find_references
 from aoslint.closure import APPROVER, closure_reason
 from aoslint.config import Config
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.layout import Layout
+from aoslint.discovery.layout import Layout
+from aoslint.document.actions import ActionItem, References, find_references
+from aoslint.document.model import Document
+from aoslint.document.normalize import normalize_title
 from aoslint.lazyre import compile_lazily
-from aoslint.model import Document
-from aoslint.normalize import normalize_title
 from aoslint.registry import Rule
 from aoslint.timeline.dates import iso_date, metadata_date
 from aoslint.timeline.model import instant
@@ -138,8 +138,8 @@ def headings_of(path: Path, text: str) -> tuple[GateHeading, ...]:
 
     Cached: the hardening check asks once per postmortem for the same gate.
     """
-    from aoslint.parse import parse_source
-    from aoslint.source import Source
+    from aoslint.document.parse import parse_source
+    from aoslint.document.source import Source
 
     parsed = parse_source(Source(path, str(path), text))
     found = []

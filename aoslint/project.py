@@ -10,10 +10,10 @@ from pathlib import Path
 import msgspec
 
 from aoslint.config import Config, load_config
-from aoslint.detect import TypeDetector
-from aoslint.doctypes import DocType, load_doctypes
+from aoslint.discovery.layout import Layout, discover_layout
+from aoslint.document.detect import TypeDetector
+from aoslint.document.doctypes import DocType, load_doctypes
 from aoslint.errors import UsageError
-from aoslint.layout import Layout, discover_layout
 from aoslint.profiles import Profile, get_profile
 
 

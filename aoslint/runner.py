@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 import msgspec
 from msgspec.structs import replace
 
-from aoslint.cache import stat_key
 from aoslint.checks import (
     DOCUMENT_CHECKS,
     EVERY_FAMILY,
@@ -34,15 +33,16 @@ from aoslint.checks.selection import Selection, validate_selectors
 from aoslint.checks.structure import unrecognised
 from aoslint.checks.suppression_checks import finding as directive_finding
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.discover import Candidate, FileSelector, build_selector, collect
-from aoslint.doctypes import DocType
+from aoslint.discovery.discover import Candidate, FileSelector, build_selector, collect
+from aoslint.discovery.layout import find_repository_root
+from aoslint.document.doctypes import DocType
+from aoslint.document.model import Document, build_document
+from aoslint.document.parse import ParsedDocument, parse_source
+from aoslint.document.source import Source, read_regular, read_source
 from aoslint.hardening_case import GateIndex, Subject, forget_paths, hardening_case
-from aoslint.layout import find_repository_root
-from aoslint.model import Document, build_document
-from aoslint.parse import ParsedDocument, parse_source
 from aoslint.project import Project, load_project
 from aoslint.registry import Rule
-from aoslint.source import Source, read_regular, read_source
+from aoslint.store.cache import stat_key
 from aoslint.store.records import Analysis, File
 from aoslint.store.result_store import open_store
 from aoslint.store.seam import NoStore, ResultStore

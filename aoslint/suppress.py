@@ -13,7 +13,7 @@ code (or ``all``) means every rule. Text after `` -- `` is a free-form reason.
 A directive, or one of its codes, that silences nothing is itself reported
 (``unused-suppression``), as are unknown codes and misspelt directives, so
 stale suppressions do not pile up. This module knows no rule: it returns each
-such problem as a :class:`~aoslint.problems.DirectiveProblem`, which
+such problem as a :class:`~aoslint.document.problems.DirectiveProblem`, which
 ``checks.suppression_checks`` turns into that rule's finding.
 
 Closure gates (rules marked ``closure_gate``, the STOP rule) are not silenced
@@ -28,9 +28,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import msgspec
 
 from aoslint.diagnostics import Diagnostic
+from aoslint.document.parse import ParsedDocument
+from aoslint.document.problems import DirectiveKind, DirectiveProblem
 from aoslint.lazyre import compile_lazily
-from aoslint.parse import ParsedDocument
-from aoslint.problems import DirectiveKind, DirectiveProblem
 from aoslint.registry import Rule, matches, unknown_selector
 
 KINDS = ("disable", "enable", "disable-next-line", "disable-line", "disable-file")

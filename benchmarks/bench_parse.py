@@ -3,8 +3,8 @@
 Writes ``--count`` documents of the benchmark corpus (``corpus.py``) into a
 temporary directory, reads them back and times, per document:
 
-- markdown-it-py's block parse, configured as ``aoslint.parse`` configures it;
-- ``aoslint.blockscan.scan_blocks`` (the decline rate is the share of documents
+- markdown-it-py's block parse, configured as ``aoslint.document.parse`` configures it;
+- ``aoslint.document.blockscan.scan_blocks`` (the decline rate is the share of documents
   it hands back to markdown-it; it is also given for the good test fixtures);
 - the whole ``parse_source`` (headings, header fields, front matter YAML),
   with the scanner and with markdown-it alone.
@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from corpus import write_corpus
 
-import aoslint.parse
-from aoslint.blockscan import scan_blocks
-from aoslint.parse import _markdown, parse_source
-from aoslint.source import Source
+import aoslint.document.parse
+from aoslint.document.blockscan import scan_blocks
+from aoslint.document.parse import _markdown, parse_source
+from aoslint.document.source import Source
 
 GOOD_FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "good"
 
@@ -61,12 +61,12 @@ def best_ms_per_document(runs: dict[str, tuple[Callable[[Any], object], list[Any
 
 def markdown_it_only(source: Source) -> object:
     """``parse_source`` as it was before the scanner: markdown-it for every document."""
-    scanner = aoslint.parse.scan_blocks
-    aoslint.parse.scan_blocks = lambda text: None
+    scanner = aoslint.document.parse.scan_blocks
+    aoslint.document.parse.scan_blocks = lambda text: None
     try:
         return parse_source(source)
     finally:
-        aoslint.parse.scan_blocks = scanner
+        aoslint.document.parse.scan_blocks = scanner
 
 
 def main() -> None:

@@ -30,12 +30,12 @@ from corpus import write_corpus
 from aoslint.checks import DOCUMENT_CHECKS, CheckContext, document_hardening
 from aoslint.checks.cross_document import Summary
 from aoslint.checks.git_proof import GitOptions
-from aoslint.discover import build_selector, collect
+from aoslint.discovery.discover import build_selector, collect
+from aoslint.document.model import build_document
+from aoslint.document.parse import _markdown, parse_source
+from aoslint.document.source import Source, read_source
 from aoslint.hardening_case import GateIndex, Subject, forget_paths, hardening_case
-from aoslint.model import build_document
-from aoslint.parse import _markdown, parse_source
 from aoslint.project import load_project
-from aoslint.source import Source, read_source
 from aoslint.suppress import find_directives
 
 

@@ -21,9 +21,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import aoslint.parse
-from aoslint.blockscan import BlockToken, scan_blocks
-from aoslint.parse import _markdown
+import aoslint.document.parse
+from aoslint.document.blockscan import BlockToken, scan_blocks
+from aoslint.document.parse import _markdown
 from aoslint.runner import run_check
 from tests.conftest import EXAMPLE, FIXTURES, STANDALONE
 
@@ -101,7 +101,7 @@ def test_findings_do_not_depend_on_the_parser(tmp_path: Path,
 
     scanned = findings()
     assert '"code": "AOS' in scanned  # the corpus has findings to compare
-    monkeypatch.setattr(aoslint.parse, "scan_blocks", lambda text: None)
+    monkeypatch.setattr(aoslint.document.parse, "scan_blocks", lambda text: None)
     assert findings() == scanned
 
 

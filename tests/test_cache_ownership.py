@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from aoslint.cache import _TAG
+from aoslint.store.cache import _TAG
 from tests.conftest import FIXTURES, CliResult, git, write_tree
 
 Cli = Callable[..., CliResult]

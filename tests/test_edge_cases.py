@@ -195,7 +195,7 @@ def test_the_placeholder_early_exit_knows_every_pattern_text() -> None:
     text must hold one of them, or a line with only that text would be skipped."""
     import inspect
 
-    from aoslint import placeholders
+    from aoslint.document import placeholders
 
     source = inspect.getsource(placeholders.find_placeholders)
     early = {text for text in ("[", "HH:MM", "YYYY") if f'"{text}" not in line' in source}

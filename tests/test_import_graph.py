@@ -107,7 +107,7 @@ def test_the_graph_sees_deferred_imports_and_skips_type_checking_ones() -> None:
     graph = import_graph()
     assert "aoslint.checks" in graph["aoslint.runner"]  # module level
     assert "aoslint.runner" in graph["aoslint.cli"]  # inside a function
-    assert "aoslint.config" not in graph["aoslint.layout"]  # only under TYPE_CHECKING
+    assert "aoslint.config" not in graph["aoslint.discovery.layout"]  # only under TYPE_CHECKING
     assert "aoslint.runner" not in import_graph(deferred=False)["aoslint.cli"]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aoslint.config import load_config
-from aoslint.layout import discover_layout
+from aoslint.discovery.layout import discover_layout
 from tests.conftest import EXAMPLE, CliResult, git, write_tree
 
 Cli = Callable[..., CliResult]

@@ -350,7 +350,7 @@ def test_one_file_run_reuses_the_repository_scan(tmp_path: Path, first: str,
     def no_walk(*args: object, **kwargs: object) -> None:
         raise AssertionError("the unchanged tree was walked again")
 
-    monkeypatch.setattr("aoslint.discover.walk_markdown", no_walk)
+    monkeypatch.setattr("aoslint.discovery.discover.walk_markdown", no_walk)
     assert _run(root, named, cache=True) == baseline
 
 
@@ -452,7 +452,7 @@ def test_forged_config_verdict_is_ignored(tmp_path: Path, cli: Callable[..., Cli
 
 
 def test_schema_reading_more_than_properties_is_not_remembered() -> None:
-    from aoslint.validation import _read_keys
+    from aoslint.document.validation import _read_keys
 
     assert _read_keys({"type": "object", "properties": {"metadata": {}},
                        "required": ["metadata"]}) == {"metadata"}
@@ -558,7 +558,7 @@ def test_the_remembered_scan_keeps_plain_files_as_display_paths(tmp_path: Path) 
     old = Path.cwd()
     os.chdir(root)
     try:
-        from aoslint.discover import build_selector, snapshot
+        from aoslint.discovery.discover import build_selector, snapshot
         from aoslint.project import load_project
 
         project = load_project([])
@@ -588,7 +588,7 @@ def test_the_walk_finds_what_os_walk_finds(tmp_path: Path) -> None:
     (root / "docs/incidents/B/link.md").symlink_to(root / "outside/o.md")
     (root / "docs/incidents/B/broken.md").symlink_to(tmp_path / "nowhere.md")
     (root / "docs/incidents/linked").symlink_to(root / "outside/deep", target_is_directory=True)
-    from aoslint.discover import build_selector, walk_markdown
+    from aoslint.discovery.discover import build_selector, walk_markdown
     from aoslint.project import load_project
 
     old = Path.cwd()

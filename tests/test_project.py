@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aoslint.config import load_config
-from aoslint.layout import discover_layout
+from aoslint.discovery.layout import discover_layout
 from aoslint.runner import run_check
 from tests.conftest import FIXTURES, STANDALONE, CliResult, write_tree
 
@@ -198,7 +198,7 @@ def test_the_quick_schema_test_never_passes_what_jsonschema_rejects(
     """Keywords it knows, it decides; any other sends the document to jsonschema."""
     import json
 
-    from aoslint.doctypes import load_doctypes
+    from aoslint.document.doctypes import load_doctypes
 
     schema = {"x-aoslint": {"type": "postmortem", "extends": "postmortem"}, **extension}
     write_tree(tmp_path, {".aoslint.toml": 'schemas = ["ext.schema.json"]\n',

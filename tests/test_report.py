@@ -16,7 +16,7 @@ from tests.report_support import HOSTILE, TODAY, example_clone
 
 def _timeline(tmp_path: Path, rows: str) -> object:
     """The model's timeline of a postmortem with these Timeline rows."""
-    from aoslint.discover import Candidate
+    from aoslint.discovery.discover import Candidate
     from aoslint.project import load_project
     from aoslint.runner import load_document
 

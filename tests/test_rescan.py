@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from aoslint.discover import Snapshot, build_selector, snapshot
+from aoslint.discovery.discover import Snapshot, build_selector, snapshot
+from aoslint.discovery.rescan import refresh
 from aoslint.project import load_project
-from aoslint.rescan import refresh
 from tests.conftest import write_tree
 
 
@@ -126,16 +126,16 @@ def test_only_changed_folders_are_listed(repo: Path, monkeypatch: pytest.MonkeyP
     clock.touch(repo / "docs/incidents/INC-3")
     clock.touch(repo / "docs/incidents")
     listed: list[str] = []
-    import aoslint.discover
+    import aoslint.discovery.discover
 
-    real_list = aoslint.discover.list_folder
+    real_list = aoslint.discovery.discover.list_folder
 
     def spy(selector: object, folder: str, real: str, *rest: object) -> object:
         listed.append(os.path.relpath(folder, repo))
         return real_list(selector, folder, real, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(aoslint.discover, "list_folder", spy)
-    monkeypatch.setattr("aoslint.rescan.list_folder", spy)
+    monkeypatch.setattr(aoslint.discovery.discover, "list_folder", spy)
+    monkeypatch.setattr("aoslint.discovery.rescan.list_folder", spy)
     updated = _refreshed(scan)
     assert "docs/incidents/INC-3/postmortem.md" in updated.listing
     assert sorted(listed) == ["docs/incidents", "docs/incidents/INC-3"]

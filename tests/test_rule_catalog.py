@@ -11,7 +11,7 @@ import aoslint
 from aoslint.checks import RULES, find_rule, suppression_checks
 from aoslint.checks.bad_input import finding
 from aoslint.diagnostics import Severity
-from aoslint.problems import DirectiveKind, DirectiveProblem, InputKind, InputProblem
+from aoslint.document.problems import DirectiveKind, DirectiveProblem, InputKind, InputProblem
 from aoslint.registry import Rule, catalog, rule
 
 

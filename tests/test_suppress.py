@@ -13,10 +13,10 @@ import aoslint.runner
 from aoslint.checks import RULES, all_rules
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.parse import parse_source
-from aoslint.problems import DirectiveKind
+from aoslint.document.parse import parse_source
+from aoslint.document.problems import DirectiveKind
+from aoslint.document.source import Source
 from aoslint.registry import Rule
-from aoslint.source import Source
 from aoslint.suppress import apply_suppressions, find_directives
 from tests.conftest import FIXTURES, STANDALONE_ARGS, CliResult, write_tree
 

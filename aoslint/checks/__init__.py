@@ -29,8 +29,8 @@ from aoslint.checks.context import CheckContext
 from aoslint.checks.git_proof import GitOptions
 from aoslint.checks.selection import Selection
 from aoslint.diagnostics import Diagnostic
+from aoslint.discovery.layout import Layout
 from aoslint.hardening_case import Case
-from aoslint.layout import Layout
 from aoslint.registry import Rule, catalog
 
 DocumentCheck = Callable[[CheckContext], Iterable[Diagnostic]]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.normalize import shorten
+from aoslint.document.normalize import shorten
 from aoslint.registry import Rule, rule
 
 _POLICY_ACTIONS = """

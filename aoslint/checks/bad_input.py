@@ -1,6 +1,6 @@
 """Bad input: a document that cannot be read, decoded, or whose front matter is unusable.
 
-``source`` and ``parse`` report these as :class:`~aoslint.problems.InputProblem`
+``source`` and ``parse`` report these as :class:`~aoslint.document.problems.InputProblem`
 values; :func:`finding` turns one into its rule's finding. An unexpected
 exception while checking a document is reported here too (AOS905).
 """
@@ -8,7 +8,7 @@ exception while checking a document is reported here too (AOS905).
 from __future__ import annotations
 
 from aoslint.diagnostics import Diagnostic
-from aoslint.problems import InputKind, InputProblem
+from aoslint.document.problems import InputKind, InputProblem
 from aoslint.registry import Rule, rule
 
 UNREADABLE_FILE = rule(

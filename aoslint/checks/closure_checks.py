@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 from aoslint.closure import APPROVER, QA_AGENT, Signature
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.document.normalize import shorten
 from aoslint.hardening_case import PENDING, POLICY_STOP, Case
-from aoslint.normalize import shorten
 from aoslint.registry import Rule, rule
 from aoslint.timeline.dates import iso_date
 

@@ -10,11 +10,11 @@ import msgspec
 from aoslint.closure import claims_closure
 from aoslint.config import Config
 from aoslint.diagnostics import Severity
-from aoslint.doctypes import DocType
-from aoslint.model import Document
-from aoslint.parse import ParsedDocument
+from aoslint.document.doctypes import DocType
+from aoslint.document.model import Document
+from aoslint.document.parse import ParsedDocument
+from aoslint.document.validation import Memo
 from aoslint.profiles import Profile, default_profile
-from aoslint.validation import Memo
 
 
 class CheckContext(msgspec.Struct, frozen=True, dict=True):

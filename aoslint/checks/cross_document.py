@@ -15,8 +15,8 @@ import msgspec
 from aoslint.closure import claims_closure
 from aoslint.config import Config
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.document.model import Document, Field
 from aoslint.lazyre import compile_lazily
-from aoslint.model import Document, Field
 from aoslint.registry import Rule, rule
 from aoslint.timeline.dates import iso_date
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.discovery.layout import Layout, find_repository_root
 from aoslint.git.model import Verdict  # plain data: no subprocess
 from aoslint.hardening_case import (
     PENDING,
@@ -27,7 +28,6 @@ from aoslint.hardening_case import (
     GateIndex,
     headings_of,
 )
-from aoslint.layout import Layout, find_repository_root
 from aoslint.registry import Rule, rule
 
 if TYPE_CHECKING:  # the git layer imports subprocess; --no-git runs never need it

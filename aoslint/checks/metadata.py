@@ -7,9 +7,9 @@ from typing import Any
 
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic
-from aoslint.placeholders import find_placeholders, is_enum_choice
+from aoslint.document.placeholders import find_placeholders, is_enum_choice
+from aoslint.document.validation import SchemaError, schema_errors
 from aoslint.registry import Rule, rule
-from aoslint.validation import SchemaError, schema_errors
 
 INVALID_METADATA = rule(
     "AOS201", "invalid-metadata", "A metadata field is missing or has an invalid value.",

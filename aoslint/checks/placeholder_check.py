@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from aoslint.checks.context import CheckContext
 from aoslint.diagnostics import Diagnostic
-from aoslint.placeholders import blank_comments, find_placeholders, is_enum_choice
+from aoslint.document.placeholders import blank_comments, find_placeholders, is_enum_choice
 from aoslint.registry import Rule, rule
 
 UNFILLED_PLACEHOLDER = rule(

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.discovery.layout import Layout
 from aoslint.hardening_case import PENDING, POLICY_HARDENING, Case, nearest_rule
-from aoslint.layout import Layout
 from aoslint.registry import Rule, rule
 
 UNKNOWN_RULE_FILE = rule(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from aoslint.checks.context import CheckContext
-from aoslint.detect import Detection
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.doctypes import SectionSpec
-from aoslint.model import Section
-from aoslint.parse import ParsedDocument
+from aoslint.document.detect import Detection
+from aoslint.document.doctypes import SectionSpec
+from aoslint.document.model import Section
+from aoslint.document.parse import ParsedDocument
 from aoslint.registry import Rule, rule
 
 _POLICY_POSTMORTEM = """

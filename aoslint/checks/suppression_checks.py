@@ -1,14 +1,14 @@
 """Inline directives that silence nothing, or ask what they may not (AOS904).
 
 ``suppress`` applies a document's directives and returns what is wrong with
-them as :class:`~aoslint.problems.DirectiveProblem` values; :func:`finding`
+them as :class:`~aoslint.document.problems.DirectiveProblem` values; :func:`finding`
 turns each one into this rule's finding.
 """
 
 from __future__ import annotations
 
 from aoslint.diagnostics import Diagnostic, Severity
-from aoslint.problems import DirectiveKind, DirectiveProblem
+from aoslint.document.problems import DirectiveKind, DirectiveProblem
 from aoslint.registry import Rule, rule
 
 UNUSED_SUPPRESSION = rule(

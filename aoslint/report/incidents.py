@@ -16,9 +16,9 @@ import msgspec
 from aoslint.checks.cross_document import usable_id
 from aoslint.closure import APPROVER, closure_reason
 from aoslint.diagnostics import Diagnostic, Severity
+from aoslint.discovery.layout import find_repository_root
+from aoslint.document.model import Document
 from aoslint.hardening_case import incident_start
-from aoslint.layout import find_repository_root
-from aoslint.model import Document
 from aoslint.project import Project
 from aoslint.report.metrics import durations, key_times
 from aoslint.report.prepare import Prepared

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import msgspec
 
+from aoslint.document.model import Document
 from aoslint.hardening_case import GateIndex, collect
-from aoslint.model import Document
 from aoslint.project import Project
 from aoslint.report.rendered import RenderedHtml
 from aoslint.runner import Loaded

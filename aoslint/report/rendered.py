@@ -20,9 +20,9 @@ import hashlib
 
 import msgspec
 
-from aoslint.cache import Cache, CacheError, check_owned
 from aoslint.project import Project
 from aoslint.report.markdown import RENDERER, render_markdown
+from aoslint.store.cache import Cache, CacheError, check_owned
 from aoslint.store.result_store import cache_dir
 
 FILE = "report/html"

@@ -14,8 +14,8 @@ from pathlib import Path
 import msgspec
 
 from aoslint.config import find_config_file, load_config
+from aoslint.discovery.layout import discover_layout, find_aos_dir, find_repository_root
 from aoslint.errors import UsageError
-from aoslint.layout import discover_layout, find_aos_dir, find_repository_root
 from aoslint.resources import data_dir
 from aoslint.scaffold.create import create_exclusive
 

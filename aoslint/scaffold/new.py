@@ -13,9 +13,9 @@ from typing import Any
 
 import msgspec
 
-from aoslint.discover import build_selector
+from aoslint.discovery.discover import build_selector
+from aoslint.discovery.layout import Layout, display_path
 from aoslint.errors import UsageError
-from aoslint.layout import Layout, display_path
 from aoslint.project import Project, load_project
 from aoslint.scaffold import values
 from aoslint.scaffold.create import claim_folder, create_exclusive

@@ -9,11 +9,11 @@ from pathlib import Path
 import msgspec
 
 from aoslint.diagnostics import Diagnostic
-from aoslint.discover import Candidate
+from aoslint.discovery.discover import Candidate
+from aoslint.discovery.layout import display_path
+from aoslint.document.placeholders import find_placeholders, is_enum_choice
 from aoslint.errors import UsageError
-from aoslint.layout import display_path
 from aoslint.lazyre import compile_lazily
-from aoslint.placeholders import find_placeholders, is_enum_choice
 from aoslint.project import Project
 from aoslint.runner import Loaded, load_document
 from aoslint.scaffold.ids import IdFormat

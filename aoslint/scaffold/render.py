@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from aoslint.discovery.layout import Layout, display_path
+from aoslint.document.source import NotRegularFile, not_regular, read_regular
 from aoslint.errors import UsageError
-from aoslint.layout import Layout, display_path
 from aoslint.lazyre import compile_lazily
 from aoslint.resources import data_dir
-from aoslint.source import NotRegularFile, not_regular, read_regular
 
 if TYPE_CHECKING:
     import jinja2

@@ -18,12 +18,12 @@ from pathlib import Path
 import msgspec
 
 from aoslint.diagnostics import Diagnostic
-from aoslint.discover import MARKDOWN_SUFFIXES, Candidate, build_selector, collect
-from aoslint.layout import display_path
+from aoslint.discovery.discover import MARKDOWN_SUFFIXES, Candidate, build_selector, collect
+from aoslint.discovery.layout import display_path
+from aoslint.document.source import Source, read_source
 from aoslint.lazyre import compile_lazily
 from aoslint.project import Project
 from aoslint.runner import Loaded, load_document
-from aoslint.source import Source, read_source
 
 _SHA = compile_lazily(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _REF = compile_lazily(r"^refs/(?:heads|remotes)/[^\s:~^?*\[\\]+$")

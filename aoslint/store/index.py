@@ -13,9 +13,9 @@ import time
 
 import msgspec
 
-from aoslint.cache import stat_key
 from aoslint.checks.cross_document import Summary, usable_id
-from aoslint.discover import Candidate
+from aoslint.discovery.discover import Candidate
+from aoslint.store.cache import stat_key
 from aoslint.store.records import Analysis, File, IndexEntry, SchemaOutcome, Stat
 
 STALE_LIMIT = 16  # a one-file run rewrites the index once more documents than this changed

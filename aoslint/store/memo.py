@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from aoslint.document.validation import Memo
 from aoslint.store.records import SchemaOutcome
-from aoslint.validation import Memo
 
 
 class SchemaMemo:

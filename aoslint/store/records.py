@@ -10,11 +10,11 @@ from msgspec.structs import replace
 
 from aoslint.checks.cross_document import Summary
 from aoslint.diagnostics import Diagnostic
-from aoslint.discover import Candidate
+from aoslint.discovery.discover import Candidate
 from aoslint.hardening_case import Case
 from aoslint.suppress import Directive
 
-Stat = tuple[int, int, int, int]  # see aoslint.cache.stat_key
+Stat = tuple[int, int, int, int]  # see aoslint.store.cache.stat_key
 SchemaOutcome = tuple[str, Any]  # a schema outcome's memo key and its errors
 
 

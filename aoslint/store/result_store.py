@@ -9,7 +9,17 @@ from pathlib import Path
 
 from msgspec.structs import replace
 
-from aoslint.cache import (
+from aoslint.checks.cross_document import Summary
+from aoslint.discovery.discover import FileSelector, Snapshot, snapshot
+from aoslint.discovery.layout import Layout
+from aoslint.discovery.rescan import refresh
+from aoslint.document.source import read_regular
+from aoslint.errors import UsageError
+from aoslint.hardening_case import rule_files
+from aoslint.project import Project
+from aoslint.settings import DEFAULT_CACHE_DIR
+from aoslint.store import index as index_module
+from aoslint.store.cache import (
     Cache,
     CacheError,
     NotOwned,
@@ -19,16 +29,6 @@ from aoslint.cache import (
     make_run_key,
     stat_key,
 )
-from aoslint.checks.cross_document import Summary
-from aoslint.discover import FileSelector, Snapshot, snapshot
-from aoslint.errors import UsageError
-from aoslint.hardening_case import rule_files
-from aoslint.layout import Layout
-from aoslint.project import Project
-from aoslint.rescan import refresh
-from aoslint.settings import DEFAULT_CACHE_DIR
-from aoslint.source import read_regular
-from aoslint.store import index as index_module
 from aoslint.store.index import Index, Related
 from aoslint.store.memo import SchemaMemo
 from aoslint.store.records import Analysis, File
@@ -36,7 +36,7 @@ from aoslint.store.seam import IsFile, NoStore, ResultStore
 
 
 class CacheStore:
-    """A run's results kept in the cache directory (see :mod:`aoslint.cache`)."""
+    """A run's results kept in the cache directory (see :mod:`aoslint.store.cache`)."""
 
     def __init__(self, cache: Cache, report_unknown: bool) -> None:
         self.cache = cache
@@ -45,7 +45,7 @@ class CacheStore:
 
     def scan(self, selector: FileSelector, layout: Layout) -> Snapshot:
         """The cache's scan, with the folders that changed listed again (see
-        ``aoslint.rescan``), or a new walk; a changed scan is remembered."""
+        ``aoslint.discovery.rescan``), or a new walk; a changed scan is remembered."""
         known = self.cache.load_scan()
         if isinstance(known, Snapshot):
             scan = refresh(known, selector, layout)

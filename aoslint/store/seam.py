@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from aoslint.checks.cross_document import Summary
-from aoslint.discover import FileSelector, Snapshot, snapshot
-from aoslint.layout import Layout
+from aoslint.discovery.discover import FileSelector, Snapshot, snapshot
+from aoslint.discovery.layout import Layout
 from aoslint.store.index import Related
 from aoslint.store.memo import SchemaMemo
 from aoslint.store.records import Analysis, File

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec.structs import replace
 
+from aoslint.document.normalize import normalize_key, normalize_title, strip_inline_markup
+from aoslint.document.parse import ParsedDocument, blocks_between, column_of
+from aoslint.document.placeholders import find_placeholders
 from aoslint.lazyre import compile_lazily
-from aoslint.normalize import normalize_key, normalize_title, strip_inline_markup
-from aoslint.parse import ParsedDocument, blocks_between, column_of
-from aoslint.placeholders import find_placeholders
 from aoslint.timeline.dates import metadata_date
 from aoslint.timeline.key_events import classify
 from aoslint.timeline.labelled import find_labelled_durations
@@ -41,7 +41,7 @@ from aoslint.timeline.stamps import (
 )
 
 if TYPE_CHECKING:
-    from aoslint.blockscan import BlockToken
+    from aoslint.document.blockscan import BlockToken
 
 ROLLOVER_GAP = dt.timedelta(hours=12)
 _CLOCK = compile_lazily(r"\d{1,2}[:.]\d{2}")

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from aoslint.document.normalize import normalize_title, strip_inline_markup
+from aoslint.document.placeholders import find_placeholders
 from aoslint.lazyre import compile_lazily
-from aoslint.normalize import normalize_title, strip_inline_markup
-from aoslint.placeholders import find_placeholders
 from aoslint.timeline.durations import DurationError, DurationUnknown, parse_duration
 
 if TYPE_CHECKING:
-    from aoslint.parse import ParsedDocument
+    from aoslint.document.parse import ParsedDocument
 
 _ZERO = compile_lazily(r"0+(?:\.0+)?\s*[a-z]*", re.IGNORECASE)
 # A duration counted only within part of the day or week, not by the wall clock:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import msgspec
 
-from aoslint.problems import InputKind, InputProblem
+from aoslint.document.problems import InputKind, InputProblem
 
 
 class Source(msgspec.Struct, frozen=True):

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from aoslint.blockscan import BlockToken, scan_blocks
+from aoslint.document.blockscan import BlockToken, scan_blocks
+from aoslint.document.normalize import normalize_key, strip_comments, strip_inline_markup
+from aoslint.document.problems import InputKind, InputProblem
+from aoslint.document.source import Source
 from aoslint.lazyre import compile_lazily
-from aoslint.normalize import normalize_key, strip_comments, strip_inline_markup
-from aoslint.problems import InputKind, InputProblem
-from aoslint.source import Source
 
 if TYPE_CHECKING:  # markdown-it is imported on its first parse: most runs need none
     from markdown_it import MarkdownIt
@@ -315,7 +315,7 @@ def _front_matter_fields(content: str, display: str
     """
     import yaml
 
-    from aoslint.yamldata import FrontMatterError, load_front_matter
+    from aoslint.document.yamldata import FrontMatterError, load_front_matter
 
     try:
         loaded = load_front_matter(content)

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from aoslint.config import Config
-from aoslint.doctypes import DocType
+from aoslint.document.doctypes import DocType
+from aoslint.document.normalize import normalize_title
+from aoslint.document.parse import ParsedDocument
 from aoslint.errors import UsageError
 from aoslint.lazyre import compile_lazily
-from aoslint.normalize import normalize_title
-from aoslint.parse import ParsedDocument
 
 if TYPE_CHECKING:
     import pathspec

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 import msgspec
 
-from aoslint.doctypes import DocType
-from aoslint.model import Document
+from aoslint.document.doctypes import DocType
+from aoslint.document.model import Document
 
 # Top-level keywords whose errors at a property depend on that property alone.
 _PER_PROPERTY_KEYWORDS = frozenset({

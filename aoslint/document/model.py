@@ -13,13 +13,13 @@ from typing import Any
 
 import msgspec
 
-from aoslint.actions import ACTION_SECTION_KEYS, ActionItem, extract_action_items
 from aoslint.closure import Closure, find_closure
-from aoslint.doctypes import DocType
+from aoslint.document.actions import ACTION_SECTION_KEYS, ActionItem, extract_action_items
+from aoslint.document.doctypes import DocType
+from aoslint.document.normalize import heading_number, slug, trailing_notes
+from aoslint.document.parse import Heading, Label, ParsedDocument
+from aoslint.document.placeholders import has_substance
 from aoslint.lazyre import compile_lazily
-from aoslint.normalize import heading_number, slug, trailing_notes
-from aoslint.parse import Heading, Label, ParsedDocument
-from aoslint.placeholders import has_substance
 from aoslint.timeline.extract import extract_timeline
 from aoslint.timeline.model import Timeline
 

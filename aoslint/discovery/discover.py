@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from aoslint.config import Config
-from aoslint.layout import Layout, display_path
+from aoslint.discovery.layout import Layout, display_path
 from aoslint.settings import AOS_INCLUDE, DEFAULT_INCLUDE
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ class Snapshot(msgspec.Struct, frozen=True, dict=True):
     time, so while every folder's time is unchanged (and no missing start
     folder appeared) the scan would find the same files: a one-file run
     reuses it instead of walking the tree, and lists only the folders that
-    changed (``aoslint.rescan``).
+    changed (``aoslint.discovery.rescan``).
 
     A file whose path and real path are both ``prefix`` + its display path
     (no links, the usual case) is kept as its display path alone: the

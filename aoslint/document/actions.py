@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from aoslint.document.normalize import normalize_title, strip_inline_markup
+from aoslint.document.parse import ParsedDocument, blocks_between, column_of
+from aoslint.document.placeholders import strip_unwritten
 from aoslint.lazyre import compile_lazily
-from aoslint.normalize import normalize_title, strip_inline_markup
-from aoslint.parse import ParsedDocument, blocks_between, column_of
-from aoslint.placeholders import strip_unwritten
 
 if TYPE_CHECKING:
-    from aoslint.blockscan import BlockToken
+    from aoslint.document.blockscan import BlockToken
 
 ACTION_SECTION_KEYS = ("action-items",)
 _CHECKBOX = compile_lazily(r"^\[([ xX])\]\s*")

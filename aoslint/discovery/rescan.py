@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 
-from aoslint.discover import (
+from aoslint.discovery.discover import (
     FileSelector,
     Snapshot,
     Stamps,
@@ -27,7 +27,7 @@ from aoslint.discover import (
     starts,
     walk_markdown,
 )
-from aoslint.layout import Layout
+from aoslint.discovery.layout import Layout
 
 
 def refresh(scan: Snapshot, selector: FileSelector, layout: Layout) -> Snapshot:

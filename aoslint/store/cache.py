@@ -121,7 +121,7 @@ def symlink_on_path(path: Path, top: Path) -> Path | None:
 
 def tracked_files(folder: Path) -> list[str]:
     """Files under ``folder`` that git tracks: one ``git ls-files`` call, only in a repository."""
-    from aoslint.layout import find_repository_root
+    from aoslint.discovery.layout import find_repository_root
 
     if find_repository_root(folder) is None:
         return []

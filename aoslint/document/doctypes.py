@@ -18,8 +18,8 @@ from typing import Any
 import msgspec
 
 from aoslint.config import Config
+from aoslint.document.normalize import normalize_title
 from aoslint.errors import UsageError
-from aoslint.normalize import normalize_title
 from aoslint.profiles import Profile, default_profile
 from aoslint.resources import data_dir, load_json
 
@@ -238,7 +238,7 @@ def _build(schema: dict[str, Any], source: str) -> DocType:
     try:
         filenames = tuple(re.compile(p, re.IGNORECASE) for p in detect.get("filenames", []))
     except re.error as exc:
-        raise UsageError(f"{source}: x-aoslint.detect.filenames: {exc}") from None
+        raise UsageError(f"{source}: x-aoslint.document.detect.filenames: {exc}") from None
     return DocType(
         name=meta["type"],
         schema=schema,
@@ -328,7 +328,7 @@ def load_doctypes(config: Config, profile: Profile | None = None) -> dict[str, D
 
 def _in_git_tree(path: Path, config: Config) -> bool:
     """A schema may sit anywhere in the git work tree that holds the config."""
-    from aoslint.layout import find_repository_root
+    from aoslint.discovery.layout import find_repository_root
 
     top = find_repository_root(config.root)
     return top is not None and path.is_relative_to(top.resolve())

@@ -1,0 +1,1 @@
+"""Reading one document: its bytes, front matter, blocks, model and type."""
