@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,3 +90,15 @@ STANDALONE: dict[str, Any] = {
     "ignore": sorted({*beyond_the_document(), *pending_gates()}),
 }
 STANDALONE_ARGS = ("--no-git", "--ignore", ",".join(STANDALONE["ignore"]))
+
+
+def run_from(root: Path, paths: list[str] | None = None, **options: Any) -> Any:
+    """``run_check`` from ``root`` as the working directory, without git: a RunResult."""
+    from aoslint.runner import run_check
+
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        return run_check([Path(p) for p in paths or []], git=False, **options)
+    finally:
+        os.chdir(old)

@@ -20,19 +20,14 @@ import pytest
 
 import aoslint
 from aoslint.runner import run_check
-from tests.conftest import EXAMPLE, FIXTURES, CliResult, write_tree
+from tests.conftest import EXAMPLE, FIXTURES, CliResult, run_from, write_tree
 
 PLAN = (FIXTURES / "good" / "kit-incident-plan.md").read_text()
 POSTMORTEM = (FIXTURES / "good" / "kit-postmortem.md").read_text()
 
 
 def _run(root: Path, paths: list[str] | None = None, **options: Any) -> list[dict[str, Any]]:
-    old = Path.cwd()
-    os.chdir(root)
-    try:
-        result = run_check([Path(p) for p in paths or []], git=False, **options)
-    finally:
-        os.chdir(old)
+    result = run_from(root, paths, **options)
     return [d.to_json() for d in result.diagnostics] + [{"checked": result.checked}]
 
 

@@ -16,19 +16,13 @@ from typing import Any
 import pytest
 
 from aoslint.checks import all_rules
-from aoslint.runner import run_check
-from tests.conftest import EXAMPLE, FIXTURES, write_tree
+from tests.conftest import EXAMPLE, FIXTURES, run_from, write_tree
 
 POSTMORTEM = (FIXTURES / "good" / "kit-postmortem.md").read_text()
 
 
 def _run(root: Path, paths: list[str] | None = None, **options: Any) -> list[dict[str, Any]]:
-    old = Path.cwd()
-    os.chdir(root)
-    try:
-        result = run_check([Path(p) for p in paths or []], git=False, **options)
-    finally:
-        os.chdir(old)
+    result = run_from(root, paths, **options)
     return [d.to_json() for d in result.diagnostics]
 
 
