@@ -341,7 +341,7 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
     zone, zone_line = _zone_anywhere(parsed, sections)
     base = metadata_date(metadata) or _written_date(parsed, metadata, zone_line,
                                                     sections[0][0] if sections else None)
-    day_first = slash_order("\n".join(parsed.lines)) if "/" in "".join(parsed.lines) else None
+    day_first = slash_order("\n".join(parsed.lines))
     builder = _Builder(parsed, base, zone, day_first)
     for start, end, title in sections:
         builder.row(title, start, 1, "line", report=False, heading=True)  # "Timeline (2025-01-14)"

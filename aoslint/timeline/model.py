@@ -118,7 +118,7 @@ class Timeline(msgspec.Struct, frozen=True):
         ends = detections if kind == "detect" else by_kind["mitigated"] + by_kind["resolved"]
         if not ends:
             return []
-        if kind != "detect":
+        if kind != "detect" and not by_kind["resolved"]:
             # The timeline's last moment ("back to normal", "queue drained") ends the
             # incident for many teams, whatever its words.
             dated = [e for e in rows if e.source != "front-matter"]
