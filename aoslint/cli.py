@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aoslint import __version__
-from aoslint.arguments import jobs_count
+from aoslint.arguments import add_run_options
 from aoslint.errors import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -87,16 +87,12 @@ def _add_check(commands: Commands[argparse.ArgumentParser]) -> None:
     check.add_argument("--skip-unknown", action="store_true",
                        help="skip named files that are not incident documents, as a directory "
                             "scan does (for pre-commit, which passes every changed file)")
-    check.add_argument("--tracked-only", action="store_true",
-                       help="check only files git knows (tracked, or staged), as pre-commit's "
-                            "--all-files does; untracked drafts are left out")
     check.add_argument("--quiet", "-q", action="store_true",
                        help="print only errors and the summary line (text format)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour text output (auto: on a terminal, or with FORCE_COLOR; never "
                             "with NO_COLOR; always/never win over both)")
-    check.add_argument("--profile", metavar="NAME",
-                       help="which checks apply: aos (default) or generic (see 'aoslint rules')")
+    add_run_options(check, "check")
     check.add_argument("--no-git", dest="git", action="store_false", default=None,
                        help="skip the checks that read git history (hardening, pushed)")
     check.add_argument("--base", metavar="REF",
@@ -107,9 +103,6 @@ def _add_check(commands: Commands[argparse.ArgumentParser]) -> None:
     check.add_argument("--no-cache", dest="cache", action="store_false",
                        help="neither read nor write the result cache (cache-dir in the config, "
                             "default .aoslint_cache/)")
-    check.add_argument("--jobs", "-j", type=jobs_count, metavar="N",
-                       help="check the documents with N worker processes (default: one per "
-                            "CPU for runs of 200 files or more; 1: no workers)")
 
 
 def _add_init(commands: Commands[argparse.ArgumentParser]) -> None:

@@ -247,3 +247,21 @@ def test_output_cut_short_by_the_reader_is_not_an_error() -> None:
     done = subprocess.run(f"{sys.executable} -m aoslint rules | head -1", shell=True,
                           capture_output=True, text=True, check=False)
     assert done.stdout.startswith("AOS101") and "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize(("title", "key"), [
+    ("Remediation work for the next quarter", "action-items"),
+    ("Customer-facing impact of the outage", "impact"),
+    ("Timeline of impact (UTC)", "timeline"),  # the part named first is the subject
+    ("Impact timeline", "impact"),
+    ("Root cause of the impact", "root-cause"),
+    ("Actions taken during the incident", None),
+])
+def test_a_longer_title_counts_as_the_part_it_names_first(tmp_path: Path, title: str,
+                                                          key: str | None) -> None:
+    from aoslint.document.doctypes import load_doctypes
+
+    doctype = load_doctypes(load_config(tmp_path))["postmortem"]
+    found = doctype.section_for_title(title)
+    assert (found[0].key if found else None) == key
+    assert found is None or found[1]  # a stand-in, never a duplicate of the real heading

@@ -81,8 +81,8 @@ common public wording (start of impact, alert fired, paged, reported by a
 user, incident declared, mitigated, rolled back, restored, service
 operational, end of outage, all clear) and front matter fields (`started_at`,
 `detected_at`, `resolved_at`); the vocabulary is data, in
-`rules-schema/key-events.json`. The first row stands for the start only when
-no row names it.
+`rules-schema/key-events.json`. The first row (the earliest, in a timeline
+listed newest first) stands for the start only when no row names it.
 A warning while the document is open, an error once it is closed; under the
 generic profile (no closure gates, and wording the kit does not prescribe)
 always a warning.""",
@@ -193,17 +193,13 @@ def _order(ctx: CheckContext, rows: list[Event], backwards: bool) -> Iterator[Di
             continue
         if previous is not None and previous.at is not None:
             step = instant(event.at) - instant(previous.at)
-            if step < dt.timedelta(0) and not backwards:
+            if (step > dt.timedelta(0)) if backwards else (step < dt.timedelta(0)):
+                which = "later" if backwards else "earlier"
+                listed = " in a timeline listed newest first" if backwards else ""
                 yield TIMELINE_ORDER.diagnostic(
                     ctx.path, event.line, event.column,
-                    f"{event.at.isoformat(' ', 'minutes')} is earlier than the row before it "
-                    f"({previous.at.isoformat(' ', 'minutes')}, line {previous.line})")
-            elif step > dt.timedelta(0) and backwards:
-                yield TIMELINE_ORDER.diagnostic(
-                    ctx.path, event.line, event.column,
-                    f"{event.at.isoformat(' ', 'minutes')} is later than the row before it "
-                    f"({previous.at.isoformat(' ', 'minutes')}, line {previous.line}) in a "
-                    "timeline listed newest first")
+                    f"{event.at.isoformat(' ', 'minutes')} is {which} than the row before it "
+                    f"({previous.at.isoformat(' ', 'minutes')}, line {previous.line}){listed}")
         previous = event
 
 

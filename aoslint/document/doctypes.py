@@ -44,10 +44,11 @@ class SectionSpec(msgspec.Struct, frozen=True):
     prose: tuple[re.Pattern[str], ...] = ()
     prose_lines: int = 1
 
-    def named_within(self, normalized_title: str) -> bool:
-        """Whether a keyword appears in the title as whole words."""
+    def named_at(self, normalized_title: str) -> int | None:
+        """Where the title first names a keyword as whole words, if it does."""
         padded = f" {normalized_title} "
-        return any(f" {keyword} " in padded for keyword in self.keywords)
+        found = [at for keyword in self.keywords if (at := padded.find(f" {keyword} ")) >= 0]
+        return min(found) if found else None
 
 
 class DocType(msgspec.Struct, frozen=True, dict=True):
@@ -92,10 +93,10 @@ class DocType(msgspec.Struct, frozen=True, dict=True):
         found = self.section_for(normalize_title(head.group(1))) if head else None
         if found is not None:
             return found
-        for spec in self.sections:
-            if spec.named_within(normalized):
-                return spec, True
-        return None
+        # The part named first is the title's subject: "Timeline of impact" is a timeline.
+        named = [(at, index, spec) for index, spec in enumerate(self.sections)
+                 if (at := spec.named_at(normalized)) is not None]
+        return (min(named)[2], True) if named else None
 
     @cached_property
     def schema_text(self) -> str:

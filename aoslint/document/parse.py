@@ -202,16 +202,8 @@ def _header_fields(tokens: tuple[BlockToken, ...], lines: tuple[str, ...], first
     Block tokens come in line order: the walk ends at the first section.
     """
     found: list[RawField] = []
-    depth = 0
-    for index, token in enumerate(tokens):
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            depth += 1
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            depth -= 1
-        if not token.map:
-            continue
-        if token.map[0] + 1 >= first_section:
-            break
+    for index, token, depth in blocks_between(tokens, 1, first_section - 1):
+        assert token.map is not None
         if depth > 1:
             continue  # a nested list item is content (key events, actions), not a header
         if token.type == "tr_open":

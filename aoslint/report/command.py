@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from aoslint.arguments import jobs_count
+from aoslint.arguments import add_run_options
 from aoslint.report.build import ReportOptions, build, files
 from aoslint.report.output import DEFAULT_DIR, prepare, write
 
@@ -27,17 +27,9 @@ def add_arguments(report: argparse.ArgumentParser) -> None:
                         help="skip the checks that read git history (hardening, pushed)")
     report.add_argument("--base", metavar="REF",
                         help="also count changes in REF..HEAD and staged changes as proof")
-    report.add_argument("--profile", metavar="NAME",
-                        help="which checks apply, as for 'aoslint check': aos (default) or "
-                             "generic")
-    report.add_argument("--tracked-only", action="store_true",
-                        help="report only documents git knows (tracked, or staged); untracked "
-                             "drafts are left out")
+    add_run_options(report, "report")
     report.add_argument("--no-cache", dest="cache", action="store_false",
                         help="neither read nor write the result cache")
-    report.add_argument("--jobs", "-j", type=jobs_count, metavar="N",
-                        help="check and render the documents with N worker processes "
-                             "(default: one per CPU for 200 files or more; 1: no workers)")
 
 
 def run(args: argparse.Namespace) -> int:

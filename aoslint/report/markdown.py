@@ -9,9 +9,13 @@ from functools import cache
 
 import mistune
 
+from aoslint import __version__
+
 _PLUGINS = ["table", "strikethrough", "task_lists"]
 # What the HTML depends on besides the Markdown: kept HTML is reused only under the same.
-RENDERER = f"mistune {mistune.__version__}, escape, {', '.join(_PLUGINS)}"
+# aoslint's version too: body() and any sanitising here shape the HTML as well.
+RENDERER = (f"aoslint {__version__}, mistune {mistune.__version__}, escape, "
+            f"{', '.join(_PLUGINS)}")
 
 
 @cache

@@ -352,12 +352,13 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
     key = _key_events(events + fm_events)
     occurred_first = False
     dated = [e for e in events if e.at is not None]
-    backwards = newest_first([e for e in dated if e.source != "key-event"])
+    backwards = runs_backwards([e for e in dated if e.source != "key-event"])
     if "occurred" not in key and (dated or events):
         # The first row stands for the start (an undated one too: its time is
         # unknown, which the undated finding already says); listed newest
         # first, the last one does.
-        key["occurred"] = dated[-1] if backwards else (dated or events)[0]
+        key["occurred"] = (min(dated, key=lambda e: instant(e.at))  # type: ignore[arg-type]
+                           if backwards else (dated or events)[0])
         occurred_first = True
     resolved = [e for e in events + fm_events if e.kind == "resolved" and e.at is not None]
     last_resolved = max(resolved, key=lambda e: instant(e.at)) if resolved else None  # type: ignore[arg-type]
@@ -372,7 +373,7 @@ def extract_timeline(parsed: ParsedDocument, metadata: dict[str, Any],
         newest_first=backwards)
 
 
-def newest_first(rows: list[Event]) -> bool:
+def runs_backwards(rows: list[Event]) -> bool:
     """Whether dated rows run backwards: at least two steps back, over twice as many as forward.
 
     Status pages list their updates newest first; such a timeline is in order
